@@ -1,0 +1,36 @@
+//! Compiles every `.proto` under `proto/inferchain/` with `protox` (pure Rust, so no system
+//! `protoc` is needed) and generates prost messages plus tonic clients and servers.
+//! The encoded descriptor set is kept for gRPC reflection.
+
+use std::path::{Path, PathBuf};
+
+fn collect_protos(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect_protos(&path, out);
+        } else if path.extension().is_some_and(|e| e == "proto") {
+            out.push(path);
+        }
+    }
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut protos = Vec::new();
+    collect_protos(&root.join("inferchain"), &mut protos);
+    println!("cargo:rerun-if-changed=inferchain");
+    let fds = protox::compile(&protos, [&root]).expect("compiling proto files");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    let descriptor_path = out_dir.join("inferchain_descriptor.bin");
+    std::fs::write(&descriptor_path, prost::Message::encode_to_vec(&fds)).expect("writing descriptor");
+    tonic_build::configure()
+        .file_descriptor_set_path(&descriptor_path)
+        .skip_protoc_run()
+        .compile_fds(fds)
+        .expect("generating Rust from proto");
+}

@@ -1,0 +1,6 @@
+//! InferChain's protobuf types and gRPC services, generated from the `.proto` files beside
+//! this crate (see `build.rs`). Cosmos SDK types come from `cosmos-sdk-proto` instead.
+
+/// Encoded `FileDescriptorSet` of every InferChain `.proto`, for gRPC reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/inferchain_descriptor.bin"));

@@ -1,0 +1,1 @@
+//! zkML prover for InferChain (being built: see issue 5).
