@@ -1,0 +1,192 @@
+//! The ante step every transaction passes before its messages run: size gas, timeout, fee,
+//! signer accounts, public keys, sequences and signatures — in the Cosmos SDK's order, with
+//! its error codes and wording.
+
+use cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey as Secp256k1PubKey;
+use cosmos_sdk_proto::cosmos::tx::signing::v1beta1::SignMode;
+use cosmos_sdk_proto::cosmos::tx::v1beta1::mode_info;
+use k256::ecdsa::signature::Verifier;
+use k256::ecdsa::{Signature, VerifyingKey};
+
+use crate::address::Address;
+use crate::coins::{Coin, NATIVE_DENOM};
+use crate::ctx::Ctx;
+use crate::error::TxError;
+use crate::gas;
+use crate::modules::{auth, bank, decode_any, type_url};
+use crate::tx::{sign_doc_bytes, ParsedTx};
+
+/// Why a transaction runs; decides which checks apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExecMode {
+    /// Mempool admission: applies the node's minimum gas price.
+    Check,
+    /// Gas estimation: no signature checks, no minimum fee, no gas limit.
+    Simulate,
+    /// Block execution.
+    Deliver,
+}
+
+/// A minimum gas price like `0.025uspec`, kept as an exact fraction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GasPrice {
+    pub numerator: u128,
+    pub denominator: u128,
+    pub denom: String,
+}
+
+impl GasPrice {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let split = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(|| format!("gas price {s:?} has no denom"))?;
+        let (num, denom) = s.split_at(split);
+        let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+        if int.is_empty() && frac.is_empty() || frac.len() > 18 {
+            return Err(format!("invalid gas price amount {num:?}"));
+        }
+        let digits = format!("{int}{frac}");
+        let numerator = digits.parse::<u128>().map_err(|e| format!("gas price {num:?}: {e}"))?;
+        crate::coins::validate_denom(denom).map_err(|e| e.log)?;
+        Ok(GasPrice { numerator, denominator: 10u128.pow(frac.len() as u32), denom: denom.into() })
+    }
+
+    /// Fee required for `gas`, rounded up.
+    pub fn fee_for(&self, gas: u64) -> u128 {
+        (gas as u128 * self.numerator).div_ceil(self.denominator)
+    }
+}
+
+pub fn run_ante(
+    ctx: &mut Ctx,
+    tx: &ParsedTx,
+    mode: ExecMode,
+    min_gas_price: Option<&GasPrice>,
+) -> Result<(), TxError> {
+    ctx.gas.consume(gas::TX_SIZE_PER_BYTE * tx.len as u64, "txSize")?;
+
+    let timeout = tx.body.timeout_height;
+    if timeout > 0 && ctx.block.height > timeout {
+        return Err(TxError::tx_timeout_height(format!(
+            "block height: {}, timeout height: {timeout}",
+            ctx.block.height
+        )));
+    }
+
+    if mode == ExecMode::Check {
+        if let Some(price) = min_gas_price {
+            let required = price.fee_for(tx.gas_limit);
+            let got = tx.fee.amount_of(&price.denom);
+            if got < required {
+                return Err(TxError::insufficient_fee(format!(
+                    "insufficient fees; got: {} required: {}",
+                    if tx.fee.is_empty() { "0".to_string() } else { tx.fee.to_string() },
+                    Coin::new(&price.denom, required)
+                )));
+            }
+        }
+    }
+    for c in &tx.fee.0 {
+        if c.denom != NATIVE_DENOM {
+            return Err(TxError::invalid_coins(format!("fees must be paid in {NATIVE_DENOM}, not {}", c.denom)));
+        }
+    }
+
+    let Some(_) = auth::get_account(ctx, &tx.fee_payer)? else {
+        return Err(TxError::unknown_address(format!("fee payer address: {} does not exist", tx.fee_payer)));
+    };
+    if !tx.fee.is_empty() {
+        bank::send(ctx, &tx.fee_payer, &Address::module(bank::FEE_COLLECTOR), &tx.fee).map_err(|e| {
+            if e.code == 5 {
+                TxError::insufficient_funds(format!("{}; insufficient funds to pay for fees", e.log.trim_end_matches(": insufficient funds")))
+            } else {
+                e
+            }
+        })?;
+    }
+    ctx.emit("tx", &[("fee", tx.fee.to_string()), ("fee_payer", tx.fee_payer.to_bech32())]);
+
+    for (i, signer) in tx.signers.iter().enumerate() {
+        let info = &tx.auth_info.signer_infos[i];
+        let mut account = auth::get_account(ctx, signer)?.ok_or_else(|| {
+            TxError::unknown_address(format!("account {signer} does not exist"))
+        })?;
+
+        let pubkey = match &info.public_key {
+            Some(any) => {
+                if any.type_url != type_url::<Secp256k1PubKey>() {
+                    return Err(TxError::invalid_pubkey(format!("unsupported key type {}", any.type_url)));
+                }
+                decode_any::<Secp256k1PubKey>(any)?.key
+            }
+            None => account.pub_key.clone().ok_or_else(|| {
+                TxError::invalid_pubkey(format!("pubkey on account {signer} is not set"))
+            })?,
+        };
+        if Address::from_secp256k1(&pubkey) != *signer {
+            return Err(TxError::invalid_pubkey(format!(
+                "pubKey does not match signer address {signer} with signer index: {i}"
+            )));
+        }
+
+        ctx.gas.consume(gas::SIG_VERIFY_SECP256K1, "ante verify: secp256k1")?;
+
+        if info.sequence != account.sequence {
+            return Err(TxError::wrong_sequence(format!(
+                "account sequence mismatch, expected {}, got {}",
+                account.sequence, info.sequence
+            )));
+        }
+
+        if mode != ExecMode::Simulate {
+            let direct = matches!(
+                info.mode_info.as_ref().and_then(|m| m.sum.as_ref()),
+                Some(mode_info::Sum::Single(mode_info::Single { mode })) if *mode == SignMode::Direct as i32
+            );
+            if !direct {
+                return Err(TxError::not_supported("only SIGN_MODE_DIRECT single signatures are accepted"));
+            }
+            let sign_bytes = sign_doc_bytes(&tx.body_bytes, &tx.auth_info_bytes, &ctx.block.chain_id, account.number);
+            if !verify_secp256k1(&pubkey, &sign_bytes, &tx.signatures[i]) {
+                return Err(TxError::unauthorized(format!(
+                    "signature verification failed; please verify account number ({}), sequence ({}) and chain-id ({})",
+                    account.number, account.sequence, ctx.block.chain_id
+                )));
+            }
+        }
+
+        if account.pub_key.is_none() {
+            account.pub_key = Some(pubkey);
+        }
+        account.sequence += 1;
+        auth::set_account(ctx, &account)?;
+        ctx.emit("tx", &[("acc_seq", format!("{signer}/{}", info.sequence))]);
+    }
+    Ok(())
+}
+
+/// secp256k1 ECDSA over SHA-256 of `msg`; rejects high-S signatures (malleable), as the SDK.
+pub fn verify_secp256k1(pubkey: &[u8], msg: &[u8], sig: &[u8]) -> bool {
+    let Ok(key) = VerifyingKey::from_sec1_bytes(pubkey) else { return false };
+    let Ok(sig) = Signature::from_slice(sig) else { return false };
+    if sig.normalize_s().is_some() {
+        return false;
+    }
+    key.verify(msg, &sig).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gas_price_rounds_up() {
+        let p = GasPrice::parse("0.025uspec").unwrap();
+        assert_eq!(p.fee_for(200_000), 5_000);
+        assert_eq!(p.fee_for(1), 1);
+        assert_eq!(GasPrice::parse("1uspec").unwrap().fee_for(7), 7);
+        assert!(GasPrice::parse("uspec").is_err());
+        assert!(GasPrice::parse("0.1").is_err());
+    }
+}

@@ -1,0 +1,231 @@
+//! The state machine: runs transactions through ante and their modules, applies genesis,
+//! and routes queries. It never touches disk; `node.rs` feeds it snapshots and commits.
+
+use cosmos_sdk_proto::cosmos::base::abci::v1beta1::TxMsgData;
+use prost::Message;
+use tendermint_proto::v0_38::abci::{Event, EventAttribute};
+
+use crate::ante::{run_ante, ExecMode, GasPrice};
+use crate::ctx::{event, BlockInfo, Ctx};
+use crate::error::TxError;
+use crate::gas::GasMeter;
+use crate::genesis::Genesis;
+use crate::modules::{auth::Auth, bank::Bank, Module};
+use crate::query::{QueryCtx, QueryError};
+use crate::state::StateDelta;
+use crate::tx::{decode_tx, ParsedTx};
+
+/// The result of one transaction, as it goes into `ExecTxResult` / `CheckTx` / `Simulate`.
+#[derive(Clone, Debug, Default)]
+pub struct TxOutcome {
+    pub code: u32,
+    pub codespace: String,
+    pub log: String,
+    pub gas_wanted: u64,
+    pub gas_used: u64,
+    pub events: Vec<Event>,
+    /// `TxMsgData` with one response per message (empty on failure).
+    pub data: Vec<u8>,
+    pub msg_responses: Vec<tendermint_proto::google::protobuf::Any>,
+}
+
+impl TxOutcome {
+    fn failed(e: TxError, gas_wanted: u64, gas_used: u64, events: Vec<Event>) -> Self {
+        TxOutcome {
+            code: e.code,
+            codespace: e.codespace.to_string(),
+            log: e.log,
+            gas_wanted,
+            gas_used,
+            events,
+            ..Default::default()
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.code == 0
+    }
+}
+
+pub struct App {
+    pub modules: Vec<Box<dyn Module>>,
+    /// This node's mempool floor; consensus never looks at it (as in the SDK).
+    pub min_gas_price: Option<GasPrice>,
+}
+
+impl App {
+    pub fn new(min_gas_price: Option<GasPrice>) -> Self {
+        App { modules: vec![Box::new(Auth), Box::new(Bank)], min_gas_price }
+    }
+
+    pub fn decode(&self, bytes: &[u8]) -> Result<ParsedTx, TxError> {
+        decode_tx(bytes, &self.modules)
+    }
+
+    pub fn init_genesis(
+        &self,
+        state: &mut StateDelta,
+        block: &BlockInfo,
+        genesis: &Genesis,
+    ) -> Result<(), TxError> {
+        let mut gas = GasMeter::infinite();
+        let mut ctx = Ctx::new(state, &mut gas, block);
+        for m in &self.modules {
+            m.init_genesis(&mut ctx, genesis)?;
+        }
+        Ok(())
+    }
+
+    /// Runs begin- or end-block hooks; their events are block events.
+    pub fn block_hook(
+        &self,
+        state: &mut StateDelta,
+        block: &BlockInfo,
+        end: bool,
+    ) -> Result<Vec<Event>, TxError> {
+        let mut gas = GasMeter::infinite();
+        let mut ctx = Ctx::new(state, &mut gas, block);
+        for m in &self.modules {
+            if end {
+                m.end_block(&mut ctx)?;
+            } else {
+                m.begin_block(&mut ctx)?;
+            }
+        }
+        Ok(ctx.events)
+    }
+
+    /// Runs one transaction on `state`. Ante writes (fee, sequence) are kept even when a
+    /// message fails; message writes are kept only if every message succeeds. A panic inside
+    /// a handler is contained here: it fails the transaction, never the block.
+    pub fn run_tx(
+        &self,
+        state: &mut StateDelta,
+        block: &BlockInfo,
+        bytes: &[u8],
+        mode: ExecMode,
+    ) -> TxOutcome {
+        let depth = state.depth();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.run_tx_inner(state, block, bytes, mode)
+        }));
+        match result {
+            Ok(outcome) => outcome,
+            Err(panic) => {
+                while state.depth() > depth {
+                    state.discard();
+                }
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!(%what, "transaction handler panicked; tx failed, state rolled back");
+                TxOutcome::failed(TxError::internal(format!("panic in handler: {what}")), 0, 0, vec![])
+            }
+        }
+    }
+
+    fn run_tx_inner(
+        &self,
+        state: &mut StateDelta,
+        block: &BlockInfo,
+        bytes: &[u8],
+        mode: ExecMode,
+    ) -> TxOutcome {
+        let tx = match self.decode(bytes) {
+            Ok(tx) => tx,
+            Err(e) => return TxOutcome::failed(e, 0, 0, vec![]),
+        };
+        let gas_wanted = tx.gas_limit;
+        let mut gas = match mode {
+            ExecMode::Simulate => GasMeter::infinite(),
+            _ => GasMeter::new(gas_wanted),
+        };
+
+        state.begin();
+        let ante = {
+            let mut ctx = Ctx::new(state, &mut gas, block);
+            run_ante(&mut ctx, &tx, mode, self.min_gas_price.as_ref()).map(|_| ctx.events)
+        };
+        let ante_events = match ante {
+            Ok(events) => {
+                state.keep();
+                events
+            }
+            Err(e) => {
+                state.discard();
+                return TxOutcome::failed(e, gas_wanted, gas.used(), vec![]);
+            }
+        };
+        if mode == ExecMode::Check {
+            return TxOutcome {
+                gas_wanted,
+                gas_used: gas.used(),
+                events: ante_events,
+                ..Default::default()
+            };
+        }
+
+        state.begin();
+        let mut ctx = Ctx::new(state, &mut gas, block);
+        let mut responses = Vec::with_capacity(tx.msgs.len());
+        let mut msg_events = Vec::new();
+        for (index, (msg, module)) in tx.msgs.iter().enumerate() {
+            let module = &self.modules[*module];
+            let before = ctx.events.len();
+            match module.deliver_msg(&mut ctx, msg) {
+                Ok(resp) => responses.push(resp),
+                Err(mut e) => {
+                    drop(ctx);
+                    state.discard();
+                    e.log = format!("failed to execute message; message index: {index}: {}", e.log);
+                    return TxOutcome::failed(e, gas_wanted, gas.used(), ante_events);
+                }
+            }
+            let signer = tx.signers.first().map(|s| s.to_bech32()).unwrap_or_default();
+            let mut events = vec![event(
+                "message",
+                &[
+                    ("action", msg.type_url.clone()),
+                    ("sender", signer),
+                    ("module", module.name().to_string()),
+                ],
+            )];
+            events.extend(ctx.events.drain(before..));
+            for e in &mut events {
+                e.attributes.push(EventAttribute {
+                    key: "msg_index".into(),
+                    value: index.to_string(),
+                    index: true,
+                });
+            }
+            msg_events.extend(events);
+        }
+        drop(ctx);
+        state.keep();
+
+        let mut events = ante_events;
+        events.extend(msg_events);
+        #[allow(deprecated)]
+        let data = TxMsgData { data: vec![], msg_responses: responses.clone() }.encode_to_vec();
+        TxOutcome {
+            gas_wanted,
+            gas_used: gas.used(),
+            events,
+            data,
+            msg_responses: responses,
+            ..Default::default()
+        }
+    }
+
+    /// Routes a gRPC-path query to the module that serves it.
+    pub fn query(&self, q: &QueryCtx, path: &str, data: &[u8]) -> Result<Vec<u8>, QueryError> {
+        for m in &self.modules {
+            if let Some(result) = m.query(q, path, data) {
+                return result;
+            }
+        }
+        Err(QueryError::unimplemented(format!("unknown query path: {path}")))
+    }
+}

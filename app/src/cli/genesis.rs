@@ -1,0 +1,65 @@
+//! `inferchaind genesis init|add-account`: edits the app part of CometBFT's genesis file.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use clap::Subcommand;
+use inferchain_app::address::Address;
+use inferchain_app::coins::Coins;
+use inferchain_app::genesis::{Genesis, GenesisBalance};
+use inferchain_app::keyring::Keyring;
+use serde_json::Value;
+
+#[derive(Subcommand)]
+pub enum GenesisCmd {
+    /// Set the chain id and an empty app state in <home>/config/genesis.json.
+    Init {
+        #[arg(long)]
+        chain_id: String,
+    },
+    /// Give an address (or a key name from the keyring) coins at genesis.
+    AddAccount { address_or_key: String, coins: String },
+}
+
+pub fn genesis_path(home: &Path) -> std::path::PathBuf {
+    home.join("config").join("genesis.json")
+}
+
+fn load(home: &Path) -> Result<Value> {
+    let path = genesis_path(home);
+    let bytes = std::fs::read(&path)
+        .with_context(|| format!("reading {} (run `cometbft init --home {}` first)", path.display(), home.display()))?;
+    Ok(serde_json::from_slice(&bytes).with_context(|| format!("parsing {}", path.display()))?)
+}
+
+fn save(home: &Path, v: &Value) -> Result<()> {
+    let path = genesis_path(home);
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, serde_json::to_vec_pretty(v)?)?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(())
+}
+
+pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
+    let mut doc = load(home)?;
+    match cmd {
+        GenesisCmd::Init { chain_id } => {
+            doc["chain_id"] = Value::String(chain_id);
+            doc["app_state"] = serde_json::to_value(Genesis::default())?;
+        }
+        GenesisCmd::AddAccount { address_or_key, coins } => {
+            let address: Address = match address_or_key.parse() {
+                Ok(a) => a,
+                Err(_) => Keyring::open(home)?.get(&address_or_key)?.address.parse()?,
+            };
+            let coins = Coins::parse(&coins).map_err(|e| anyhow::anyhow!(e.log))?;
+            let mut app: Genesis = serde_json::from_value(doc["app_state"].take()).unwrap_or_default();
+            if app.bank.balances.iter().any(|b| b.address == address.to_bech32()) {
+                bail!("{address} already has a genesis balance");
+            }
+            app.bank.balances.push(GenesisBalance { address: address.to_bech32(), coins: coins.to_string() });
+            doc["app_state"] = serde_json::to_value(app)?;
+        }
+    }
+    save(home, &doc)
+}

@@ -1,0 +1,120 @@
+//! Command-line definitions and dispatch.
+
+mod genesis;
+mod keys;
+mod query;
+mod start;
+mod tx;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "inferchaind", version, about = "InferChain node and client")]
+pub struct Cli {
+    /// Node home: CometBFT's config/ and data/, the app's state, the keyring.
+    #[arg(long, global = true, env = "INFERCHAIN_HOME", default_value_os_t = default_home())]
+    pub home: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+fn default_home() -> PathBuf {
+    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default().join(".inferchain")
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the ABCI application (and its gRPC server) for a CometBFT node.
+    Start(start::StartArgs),
+    /// Edit the genesis file in <home>/config/genesis.json.
+    #[command(subcommand)]
+    Genesis(genesis::GenesisCmd),
+    /// Manage the local keyring.
+    #[command(subcommand)]
+    Keys(keys::KeysCmd),
+    /// Build, sign and broadcast transactions.
+    #[command(subcommand)]
+    Tx(tx::TxCmd),
+    /// Query chain state.
+    #[command(subcommand, alias = "q")]
+    Query(query::QueryCmd),
+}
+
+#[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq, Eq)]
+pub enum Output {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Flags shared by every command that talks to a node.
+#[derive(Args, Clone)]
+pub struct NodeArgs {
+    /// CometBFT RPC endpoint.
+    #[arg(long, default_value = "tcp://127.0.0.1:26657", env = "INFERCHAIN_NODE")]
+    pub node: String,
+    #[arg(long, short = 'o', value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Start(a) => start::run(&cli.home, a),
+        Command::Genesis(c) => genesis::run(&cli.home, c),
+        Command::Keys(c) => keys::run(&cli.home, c),
+        Command::Tx(c) => runtime()?.block_on(tx::run(&cli.home, c)),
+        Command::Query(c) => runtime()?.block_on(query::run(c)),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
+}
+
+/// Prints `value` as JSON, or as indented `key: value` lines for humans.
+pub fn print(output: Output, value: &serde_json::Value) {
+    match output {
+        Output::Json => println!("{value}"),
+        Output::Text => print_text(value, 0),
+    }
+}
+
+fn print_text(value: &serde_json::Value, indent: usize) {
+    use serde_json::Value;
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match v {
+                    Value::Object(_) | Value::Array(_) => {
+                        println!("{pad}{k}:");
+                        print_text(v, indent + 2);
+                    }
+                    _ => println!("{pad}{k}: {}", scalar(v)),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                match item {
+                    Value::Object(_) | Value::Array(_) => {
+                        println!("{pad}-");
+                        print_text(item, indent + 2);
+                    }
+                    _ => println!("{pad}- {}", scalar(item)),
+                }
+            }
+        }
+        v => println!("{pad}{}", scalar(v)),
+    }
+}
+
+fn scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

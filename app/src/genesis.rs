@@ -1,0 +1,34 @@
+//! The app's part of CometBFT's `genesis.json` (`app_state`).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Genesis {
+    #[serde(default)]
+    pub bank: BankGenesis,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BankGenesis {
+    #[serde(default)]
+    pub balances: Vec<GenesisBalance>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisBalance {
+    pub address: String,
+    /// Coins in the CLI's form, e.g. `"1000000000uspec"`.
+    pub coins: String,
+}
+
+impl Genesis {
+    pub fn from_json(bytes: &[u8]) -> Result<Self, String> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Genesis::default());
+        }
+        serde_json::from_slice(bytes).map_err(|e| format!("invalid app_state: {e}"))
+    }
+}

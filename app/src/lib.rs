@@ -1,0 +1,20 @@
+//! InferChain's node: an ABCI 2.0 application for CometBFT with Cosmos SDK transactions.
+
+pub mod address;
+pub mod ante;
+pub mod app;
+pub mod coins;
+pub mod ctx;
+pub mod error;
+pub mod gas;
+pub mod genesis;
+pub mod modules;
+pub mod node;
+pub mod query;
+pub mod state;
+pub mod store;
+pub mod tx;
+pub mod rpc_client;
+pub mod client;
+pub mod keyring;
+pub mod grpc;

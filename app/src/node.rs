@@ -1,0 +1,415 @@
+//! The ABCI 2.0 face of the app: CometBFT's consensus, mempool, info and query connections
+//! all land here. Block state lives in memory between FinalizeBlock and Commit; Commit makes
+//! it durable in one write, so a crash at any point resumes at the last committed height
+//! (CometBFT replays the block it had finalized but we had not committed).
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use cosmos_sdk_proto::cosmos::base::abci::v1beta1::{GasInfo, Result as SdkResult};
+use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
+use prost::bytes::Bytes;
+use prost::Message;
+use tendermint_abci::Application;
+use tendermint_proto::v0_38::abci::*;
+use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
+
+use crate::ante::{ExecMode, GasPrice};
+use crate::app::{App, TxOutcome};
+use crate::ctx::BlockInfo;
+use crate::genesis::Genesis;
+use crate::query::{decode_request, QueryCtx, QueryError};
+use crate::state::StateDelta;
+use crate::store::{PendingCommit, Store, StoreError, Substore};
+
+pub const APP_NAME: &str = "inferchain";
+pub const APP_VERSION: u64 = 1;
+
+pub struct NodeConfig {
+    pub chain_id: String,
+    pub min_gas_price: Option<GasPrice>,
+    /// Versions kept provable (0 = all).
+    pub keep_recent: u64,
+}
+
+struct Consensus {
+    /// The finalized block awaiting Commit.
+    pending: Option<PendingCommit>,
+    last_block_time: (i64, i32),
+}
+
+/// The mempool's view: committed state plus every transaction CheckTx admitted since, so two
+/// transactions from one account with consecutive sequences both enter the mempool.
+struct Mempool {
+    state: StateDelta,
+    block: BlockInfo,
+}
+
+pub struct Node {
+    pub app: App,
+    pub store: Arc<Store>,
+    config: NodeConfig,
+    consensus: Mutex<Consensus>,
+    mempool: Mutex<Mempool>,
+}
+
+/// A poisoned lock means a thread panicked mid-update; the state behind it is still the
+/// last consistent one (updates are staged), so carry on rather than halt the node.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn timestamp(t: &Option<tendermint_proto::google::protobuf::Timestamp>) -> (i64, i32) {
+    t.as_ref().map(|t| (t.seconds, t.nanos)).unwrap_or((0, 0))
+}
+
+impl Node {
+    pub fn new(store: Arc<Store>, config: NodeConfig) -> Result<Self, StoreError> {
+        let app = App::new(config.min_gas_price.clone());
+        let snapshot = store.snapshot()?;
+        let mempool = Mempool {
+            block: BlockInfo {
+                chain_id: config.chain_id.clone(),
+                height: snapshot.height() + 1,
+                time: (0, 0),
+            },
+            state: StateDelta::new(snapshot),
+        };
+        Ok(Node {
+            app,
+            store,
+            config,
+            consensus: Mutex::new(Consensus { pending: None, last_block_time: (0, 0) }),
+            mempool: Mutex::new(mempool),
+        })
+    }
+
+    pub fn chain_id(&self) -> &str {
+        &self.config.chain_id
+    }
+
+    fn block_info(&self, height: u64, time: (i64, i32)) -> BlockInfo {
+        BlockInfo { chain_id: self.config.chain_id.clone(), height, time }
+    }
+
+    fn reset_mempool(&self) -> Result<(), StoreError> {
+        let snapshot = self.store.snapshot()?;
+        let time = lock(&self.consensus).last_block_time;
+        let mut m = lock(&self.mempool);
+        m.block = self.block_info(snapshot.height() + 1, time);
+        m.state = StateDelta::new(snapshot);
+        Ok(())
+    }
+
+    /// Runs a transaction against the mempool state without keeping anything.
+    pub fn simulate(&self, tx_bytes: &[u8]) -> TxOutcome {
+        let mut m = lock(&self.mempool);
+        let block = m.block.clone();
+        m.state.begin();
+        let outcome = self.app.run_tx(&mut m.state, &block, tx_bytes, ExecMode::Simulate);
+        m.state.discard();
+        outcome
+    }
+
+    /// Admits a transaction to the mempool view (CheckTx).
+    pub fn check(&self, tx_bytes: &[u8]) -> TxOutcome {
+        let mut m = lock(&self.mempool);
+        let block = m.block.clone();
+        self.app.run_tx(&mut m.state, &block, tx_bytes, ExecMode::Check)
+    }
+
+    /// Answers an ABCI query: `store/<name>/key` (raw, optionally proven), Simulate, or any
+    /// module's gRPC method path.
+    pub fn query(&self, req: &RequestQuery) -> ResponseQuery {
+        let snapshot = match self.store.snapshot() {
+            Ok(s) => s,
+            Err(e) => return query_error(QueryError::from(e), 0),
+        };
+        let height = if req.height <= 0 { snapshot.height() } else { req.height as u64 };
+        if let Some(name) = req.path.strip_prefix("store/").and_then(|p| p.strip_suffix("/key")) {
+            return self.store_query(&snapshot, name, &req.data, height, req.prove);
+        }
+        let result = if req.path == "/cosmos.tx.v1beta1.Service/Simulate" {
+            self.simulate_query(&req.data)
+        } else {
+            let q = QueryCtx { snapshot: snapshot.clone(), height };
+            self.app.query(&q, &req.path, &req.data)
+        };
+        match result {
+            Ok(value) => ResponseQuery { value: value.into(), height: height as i64, ..Default::default() },
+            Err(e) => query_error(e, height),
+        }
+    }
+
+    fn simulate_query(&self, data: &[u8]) -> Result<Vec<u8>, QueryError> {
+        let req: SimulateRequest = decode_request(data)?;
+        #[allow(deprecated)]
+        let tx_bytes = if !req.tx_bytes.is_empty() {
+            req.tx_bytes
+        } else if let Some(tx) = req.tx {
+            // The deprecated field: re-encode as TxRaw.
+            let raw = cosmos_sdk_proto::cosmos::tx::v1beta1::TxRaw {
+                body_bytes: tx.body.map(|b| b.encode_to_vec()).unwrap_or_default(),
+                auth_info_bytes: tx.auth_info.map(|a| a.encode_to_vec()).unwrap_or_default(),
+                signatures: tx.signatures,
+            };
+            raw.encode_to_vec()
+        } else {
+            return Err(QueryError::invalid("empty tx"));
+        };
+        let outcome = self.simulate(&tx_bytes);
+        if !outcome.is_ok() {
+            return Err(QueryError {
+                code: tonic::Code::Unknown,
+                message: format!("{} [codespace {} code {}]", outcome.log, outcome.codespace, outcome.code),
+            });
+        }
+        Ok(simulate_response(&outcome).encode_to_vec())
+    }
+
+    fn store_query(
+        &self,
+        snapshot: &crate::store::Snapshot,
+        name: &str,
+        key: &[u8],
+        height: u64,
+        prove: bool,
+    ) -> ResponseQuery {
+        let Some(store) = Substore::from_name(name) else {
+            return query_error(QueryError::invalid(format!("no substore named {name:?}")), height);
+        };
+        let result = if prove {
+            snapshot.get_with_proof(store, key, height).map(|(value, proofs)| {
+                let ops = vec![
+                    ProofOp { r#type: "ics23:jmt".into(), key: key.to_vec().into(), data: proofs[0].encode_to_vec().into() },
+                    ProofOp { r#type: "ics23:jmt".into(), key: name.as_bytes().to_vec().into(), data: proofs[1].encode_to_vec().into() },
+                ];
+                (value, Some(ProofOps { ops }))
+            })
+        } else {
+            snapshot.get_at(store, key, height).map(|v| (v, None))
+        };
+        match result {
+            Ok((value, proof_ops)) => ResponseQuery {
+                key: key.to_vec().into(),
+                value: value.unwrap_or_default().into(),
+                proof_ops,
+                height: height as i64,
+                ..Default::default()
+            },
+            Err(e) => query_error(e.into(), height),
+        }
+    }
+}
+
+pub fn simulate_response(outcome: &TxOutcome) -> SimulateResponse {
+    #[allow(deprecated)]
+    SimulateResponse {
+        gas_info: Some(GasInfo { gas_wanted: outcome.gas_wanted, gas_used: outcome.gas_used }),
+        result: Some(SdkResult {
+            data: outcome.data.clone(),
+            log: outcome.log.clone(),
+            events: outcome
+                .events
+                .iter()
+                .map(|e| tendermint_proto::abci::Event {
+                    r#type: e.r#type.clone(),
+                    attributes: e
+                        .attributes
+                        .iter()
+                        .map(|a| tendermint_proto::abci::EventAttribute {
+                            key: a.key.clone(),
+                            value: a.value.clone(),
+                            index: a.index,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            msg_responses: outcome.msg_responses.clone(),
+        }),
+    }
+}
+
+fn query_error(e: QueryError, height: u64) -> ResponseQuery {
+    ResponseQuery {
+        code: e.abci_code(),
+        codespace: "sdk".into(),
+        log: e.to_string(),
+        height: height as i64,
+        ..Default::default()
+    }
+}
+
+/// The ABCI server's handle: cheap to clone, one per CometBFT connection.
+#[derive(Clone)]
+pub struct AbciApp(pub Arc<Node>);
+
+impl Application for AbciApp {
+    fn info(&self, _req: RequestInfo) -> ResponseInfo {
+        let (height, hash) = match self.0.store.last_commit() {
+            Ok(Some((h, hash))) => (h as i64, hash.to_vec()),
+            Ok(None) => (0, vec![]),
+            Err(e) => {
+                tracing::error!(error = %e, "reading last commit");
+                (0, vec![])
+            }
+        };
+        ResponseInfo {
+            data: APP_NAME.into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            app_version: APP_VERSION,
+            last_block_height: height,
+            last_block_app_hash: hash.into(),
+        }
+    }
+
+    fn init_chain(&self, req: RequestInitChain) -> ResponseInitChain {
+        let node = &self.0;
+        // CometBFT calls InitChain again after a restart until block 1 commits: genesis is
+        // already durable then, so answer with its hash instead of applying it twice.
+        if let Ok(Some((0, hash))) = node.store.last_commit() {
+            return ResponseInitChain { app_hash: hash.to_vec().into(), ..Default::default() };
+        }
+        if req.chain_id != node.config.chain_id {
+            panic!(
+                "genesis chain id {} differs from the node's configured {}",
+                req.chain_id, node.config.chain_id
+            );
+        }
+        let genesis = Genesis::from_json(&req.app_state_bytes)
+            .unwrap_or_else(|e| panic!("cannot start from this genesis: {e}"));
+        let result = (|| -> Result<[u8; 32], String> {
+            let snapshot = node.store.snapshot().map_err(|e| e.to_string())?;
+            let mut state = StateDelta::new(snapshot.clone());
+            let block = node.block_info(0, timestamp(&req.time));
+            node.app.init_genesis(&mut state, &block, &genesis).map_err(|e| e.log)?;
+            let pending = node
+                .store
+                .prepare_commit(&snapshot, 0, state.into_writes())
+                .map_err(|e| e.to_string())?;
+            let hash = pending.app_hash;
+            node.store.commit(pending, 0).map_err(|e| e.to_string())?;
+            Ok(hash)
+        })();
+        match result {
+            Ok(hash) => {
+                lock(&node.consensus).last_block_time = timestamp(&req.time);
+                if let Err(e) = node.reset_mempool() {
+                    tracing::error!(error = %e, "resetting mempool after genesis");
+                }
+                tracing::info!(app_hash = %hex::encode_upper(hash), "genesis applied");
+                ResponseInitChain { app_hash: hash.to_vec().into(), ..Default::default() }
+            }
+            // Without a valid genesis there is no chain to run: refuse loudly.
+            Err(e) => panic!("applying genesis failed: {e}"),
+        }
+    }
+
+    fn query(&self, req: RequestQuery) -> ResponseQuery {
+        self.0.query(&req)
+    }
+
+    fn check_tx(&self, req: RequestCheckTx) -> ResponseCheckTx {
+        let o = self.0.check(&req.tx);
+        ResponseCheckTx {
+            code: o.code,
+            log: o.log,
+            gas_wanted: o.gas_wanted as i64,
+            gas_used: o.gas_used as i64,
+            codespace: o.codespace,
+            ..Default::default()
+        }
+    }
+
+    fn prepare_proposal(&self, req: RequestPrepareProposal) -> ResponsePrepareProposal {
+        let mut size = 0i64;
+        let mut txs = Vec::with_capacity(req.txs.len());
+        for tx in req.txs {
+            // Overhead of a tx in the block's protobuf encoding, as CometBFT counts it.
+            let cost = tx.len() as i64 + 10;
+            if size + cost > req.max_tx_bytes {
+                break;
+            }
+            if self.0.app.decode(&tx).is_ok() {
+                size += cost;
+                txs.push(tx);
+            }
+        }
+        ResponsePrepareProposal { txs }
+    }
+
+    fn process_proposal(&self, req: RequestProcessProposal) -> ResponseProcessProposal {
+        let valid = req.txs.iter().all(|tx| self.0.app.decode(tx).is_ok());
+        if !valid {
+            tracing::warn!(height = req.height, "rejecting proposal holding an invalid tx");
+        }
+        ResponseProcessProposal {
+            status: if valid {
+                response_process_proposal::ProposalStatus::Accept as i32
+            } else {
+                response_process_proposal::ProposalStatus::Reject as i32
+            },
+        }
+    }
+
+    fn finalize_block(&self, req: RequestFinalizeBlock) -> ResponseFinalizeBlock {
+        let node = &self.0;
+        let height = req.height as u64;
+        let time = timestamp(&req.time);
+        let block = node.block_info(height, time);
+        // A storage failure here can't be turned into a tx error: the node can't know the
+        // state, so it must stop rather than vote for a wrong app hash.
+        let snapshot = node.store.snapshot().unwrap_or_else(|e| panic!("reading state: {e}"));
+        assert_eq!(snapshot.height() + 1, height, "FinalizeBlock out of order");
+        let mut state = StateDelta::new(snapshot.clone());
+
+        let mut events = node.app.block_hook(&mut state, &block, false).unwrap_or_else(|e| {
+            panic!("begin-block failed: {}", e.log)
+        });
+        let tx_results: Vec<ExecTxResult> = req
+            .txs
+            .iter()
+            .map(|tx| {
+                let o = node.app.run_tx(&mut state, &block, tx, ExecMode::Deliver);
+                ExecTxResult {
+                    code: o.code,
+                    data: o.data.into(),
+                    log: o.log,
+                    gas_wanted: o.gas_wanted as i64,
+                    gas_used: o.gas_used as i64,
+                    events: o.events,
+                    codespace: o.codespace,
+                    ..Default::default()
+                }
+            })
+            .collect();
+        events.extend(
+            node.app
+                .block_hook(&mut state, &block, true)
+                .unwrap_or_else(|e| panic!("end-block failed: {}", e.log)),
+        );
+        let pending = node
+            .store
+            .prepare_commit(&snapshot, height, state.into_writes())
+            .unwrap_or_else(|e| panic!("computing app hash: {e}"));
+        let app_hash = Bytes::from(pending.app_hash.to_vec());
+        let mut c = lock(&node.consensus);
+        c.pending = Some(pending);
+        c.last_block_time = time;
+        ResponseFinalizeBlock { events, tx_results, app_hash, ..Default::default() }
+    }
+
+    fn commit(&self) -> ResponseCommit {
+        let node = &self.0;
+        let pending = lock(&node.consensus).pending.take();
+        if let Some(pending) = pending {
+            let height = pending.version;
+            node.store
+                .commit(pending, node.config.keep_recent)
+                .unwrap_or_else(|e| panic!("committing block {height}: {e}"));
+        }
+        if let Err(e) = node.reset_mempool() {
+            tracing::error!(error = %e, "resetting mempool after commit");
+        }
+        ResponseCommit { retain_height: 0 }
+    }
+}

@@ -1,0 +1,115 @@
+//! Read-only access for queries, and query errors shaped like the SDK's gRPC errors.
+
+use std::sync::Arc;
+
+use crate::ctx::prefix_end;
+use crate::store::{state_key, Snapshot, StoreError, Substore};
+
+/// A gRPC status code and message; over ABCI it becomes `rpc error: code = X desc = ...`,
+/// the text CosmJS and Hermes match on.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("rpc error: code = {} desc = {message}", code_name(*.code))]
+pub struct QueryError {
+    pub code: tonic::Code,
+    pub message: String,
+}
+
+impl QueryError {
+    pub fn not_found(m: impl Into<String>) -> Self {
+        QueryError { code: tonic::Code::NotFound, message: m.into() }
+    }
+    pub fn invalid(m: impl Into<String>) -> Self {
+        QueryError { code: tonic::Code::InvalidArgument, message: m.into() }
+    }
+    pub fn unimplemented(m: impl Into<String>) -> Self {
+        QueryError { code: tonic::Code::Unimplemented, message: m.into() }
+    }
+    pub fn internal(m: impl Into<String>) -> Self {
+        QueryError { code: tonic::Code::Internal, message: m.into() }
+    }
+
+    /// The SDK's ABCI code for this gRPC code (`baseapp.gRPCErrorToSDKError`).
+    pub fn abci_code(&self) -> u32 {
+        match self.code {
+            tonic::Code::NotFound => 22,
+            tonic::Code::InvalidArgument => 18,
+            tonic::Code::Unimplemented => 6,
+            tonic::Code::FailedPrecondition => 18,
+            _ => 1,
+        }
+    }
+}
+
+fn code_name(code: tonic::Code) -> &'static str {
+    use tonic::Code::*;
+    match code {
+        NotFound => "NotFound",
+        InvalidArgument => "InvalidArgument",
+        Unimplemented => "Unimplemented",
+        FailedPrecondition => "FailedPrecondition",
+        Unavailable => "Unavailable",
+        _ => "Internal",
+    }
+}
+
+impl From<StoreError> for QueryError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::HeightUnavailable { .. } => QueryError::invalid(e.to_string()),
+            _ => QueryError::internal(e.to_string()),
+        }
+    }
+}
+
+pub fn decode_request<M: prost::Message + Default>(data: &[u8]) -> Result<M, QueryError> {
+    M::decode(data).map_err(|e| QueryError::invalid(format!("decoding request: {e}")))
+}
+
+/// Committed state at one height.
+pub struct QueryCtx {
+    pub snapshot: Arc<Snapshot>,
+    pub height: u64,
+}
+
+impl QueryCtx {
+    pub fn get(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, QueryError> {
+        Ok(self.snapshot.get_at(store, key, self.height)?)
+    }
+
+    /// Keys under `prefix` (prefix stripped), starting after `after` if given, at most `limit`.
+    /// Only the latest height can be scanned: the tree hashes its keys.
+    pub fn prefix_range(
+        &self,
+        store: Substore,
+        prefix: &[u8],
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, QueryError> {
+        if self.height != self.snapshot.height() {
+            return Err(QueryError::invalid(format!(
+                "listing queries are served at the latest height ({}) only, not {}",
+                self.snapshot.height(),
+                self.height
+            )));
+        }
+        let base = state_key(store, prefix);
+        let start = match after {
+            Some(a) => {
+                let mut s = base.clone();
+                s.extend_from_slice(a);
+                s.push(0);
+                s
+            }
+            None => base.clone(),
+        };
+        let end = prefix_end(&base);
+        let mut out = Vec::new();
+        for (k, v) in self.snapshot.range(&start, end.as_deref())? {
+            if out.len() >= limit {
+                break;
+            }
+            out.push((k[base.len()..].to_vec(), v));
+        }
+        Ok(out)
+    }
+}

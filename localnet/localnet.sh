@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Localnet control: init | start | stop | status.
+#   localnet.sh init  [--validators N] [--dir DIR] [--port-offset K] [--block-time 1s]
+#   localnet.sh start [--dir DIR]      starts every node found in DIR, in the background
+#   localnet.sh stop  [--dir DIR]
+# Node i listens on p2p 26656+100i+K, RPC 26657+100i+K, ABCI 26658+100i+K, gRPC 9090+i+K.
+# Logs: DIR/nodeI/app.log and DIR/nodeI/cometbft.log. Keys and mnemonics of the funded dev
+# accounts: DIR/accounts.json (keyring in DIR/node0).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+cmd="${1:-}"; shift || true
+validators=1; dir="$INFERCHAIN_ROOT/localnet/.home"; offset=0; block_time="1s"
+while (($#)); do
+  case "$1" in
+    --validators) validators="$2"; shift 2 ;;
+    --dir) dir="$2"; shift 2 ;;
+    --port-offset) offset="$2"; shift 2 ;;
+    --block-time) block_time="$2"; shift 2 ;;
+    *) die "unknown flag $1" ;;
+  esac
+done
+
+rpc_port()  { echo $((26657 + 100 * $1 + offset)); }
+p2p_port()  { echo $((26656 + 100 * $1 + offset)); }
+abci_port() { echo $((26658 + 100 * $1 + offset)); }
+grpc_port() { echo $((9090 + $1 + offset)); }
+
+nodes() { find "$dir" -maxdepth 1 -name 'node*' -type d | sort -V; }
+
+init() {
+  command -v cometbft >/dev/null || die "cometbft not found; run localnet/install-deps.sh"
+  command -v inferchaind >/dev/null || die "inferchaind not found; run localnet/build.sh"
+  stop 2>/dev/null || true
+  rm -rf "$dir"
+  log "initialising $validators validator(s) in $dir"
+  cometbft testnet --v "$validators" --o "$dir" --starting-ip-address 127.0.0.1 >/dev/null
+  echo "$offset" > "$dir/port-offset"
+  local peers=() i
+  for ((i = 0; i < validators; i++)); do
+    peers+=("$(cometbft show-node-id --home "$dir/node$i")@127.0.0.1:$(p2p_port $i)")
+  done
+  local peer_list; peer_list=$(IFS=,; echo "${peers[*]}")
+  for ((i = 0; i < validators; i++)); do
+    python3 "$INFERCHAIN_ROOT/localnet/configure_node.py" "$dir/node$i/config/config.toml" \
+      ".proxy_app=\"tcp://127.0.0.1:$(abci_port $i)\"" \
+      ".moniker=\"node$i\"" \
+      "rpc.laddr=\"tcp://127.0.0.1:$(rpc_port $i)\"" \
+      "p2p.laddr=\"tcp://127.0.0.1:$(p2p_port $i)\"" \
+      "p2p.persistent_peers=\"$peer_list\"" \
+      "p2p.addr_book_strict=false" \
+      "p2p.allow_duplicate_ip=true" \
+      "consensus.timeout_commit=\"$block_time\"" \
+      "tx_index.indexer=\"kv\""
+  done
+  local home0="$dir/node0"
+  inferchaind --home "$home0" genesis init --chain-id "$INFERCHAIN_CHAIN_ID"
+  local accounts="[" sep="" name out
+  for name in faucet alice bob carol; do
+    out=$(inferchaind --home "$home0" keys add "$name" --output json)
+    inferchaind --home "$home0" genesis add-account "$name" 1000000000000uspec
+    accounts+="$sep$out"; sep=","
+  done
+  echo "$accounts]" > "$dir/accounts.json"
+  for ((i = 1; i < validators; i++)); do cp "$home0/config/genesis.json" "$dir/node$i/config/genesis.json"; done
+  log "genesis ready: chain id $INFERCHAIN_CHAIN_ID, dev accounts in $dir/accounts.json"
+}
+
+start_node() {
+  local home="$1" i="${1##*node}"
+  offset=$(cat "$dir/port-offset" 2>/dev/null || echo "$offset")
+  if [ -f "$home/app.pid" ] && kill -0 "$(cat "$home/app.pid")" 2>/dev/null; then
+    log "node$i already running"; return
+  fi
+  inferchaind --home "$home" start --abci "127.0.0.1:$(abci_port "$i")" \
+    --grpc-address "127.0.0.1:$(grpc_port "$i")" --rpc "http://127.0.0.1:$(rpc_port "$i")" \
+    >>"$home/app.log" 2>&1 &
+  echo $! > "$home/app.pid"
+  wait_for 30 "node$i ABCI server" port_open "$(abci_port "$i")"
+  cometbft start --home "$home" >>"$home/cometbft.log" 2>&1 &
+  echo $! > "$home/cometbft.pid"
+  log "node$i: RPC http://127.0.0.1:$(rpc_port "$i")  gRPC 127.0.0.1:$(grpc_port "$i")  logs $home/{app,cometbft}.log"
+}
+
+start() {
+  [ -d "$dir/node0" ] || die "no localnet in $dir; run: localnet.sh init"
+  local home
+  for home in $(nodes); do start_node "$home"; done
+}
+
+stop() {
+  local home pidfile
+  for home in $(nodes); do
+    for pidfile in "$home/cometbft.pid" "$home/app.pid"; do
+      if [ -f "$pidfile" ]; then
+        kill "$(cat "$pidfile")" 2>/dev/null || true
+        rm -f "$pidfile"
+      fi
+    done
+  done
+}
+
+status() {
+  local home i
+  for home in $(nodes); do
+    i="${home##*node}"; offset=$(cat "$dir/port-offset" 2>/dev/null || echo 0)
+    curl -s "http://127.0.0.1:$(rpc_port "$i")/status" | python3 -c \
+      "import json,sys; s=json.load(sys.stdin)['result']['sync_info']; print('node$i', 'height', s['latest_block_height'], 'app_hash', s['latest_app_hash'])" \
+      2>/dev/null || echo "node$i down"
+  done
+}
+
+case "$cmd" in
+  init) init ;;
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) die "usage: localnet.sh init|start|stop|status [--validators N] [--dir DIR] [--port-offset K]" ;;
+esac
