@@ -1,0 +1,502 @@
+//! plonky2 circuits of proof of inference and proof of score, built deterministically from an
+//! architecture spec, a proof kind and a mode.
+//!
+//! Every value is constrained:
+//! * weights are private witnesses committed as offset bytes `u = w + 128`, each looked up in a
+//!   256-entry range table; biases are private `b + 2^23`, split in three looked-up bytes;
+//! * the commitment (Poseidon over the same elements the native `QuantModel::commitment`
+//!   hashes) is computed in-circuit and made public;
+//! * inputs are hashed in-circuit (public hash) and range-checked to 24 bits;
+//! * each neuron accumulates `b + sum (u - 128) x` with `mul_add` chains (the `-128 * sum x`
+//!   correction is applied once per neuron), then the shifted accumulator
+//!   `acc + 2^29` is decomposed into `r` (6 bits, rescale remainder, looked up in a 64-entry
+//!   table) and three bytes of `q + 2^23` (looked up), recomposed and connected to the
+//!   accumulator: this proves `q = floor(acc / 64)` with `q` in `[-2^23, 2^23)`;
+//! * ReLU: the top byte of `q + 2^23` is looked up in a sign table (byte >= 128, i.e. q >= 0)
+//!   whose output `s` multiplies: `relu = q * s`;
+//! * score: the logit `z` is split as `z = 16 (c + over - under - 128) + r4` with `r4` in
+//!   [0,16), `c` in [0,256), `over`, `under` 24-bit, `over * under = 0`,
+//!   `over * (255 - c) = 0`, `under * c = 0` (a constrained clamp), `p = SIGMOID[c]` and the
+//!   prediction `c >= 128` by lookups; labels are asserted boolean.
+//!
+//! Witness generation uses small hint generators (limb splits) whose outputs are all bound by
+//! the constraints above, so a dishonest prover gains nothing by changing them.
+
+use std::sync::Arc;
+
+use anyhow::{anyhow, Result};
+use plonky2::field::types::Field;
+use plonky2::hash::hash_types::HashOutTarget;
+use plonky2::hash::poseidon::PoseidonHash;
+use plonky2::iop::generator::{generate_partial_witness, GeneratedValues, SimpleGenerator};
+use plonky2::iop::target::{BoolTarget, Target};
+use plonky2::iop::witness::{PartialWitness, PartitionWitness, Witness, WitnessWrite};
+use plonky2::plonk::circuit_builder::CircuitBuilder;
+use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData, CommonCircuitData};
+use plonky2::plonk::proof::ProofWithPublicInputs;
+use plonky2::util::serialization::{Buffer, IoError, IoResult};
+
+use crate::quant::{
+    commitment_prefix, field_of_i64, QuantModel, DOMAIN_INPUT, DOMAIN_TESTSET, SIGMOID,
+};
+use crate::spec::*;
+use crate::{C, D, F};
+
+/// Splits a canonical value into limbs of the given bit widths; the last output takes the
+/// rest (so an out-of-range value yields a last limb that fails its lookup).
+#[derive(Debug, Clone)]
+struct LimbsHint {
+    input: Target,
+    bits: Vec<u32>,
+    outputs: Vec<Target>,
+}
+
+impl SimpleGenerator<F, D> for LimbsHint {
+    fn id(&self) -> String {
+        "inferchain.LimbsHint".into()
+    }
+    fn dependencies(&self) -> Vec<Target> {
+        vec![self.input]
+    }
+    fn run_once(&self, w: &PartitionWitness<F>, out: &mut GeneratedValues<F>) -> Result<()> {
+        use plonky2::field::types::PrimeField64;
+        let mut v = w.get_target(self.input).to_canonical_u64();
+        for (i, &t) in self.outputs.iter().enumerate() {
+            if i < self.bits.len() {
+                let m = (1u64 << self.bits[i]) - 1;
+                out.set_target(t, F::from_canonical_u64(v & m))?;
+                v >>= self.bits[i];
+            } else {
+                out.set_target(t, F::from_noncanonical_u64(v))?;
+            }
+        }
+        Ok(())
+    }
+    fn serialize(&self, _dst: &mut Vec<u8>, _c: &CommonCircuitData<F, D>) -> IoResult<()> {
+        Err(IoError)
+    }
+    fn deserialize(_src: &mut Buffer, _c: &CommonCircuitData<F, D>) -> IoResult<Self> {
+        Err(IoError)
+    }
+}
+
+/// Given a logit z (signed), outputs r4, c, over bytes (3), under bytes (3) of the clamp.
+#[derive(Debug, Clone)]
+struct ClampHint {
+    z: Target,
+    outputs: [Target; 8],
+}
+
+impl SimpleGenerator<F, D> for ClampHint {
+    fn id(&self) -> String {
+        "inferchain.ClampHint".into()
+    }
+    fn dependencies(&self) -> Vec<Target> {
+        vec![self.z]
+    }
+    fn run_once(&self, w: &PartitionWitness<F>, out: &mut GeneratedValues<F>) -> Result<()> {
+        let z = crate::quant::i64_of_field(w.get_target(self.z));
+        let r4 = z.rem_euclid(16);
+        let s = z.div_euclid(16) + 128;
+        let c = s.clamp(0, 255);
+        let over = (s - 255).max(0);
+        let under = (-s).max(0);
+        let vals = [
+            r4,
+            c,
+            over & 255,
+            (over >> 8) & 255,
+            over >> 16,
+            under & 255,
+            (under >> 8) & 255,
+            under >> 16,
+        ];
+        for (t, v) in self.outputs.iter().zip(vals) {
+            out.set_target(*t, field_of_i64(v))?;
+        }
+        Ok(())
+    }
+    fn serialize(&self, _dst: &mut Vec<u8>, _c: &CommonCircuitData<F, D>) -> IoResult<()> {
+        Err(IoError)
+    }
+    fn deserialize(_src: &mut Buffer, _c: &CommonCircuitData<F, D>) -> IoResult<Self> {
+        Err(IoError)
+    }
+}
+
+struct Tables {
+    range256: usize,
+    range64: usize,
+    sign: usize,
+    range16: usize,
+    sigmoid: usize,
+}
+
+fn add_tables(b: &mut CircuitBuilder<F, D>, score: bool) -> Tables {
+    let pairs = |n: u16, f: &dyn Fn(u16) -> u16| Arc::new((0..n).map(|i| (i, f(i))).collect());
+    let range256 = b.add_lookup_table_from_pairs(pairs(256, &|i| i));
+    let range64 = b.add_lookup_table_from_pairs(pairs(64, &|i| i));
+    let sign = b.add_lookup_table_from_pairs(pairs(256, &|i| i >> 7));
+    let (range16, sigmoid) = if score {
+        (
+            b.add_lookup_table_from_pairs(pairs(16, &|i| i)),
+            b.add_lookup_table_from_pairs(pairs(256, &|i| SIGMOID[i as usize])),
+        )
+    } else {
+        (usize::MAX, usize::MAX)
+    };
+    Tables {
+        range256,
+        range64,
+        sign,
+        range16,
+        sigmoid,
+    }
+}
+
+fn limbs(b: &mut CircuitBuilder<F, D>, input: Target, bits: &[u32], n: usize) -> Vec<Target> {
+    let outputs = b.add_virtual_targets(n);
+    b.add_simple_generator(LimbsHint {
+        input,
+        bits: bits.to_vec(),
+        outputs: outputs.clone(),
+    });
+    outputs
+}
+
+/// Range-checks `v + 2^23` to 24 bits (three looked-up bytes).
+fn range_check_act(b: &mut CircuitBuilder<F, D>, t: &Tables, v_off: Target) {
+    let l = limbs(b, v_off, &[8, 8], 3);
+    for &x in &l {
+        b.add_lookup_from_index(x, t.range256);
+    }
+    let r = b.mul_const_add(F::from_canonical_u64(256), l[1], l[0]);
+    let r = b.mul_const_add(F::from_canonical_u64(65536), l[2], r);
+    b.connect(r, v_off);
+}
+
+struct LayerTargets {
+    w_off: Vec<Target>,
+    b_off: Vec<Target>,
+}
+
+/// Dense layer + rescale + (ReLU | identity). Returns activations.
+fn dense(
+    b: &mut CircuitBuilder<F, D>,
+    t: &Tables,
+    layer: &LayerTargets,
+    x: &[Target],
+    hidden: bool,
+) -> Vec<Target> {
+    let n_in = x.len();
+    let sx = b.add_many(x);
+    let shift = F::from_canonical_u64((1u64 << 29) - (1u64 << 23));
+    let mut out = Vec::with_capacity(layer.b_off.len());
+    for (j, &bo) in layer.b_off.iter().enumerate() {
+        // acc + 2^29 = (b + 2^23) - 2^23 + 2^29 + sum u x - 128 sum x
+        let mut acc = b.add_const(bo, shift);
+        for i in 0..n_in {
+            acc = b.mul_add(layer.w_off[j * n_in + i], x[i], acc);
+        }
+        let acc = b.mul_const_add(-F::from_canonical_u64(128), sx, acc);
+        // acc + 2^29 = r + 64 * (q + 2^23), q + 2^23 = l0 + 256 l1 + 65536 l2
+        let l = limbs(b, acc, &[6, 8, 8], 4);
+        b.add_lookup_from_index(l[0], t.range64);
+        b.add_lookup_from_index(l[1], t.range256);
+        b.add_lookup_from_index(l[2], t.range256);
+        let s = if hidden {
+            Some(b.add_lookup_from_index(l[3], t.sign))
+        } else {
+            b.add_lookup_from_index(l[3], t.range256);
+            None
+        };
+        let q_off = b.mul_const_add(F::from_canonical_u64(256), l[2], l[1]);
+        let q_off = b.mul_const_add(F::from_canonical_u64(65536), l[3], q_off);
+        let re = b.mul_const_add(F::from_canonical_u64(64), q_off, l[0]);
+        b.connect(re, acc);
+        let a = match s {
+            // relu = q * s = (q_off - 2^23) * s
+            Some(s) => b.arithmetic(
+                F::ONE,
+                -F::from_canonical_u64(ACT_OFFSET as u64),
+                q_off,
+                s,
+                s,
+            ),
+            None => b.add_const(q_off, -F::from_canonical_u64(ACT_OFFSET as u64)),
+        };
+        out.push(a);
+    }
+    out
+}
+
+fn forward(
+    b: &mut CircuitBuilder<F, D>,
+    t: &Tables,
+    layers: &[LayerTargets],
+    x: &[Target],
+) -> Vec<Target> {
+    let mut cur = x.to_vec();
+    for (l, layer) in layers.iter().enumerate() {
+        cur = dense(b, t, layer, &cur, l + 1 < layers.len());
+    }
+    cur
+}
+
+/// A built circuit with the targets the prover fills.
+pub struct BuiltCircuit {
+    pub arch: ArchSpec,
+    pub kind: ProofKind,
+    pub mode: Mode,
+    pub data: CircuitData<F, C, D>,
+    /// Gates before padding to a power of two.
+    pub gate_rows: usize,
+    layers: Vec<LayerTargets>,
+    inputs: Vec<Vec<Target>>,
+    labels: Vec<Target>,
+    outputs: Vec<Target>,
+}
+
+/// The domain separator hashed into the circuit digest: format version, kind, mode, rows and
+/// the layer widths. So verifier data of different kinds/modes/architectures never coincide.
+pub fn domain_separator(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> Vec<F> {
+    let mut v = vec![
+        F::from_canonical_u64(0x4943_5a4b), // "ICZK"
+        F::from_canonical_u8(FORMAT_VERSION),
+        F::from_canonical_u8(kind.code()),
+        F::from_canonical_u8(mode.code()),
+        F::from_canonical_usize(kind.rows()),
+    ];
+    v.extend(arch.layers().iter().map(|&w| F::from_canonical_usize(w)));
+    v
+}
+
+pub fn config_for(mode: Mode) -> CircuitConfig {
+    match mode {
+        Mode::Public => CircuitConfig::standard_recursion_config(),
+        Mode::Private => CircuitConfig::standard_recursion_zk_config(),
+    }
+}
+
+/// Builds the circuit. Deterministic: the same (arch, kind, mode) always gives the same
+/// verifier data and circuit digest.
+pub fn build(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> BuiltCircuit {
+    let mut b = CircuitBuilder::<F, D>::new(config_for(mode));
+    b.set_domain_separator(domain_separator(arch, kind, mode));
+    let score = matches!(kind, ProofKind::Score { .. });
+    let t = add_tables(&mut b, score);
+
+    // Private weights, range-checked, committed.
+    let mut preimage: Vec<Target> = commitment_prefix(arch)
+        .into_iter()
+        .map(|c| b.constant(c))
+        .collect();
+    let mut layers = Vec::new();
+    for l in 0..arch.num_dense() {
+        let (n_in, n_out) = arch.dense_shape(l);
+        let w_off = b.add_virtual_targets(n_in * n_out);
+        for &w in &w_off {
+            b.add_lookup_from_index(w, t.range256);
+        }
+        let b_off = b.add_virtual_targets(n_out);
+        for &bo in &b_off {
+            range_check_act(&mut b, &t, bo);
+        }
+        preimage.extend(&w_off);
+        preimage.extend(&b_off);
+        layers.push(LayerTargets { w_off, b_off });
+    }
+    let commitment = b.hash_n_to_hash_no_pad::<PoseidonHash>(preimage);
+    b.register_public_inputs(&commitment.elements);
+
+    let n_rows = match kind {
+        ProofKind::Inference => 1,
+        ProofKind::Score { rows } => rows,
+    };
+    let act_off = F::from_canonical_u64(ACT_OFFSET as u64);
+    let mut inputs = Vec::with_capacity(n_rows);
+    let mut labels = Vec::new();
+    let mut outputs = Vec::new();
+    let mut data_preimage: Vec<Target> = match kind {
+        ProofKind::Inference => vec![
+            b.constant(F::from_canonical_u64(DOMAIN_INPUT)),
+            b.constant(F::from_canonical_usize(arch.input_len())),
+        ],
+        ProofKind::Score { rows } => vec![
+            b.constant(F::from_canonical_u64(DOMAIN_TESTSET)),
+            b.constant(F::from_canonical_usize(rows)),
+            b.constant(F::from_canonical_usize(arch.input_len())),
+        ],
+    };
+    let zero = b.zero();
+    let mut correct = zero;
+    let mut brier = zero;
+    for _ in 0..n_rows {
+        let x = b.add_virtual_targets(arch.input_len());
+        for &xi in &x {
+            let off = b.add_const(xi, act_off);
+            range_check_act(&mut b, &t, off);
+        }
+        data_preimage.extend(&x);
+        let y = forward(&mut b, &t, &layers, &x);
+        if score {
+            let label = b.add_virtual_target();
+            b.assert_bool(BoolTarget::new_unsafe(label));
+            data_preimage.push(label);
+            let z = y[0];
+            let h = b.add_virtual_targets(8);
+            b.add_simple_generator(ClampHint {
+                z,
+                outputs: h.clone().try_into().expect("8 targets"),
+            });
+            let (r4, c) = (h[0], h[1]);
+            b.add_lookup_from_index(r4, t.range16);
+            for &byte in &h[2..8] {
+                b.add_lookup_from_index(byte, t.range256);
+            }
+            let c256 = F::from_canonical_u64(256);
+            let c65536 = F::from_canonical_u64(65536);
+            let over = b.mul_const_add(c256, h[3], h[2]);
+            let over = b.mul_const_add(c65536, h[4], over);
+            let under = b.mul_const_add(c256, h[6], h[5]);
+            let under = b.mul_const_add(c65536, h[7], under);
+            let p = b.add_lookup_from_index(c, t.sigmoid);
+            let pred = b.add_lookup_from_index(c, t.sign);
+            // clamp constraints
+            let ou = b.mul(over, under);
+            b.assert_zero(ou);
+            let oc = b.arithmetic(F::ONE, -F::from_canonical_u64(255), over, c, over);
+            b.assert_zero(oc);
+            let uc = b.mul(under, c);
+            b.assert_zero(uc);
+            // z + 2048 = 16 (c + over - under) + r4
+            let s = b.add(c, over);
+            let s = b.sub(s, under);
+            let rec = b.mul_const_add(F::from_canonical_u64(16), s, r4);
+            let z_shift = b.add_const(z, F::from_canonical_u64(2048));
+            b.connect(rec, z_shift);
+            // wrong = pred + label - 2 pred label; correct += 1 - wrong
+            let pl = b.mul(pred, label);
+            let sum = b.add(pred, label);
+            let one = b.one();
+            let wrong = b.arithmetic(-F::TWO, F::ONE, pl, one, sum);
+            let right = b.arithmetic(F::ONE, -F::ONE, one, one, wrong);
+            correct = b.add(correct, right);
+            // brier += (p - 256 label)^2
+            let e = b.mul_const_add(-c256, label, p);
+            brier = b.mul_add(e, e, brier);
+            labels.push(label);
+        } else {
+            outputs = y;
+        }
+        inputs.push(x);
+    }
+    let data_hash: HashOutTarget = b.hash_n_to_hash_no_pad::<PoseidonHash>(data_preimage);
+    b.register_public_inputs(&data_hash.elements);
+    if score {
+        b.register_public_input(correct);
+        b.register_public_input(brier);
+    } else {
+        b.register_public_inputs(&outputs);
+    }
+    let gate_rows = b.num_gates();
+    let data = b.build::<C>();
+    BuiltCircuit {
+        arch: arch.clone(),
+        kind,
+        mode,
+        data,
+        gate_rows,
+        layers,
+        inputs,
+        labels,
+        outputs,
+    }
+}
+
+impl BuiltCircuit {
+    /// Fills the private weights, the inputs and (score) the labels.
+    pub fn witness(
+        &self,
+        model: &QuantModel,
+        rows: &[Vec<i64>],
+        labels: &[i64],
+    ) -> Result<PartialWitness<F>> {
+        let arch = model.validate()?;
+        if arch != self.arch {
+            return Err(anyhow!(
+                "model is {}, circuit is {}",
+                arch.name(),
+                self.arch.name()
+            ));
+        }
+        if rows.len() != self.inputs.len() {
+            return Err(anyhow!(
+                "{} input rows, circuit takes {}",
+                rows.len(),
+                self.inputs.len()
+            ));
+        }
+        let mut pw = PartialWitness::new();
+        for (lt, lm) in self.layers.iter().zip(&model.layers) {
+            for (&t, &w) in lt.w_off.iter().zip(&lm.weights) {
+                pw.set_target(t, F::from_canonical_u64((w + WEIGHT_OFFSET) as u64))?;
+            }
+            for (&t, &bias) in lt.b_off.iter().zip(&lm.bias) {
+                pw.set_target(t, F::from_canonical_u64((bias + ACT_OFFSET) as u64))?;
+            }
+        }
+        for (xt, row) in self.inputs.iter().zip(rows) {
+            if row.len() != xt.len() {
+                return Err(anyhow!(
+                    "row has {} values, expected {}",
+                    row.len(),
+                    xt.len()
+                ));
+            }
+            for (&t, &v) in xt.iter().zip(row) {
+                pw.set_target(t, field_of_i64(v))?;
+            }
+        }
+        if !self.labels.is_empty() {
+            if labels.len() != self.labels.len() {
+                return Err(anyhow!(
+                    "{} labels, expected {}",
+                    labels.len(),
+                    self.labels.len()
+                ));
+            }
+            for (&t, &y) in self.labels.iter().zip(labels) {
+                pw.set_target(t, field_of_i64(y))?;
+            }
+        }
+        Ok(pw)
+    }
+
+    /// Runs witness generation only (all copy constraints and lookups are checked while
+    /// generating) and returns the public inputs the proof would carry.
+    pub fn generate_public_inputs(&self, pw: PartialWitness<F>) -> Result<Vec<F>> {
+        let w = generate_partial_witness::<F, C, D>(pw, &self.data.prover_only, &self.data.common)?;
+        let pis = self.data.prover_only.public_inputs.clone();
+        pis.iter()
+            .map(|&t| {
+                w.try_get_target(t)
+                    .ok_or_else(|| anyhow!("public input not generated"))
+            })
+            .collect()
+    }
+
+    pub fn prove(&self, pw: PartialWitness<F>) -> Result<ProofWithPublicInputs<F, C, D>> {
+        self.data.prove(pw)
+    }
+
+    /// Number of output public inputs (inference) or 2 (score).
+    pub fn num_public_inputs(&self) -> usize {
+        self.data.common.num_public_inputs
+    }
+
+    #[doc(hidden)]
+    pub fn output_targets(&self) -> &[Target] {
+        &self.outputs
+    }
+}

@@ -1,0 +1,363 @@
+//! InferChain zkML verifier (and the circuits it rebuilds): no burn, no floats in verification.
+//!
+//! * [`spec`]: architecture specs (`mlp-16-32-16-1`) and the fixed-point format.
+//! * [`quant`]: quantized models, Poseidon commitments, input/test-set hashes, the integer
+//!   inference and score the circuits reproduce bit for bit.
+//! * [`circuit`]: the plonky2 circuits (built deterministically from a spec).
+//! * [`envelope`]: the versioned proof serialization.
+//! * [`verify_inference`] / [`verify_score`]: what the chain calls. Malformed bytes give a
+//!   [`VerifyError`], never a panic.
+//! * [`prove_inference`] / [`prove_score`]: what the prover sidecar calls.
+
+pub mod circuit;
+pub mod envelope;
+pub mod quant;
+pub mod spec;
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use plonky2::field::goldilocks_field::GoldilocksField;
+use plonky2::field::types::{Field, PrimeField64};
+use plonky2::plonk::config::PoseidonGoldilocksConfig;
+use plonky2::plonk::proof::ProofWithPublicInputs;
+
+pub use circuit::BuiltCircuit;
+pub use envelope::{Envelope, EnvelopeError};
+pub use quant::{input_hash, score, Digest, QuantError, QuantLayer, QuantModel, Score, TestSet};
+pub use spec::{ArchSpec, Mode, ProofKind, SpecError};
+
+pub type F = GoldilocksField;
+pub type C = PoseidonGoldilocksConfig;
+pub const D: usize = 2;
+
+/// Why a proof was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    #[error("malformed proof envelope: {0}")]
+    Envelope(#[from] EnvelopeError),
+    #[error("proof is a {found} proof, expected {expected}")]
+    WrongKind {
+        expected: &'static str,
+        found: &'static str,
+    },
+    #[error("proof is for architecture {found}, expected {expected}")]
+    ArchitectureMismatch { expected: String, found: String },
+    #[error("score proof covers {found} rows, expected {expected}")]
+    RowsMismatch { expected: usize, found: usize },
+    #[error("malformed plonky2 proof: {0}")]
+    MalformedProof(String),
+    #[error("public input mismatch: {0}")]
+    PublicInputMismatch(&'static str),
+    #[error("bad claim: {0}")]
+    BadClaim(String),
+    #[error("proof does not verify: {0}")]
+    Invalid(String),
+}
+
+/// Why proving failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProveError {
+    #[error(transparent)]
+    Quant(#[from] QuantError),
+    #[error("proving failed: {0}")]
+    Plonky2(String),
+}
+
+/// A verified proof: what the verifier learned besides "valid".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedProof {
+    pub mode: Mode,
+    pub circuit_digest: Digest,
+}
+
+type CircuitKey = (ArchSpec, ProofKind, Mode);
+
+fn cache() -> &'static Mutex<BTreeMap<CircuitKey, Arc<BuiltCircuit>>> {
+    static CACHE: OnceLock<Mutex<BTreeMap<CircuitKey, Arc<BuiltCircuit>>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(BTreeMap::new()))
+}
+
+/// The circuit for (arch, kind, mode), built once per process and cached.
+pub fn circuit(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> Arc<BuiltCircuit> {
+    let key = (arch.clone(), kind, mode);
+    let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
+    map.entry(key)
+        .or_insert_with(|| Arc::new(circuit::build(arch, kind, mode)))
+        .clone()
+}
+
+/// The circuit digest of (arch, kind, mode): what anyone rebuilding the verifier data from the
+/// spec gets.
+pub fn verifier_digest(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> Digest {
+    Digest::from_hash(circuit(arch, kind, mode).data.verifier_only.circuit_digest)
+}
+
+fn decode_and_verify(
+    arch: &ArchSpec,
+    kind: ProofKind,
+    proof_bytes: &[u8],
+    expected_pis: &[F],
+) -> Result<VerifiedProof, VerifyError> {
+    let env = Envelope::decode(proof_bytes)?;
+    let found_kind = env.kind_name();
+    if env.kind_code != kind.code() {
+        return Err(VerifyError::WrongKind {
+            expected: match kind {
+                ProofKind::Inference => "inference",
+                ProofKind::Score { .. } => "score",
+            },
+            found: found_kind,
+        });
+    }
+    if env.arch != arch.name() {
+        return Err(VerifyError::ArchitectureMismatch {
+            expected: arch.name(),
+            found: env.arch.clone(),
+        });
+    }
+    if env.rows as usize != kind.rows() {
+        return Err(VerifyError::RowsMismatch {
+            expected: kind.rows(),
+            found: env.rows as usize,
+        });
+    }
+    let built = circuit(arch, kind, env.mode);
+    let common = &built.data.common;
+    let payload = env.payload.to_vec();
+    let proof = match catch_unwind(AssertUnwindSafe(|| {
+        ProofWithPublicInputs::<F, C, D>::from_bytes(payload, common)
+    })) {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => return Err(VerifyError::MalformedProof(e.to_string())),
+        Err(_) => return Err(VerifyError::MalformedProof("deserializer panicked".into())),
+    };
+    // Canonical encoding only: no trailing bytes, no non-canonical field elements.
+    if proof.to_bytes() != env.payload {
+        return Err(VerifyError::MalformedProof("non-canonical encoding".into()));
+    }
+    if proof.public_inputs.len() != expected_pis.len() {
+        return Err(VerifyError::MalformedProof(
+            "wrong number of public inputs".into(),
+        ));
+    }
+    let names = |i: usize| -> &'static str {
+        match (kind, i) {
+            (_, 0..=3) => "model commitment",
+            (ProofKind::Inference, 4..=7) => "input hash",
+            (ProofKind::Score { .. }, 4..=7) => "test-set hash",
+            (ProofKind::Inference, _) => "output",
+            (ProofKind::Score { .. }, 8) => "correct count",
+            _ => "brier sum",
+        }
+    };
+    for (i, (a, b)) in proof.public_inputs.iter().zip(expected_pis).enumerate() {
+        if a.to_canonical_u64() != b.to_canonical_u64() {
+            return Err(VerifyError::PublicInputMismatch(names(i)));
+        }
+    }
+    match catch_unwind(AssertUnwindSafe(|| built.data.verify(proof))) {
+        Ok(Ok(())) => Ok(VerifiedProof {
+            mode: env.mode,
+            circuit_digest: Digest::from_hash(built.data.verifier_only.circuit_digest),
+        }),
+        Ok(Err(e)) => Err(VerifyError::Invalid(e.to_string())),
+        Err(_) => Err(VerifyError::Invalid("verifier panicked".into())),
+    }
+}
+
+fn check_output(arch: &ArchSpec, output: &[i64]) -> Result<Vec<F>, VerifyError> {
+    if output.len() != arch.output_len() {
+        return Err(VerifyError::BadClaim(format!(
+            "{} outputs, architecture has {}",
+            output.len(),
+            arch.output_len()
+        )));
+    }
+    let hi = spec::ACT_OFFSET;
+    if output.iter().any(|&o| o < -hi || o >= hi) {
+        return Err(VerifyError::BadClaim(
+            "output out of fixed-point range".into(),
+        ));
+    }
+    Ok(output.iter().map(|&o| quant::field_of_i64(o)).collect())
+}
+
+/// Verifies a proof of inference: the committed model (`commitment`) maps the input whose hash
+/// is `input_hash` to `output` (logits at scale 256). The mode comes from the proof and is
+/// returned; callers that require zero knowledge check `mode == Mode::Private`.
+pub fn verify_inference(
+    arch: &ArchSpec,
+    proof_bytes: &[u8],
+    commitment: &Digest,
+    input_hash: &Digest,
+    output: &[i64],
+) -> Result<VerifiedProof, VerifyError> {
+    let mut pis: Vec<F> = commitment.to_fields().to_vec();
+    pis.extend(input_hash.to_fields());
+    pis.extend(check_output(arch, output)?);
+    decode_and_verify(arch, ProofKind::Inference, proof_bytes, &pis)
+}
+
+/// Verifies a proof of score: the committed model reaches `score` on the test set whose hash
+/// is `testset_hash` (of exactly `score.rows` rows).
+pub fn verify_score(
+    arch: &ArchSpec,
+    proof_bytes: &[u8],
+    commitment: &Digest,
+    testset_hash: &Digest,
+    score: &Score,
+) -> Result<VerifiedProof, VerifyError> {
+    if score.rows == 0 || score.rows > 1 << 16 || score.correct > score.rows as u64 {
+        return Err(VerifyError::BadClaim("impossible score".into()));
+    }
+    let mut pis: Vec<F> = commitment.to_fields().to_vec();
+    pis.extend(testset_hash.to_fields());
+    pis.push(F::from_canonical_u64(score.correct));
+    pis.push(F::from_noncanonical_u64(score.brier_sum));
+    decode_and_verify(
+        arch,
+        ProofKind::Score { rows: score.rows },
+        proof_bytes,
+        &pis,
+    )
+}
+
+/// A proof of inference with its public claim.
+#[derive(Debug, Clone)]
+pub struct InferenceProof {
+    pub bytes: Vec<u8>,
+    pub commitment: Digest,
+    pub input_hash: Digest,
+    pub output: Vec<i64>,
+    pub mode: Mode,
+}
+
+/// A proof of score with its public claim.
+#[derive(Debug, Clone)]
+pub struct ScoreProof {
+    pub bytes: Vec<u8>,
+    pub commitment: Digest,
+    pub testset_hash: Digest,
+    pub score: Score,
+    pub mode: Mode,
+}
+
+fn envelope_bytes(arch: &ArchSpec, kind: ProofKind, mode: Mode, payload: Vec<u8>) -> Vec<u8> {
+    Envelope {
+        kind_code: kind.code(),
+        mode,
+        arch: arch.name(),
+        rows: kind.rows() as u32,
+        payload,
+    }
+    .encode()
+}
+
+/// Proves one inference of `model` on `input` (scale-256 integers).
+pub fn prove_inference(
+    model: &QuantModel,
+    input: &[i64],
+    mode: Mode,
+) -> Result<InferenceProof, ProveError> {
+    let arch = model.validate()?;
+    let output = model.infer(input)?;
+    let built = circuit(&arch, ProofKind::Inference, mode);
+    let pw = built
+        .witness(model, &[input.to_vec()], &[])
+        .map_err(|e| ProveError::Plonky2(e.to_string()))?;
+    let proof = built
+        .prove(pw)
+        .map_err(|e| ProveError::Plonky2(e.to_string()))?;
+    let out_pis: Vec<i64> = proof.public_inputs[8..]
+        .iter()
+        .map(|&f| quant::i64_of_field(f))
+        .collect();
+    if out_pis != output {
+        return Err(ProveError::Plonky2(
+            "circuit output differs from integer inference".into(),
+        ));
+    }
+    Ok(InferenceProof {
+        bytes: envelope_bytes(&arch, ProofKind::Inference, mode, proof.to_bytes()),
+        commitment: model.commitment()?,
+        input_hash: input_hash(input),
+        output,
+        mode,
+    })
+}
+
+/// Proves the score of `model` on `set` (its number of rows selects the circuit).
+pub fn prove_score(
+    model: &QuantModel,
+    set: &TestSet,
+    mode: Mode,
+) -> Result<ScoreProof, ProveError> {
+    let arch = model.validate()?;
+    let s = score(model, set)?;
+    let kind = ProofKind::Score {
+        rows: set.rows.len(),
+    };
+    let built = circuit(&arch, kind, mode);
+    let pw = built
+        .witness(model, &set.rows, &set.labels)
+        .map_err(|e| ProveError::Plonky2(e.to_string()))?;
+    let proof = built
+        .prove(pw)
+        .map_err(|e| ProveError::Plonky2(e.to_string()))?;
+    let correct = proof.public_inputs[8].to_canonical_u64();
+    let brier_sum = proof.public_inputs[9].to_canonical_u64();
+    if correct != s.correct || brier_sum != s.brier_sum {
+        return Err(ProveError::Plonky2(
+            "circuit score differs from integer score".into(),
+        ));
+    }
+    Ok(ScoreProof {
+        bytes: envelope_bytes(&arch, kind, mode, proof.to_bytes()),
+        commitment: model.commitment()?,
+        testset_hash: set.hash()?,
+        score: s,
+        mode,
+    })
+}
+
+/// Runs the inference circuit's witness generation only (every copy constraint and lookup is
+/// checked while generating) and returns the circuit's output: used to compare the circuit
+/// with the integer inference on many inputs without proving each.
+pub fn circuit_output(model: &QuantModel, input: &[i64]) -> anyhow::Result<Vec<i64>> {
+    let arch = model.validate()?;
+    let built = circuit(&arch, ProofKind::Inference, Mode::Public);
+    let pw = built.witness(model, &[input.to_vec()], &[])?;
+    let pis = built.generate_public_inputs(pw)?;
+    Ok(pis[8..].iter().map(|&f| quant::i64_of_field(f)).collect())
+}
+
+/// Witness generation of the score circuit; returns (commitment, test-set hash, score) as the
+/// circuit computes them.
+pub fn circuit_score(
+    model: &QuantModel,
+    set: &TestSet,
+    mode: Mode,
+) -> anyhow::Result<(Digest, Digest, Score)> {
+    let arch = model.validate()?;
+    let built = circuit(
+        &arch,
+        ProofKind::Score {
+            rows: set.rows.len(),
+        },
+        mode,
+    );
+    let pw = built.witness(model, &set.rows, &set.labels)?;
+    let pis = built.generate_public_inputs(pw)?;
+    let d = |s: &[F]| Digest(std::array::from_fn(|i| s[i].to_canonical_u64()));
+    Ok((
+        d(&pis[0..4]),
+        d(&pis[4..8]),
+        Score {
+            rows: set.rows.len(),
+            correct: pis[8].to_canonical_u64(),
+            brier_sum: pis[9].to_canonical_u64(),
+        },
+    ))
+}

@@ -1,0 +1,421 @@
+//! Quantized models, their Poseidon commitments, input and test-set hashes, and the plain
+//! integer inference that the circuits reproduce bit for bit.
+
+use std::fmt;
+
+use plonky2::field::types::{Field, Field64, PrimeField64};
+use plonky2::hash::hash_types::HashOut;
+use plonky2::hash::poseidon::PoseidonHash;
+use plonky2::plonk::config::Hasher;
+use serde::{Deserialize, Serialize};
+
+use crate::spec::*;
+use crate::F;
+
+/// Domain tags prefixed to every hashed vector, so a model can't be confused with an input.
+pub const DOMAIN_MODEL: u64 = 0x4943_4d4f_4445_4c31; // "ICMODEL1"
+pub const DOMAIN_INPUT: u64 = 0x4943_494e_5055_5431; // "ICINPUT1"
+pub const DOMAIN_TESTSET: u64 = 0x4943_5445_5354_5331; // "ICTESTS1"
+
+/// Fixed-point sigmoid used by score proofs, indexed by
+/// `c = clamp(floor(z / 16) + 128, 0, 255)` for a logit `z` at scale 256:
+/// `SIGMOID[c] = round(256 * sigmoid((16 * (c - 128) + 8) / 256))` (bucket midpoints over
+/// `z/256` in `[-8, 8)`). Hard-coded so that no float function is evaluated at run time.
+pub const SIGMOID: [u16; 256] = [
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4,
+    5, 5, 5, 6, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 12, 13, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+    24, 25, 27, 28, 30, 31, 33, 35, 37, 39, 41, 43, 46, 48, 50, 53, 56, 58, 61, 64, 67, 70, 74, 77,
+    80, 84, 87, 91, 95, 99, 102, 106, 110, 114, 118, 122, 126, 130, 134, 138, 142, 146, 150, 154,
+    157, 161, 165, 169, 172, 176, 179, 182, 186, 189, 192, 195, 198, 200, 203, 206, 208, 210, 213,
+    215, 217, 219, 221, 223, 225, 226, 228, 229, 231, 232, 234, 235, 236, 237, 238, 239, 240, 241,
+    242, 243, 243, 244, 245, 246, 246, 247, 247, 248, 248, 249, 249, 250, 250, 250, 251, 251, 251,
+    252, 252, 252, 252, 253, 253, 253, 253, 253, 253, 254, 254, 254, 254, 254, 254, 254, 254, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 256, 256,
+    256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256,
+    256, 256, 256, 256, 256, 256, 256,
+];
+
+/// A 4-element Poseidon digest (Goldilocks), shown as 64 hex chars (4 little-endian u64).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
+pub struct Digest(pub [u64; 4]);
+
+impl Digest {
+    pub fn from_hash(h: HashOut<F>) -> Self {
+        Digest(h.elements.map(|e| e.to_canonical_u64()))
+    }
+    pub fn to_fields(self) -> [F; 4] {
+        self.0.map(F::from_noncanonical_u64)
+    }
+    pub fn to_bytes(self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for (i, v) in self.0.iter().enumerate() {
+            out[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+    /// Parses 32 bytes; each limb must be a canonical field element.
+    pub fn from_bytes(b: &[u8]) -> Result<Self, QuantError> {
+        if b.len() != 32 {
+            return Err(QuantError::Digest(format!(
+                "{} bytes, expected 32",
+                b.len()
+            )));
+        }
+        let mut out = [0u64; 4];
+        for (i, o) in out.iter_mut().enumerate() {
+            let v = u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+            if v >= F::ORDER {
+                return Err(QuantError::Digest(
+                    "limb is not a canonical field element".into(),
+                ));
+            }
+            *o = v;
+        }
+        Ok(Digest(out))
+    }
+    pub fn to_hex(self) -> String {
+        hex::encode(self.to_bytes())
+    }
+    pub fn from_hex(s: &str) -> Result<Self, QuantError> {
+        let s = s.strip_prefix("0x").unwrap_or(s);
+        let b = hex::decode(s).map_err(|e| QuantError::Digest(e.to_string()))?;
+        Self::from_bytes(&b)
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuantError {
+    #[error("model does not match architecture {arch}: {detail}")]
+    Shape { arch: String, detail: String },
+    #[error("{what} {value} out of range [{lo}, {hi})")]
+    Range {
+        what: &'static str,
+        value: i64,
+        lo: i64,
+        hi: i64,
+    },
+    #[error("bad digest: {0}")]
+    Digest(String),
+    #[error("bad label {0}: labels are 0 or 1")]
+    Label(i64),
+    #[error("test set has {got} rows, the score circuit needs {want}")]
+    Rows { got: usize, want: usize },
+}
+
+/// Signed integer to field element (negative values as `p - |v|`).
+pub fn field_of_i64(v: i64) -> F {
+    if v >= 0 {
+        F::from_canonical_u64(v as u64)
+    } else {
+        -F::from_canonical_u64(v.unsigned_abs())
+    }
+}
+
+/// Field element to signed integer, taking elements above `p/2` as negative.
+pub fn i64_of_field(f: F) -> i64 {
+    let v = f.to_canonical_u64();
+    if v > F::ORDER / 2 {
+        -((F::ORDER - v) as i64)
+    } else {
+        v as i64
+    }
+}
+
+fn check_range(what: &'static str, v: i64, bits: u32) -> Result<(), QuantError> {
+    let hi = 1i64 << (bits - 1);
+    if v < -hi || v >= hi {
+        return Err(QuantError::Range {
+            what,
+            value: v,
+            lo: -hi,
+            hi,
+        });
+    }
+    Ok(())
+}
+
+/// One dense layer: `weights` row-major `[out][in]`, `bias[out]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantLayer {
+    pub weights: Vec<i64>,
+    pub bias: Vec<i64>,
+}
+
+/// A quantized MLP (see `spec` for the format). JSON form:
+/// `{"arch":"mlp-16-32-16-1","layers":[{"weights":[...],"bias":[...]},...]}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantModel {
+    pub arch: String,
+    pub layers: Vec<QuantLayer>,
+}
+
+impl QuantModel {
+    /// Checks shapes and ranges against the architecture; returns the parsed spec.
+    pub fn validate(&self) -> Result<ArchSpec, QuantError> {
+        let arch = ArchSpec::parse(&self.arch).map_err(|e| QuantError::Shape {
+            arch: self.arch.clone(),
+            detail: e.to_string(),
+        })?;
+        if self.layers.len() != arch.num_dense() {
+            return Err(QuantError::Shape {
+                arch: self.arch.clone(),
+                detail: format!(
+                    "{} layers, expected {}",
+                    self.layers.len(),
+                    arch.num_dense()
+                ),
+            });
+        }
+        for (l, layer) in self.layers.iter().enumerate() {
+            let (i, o) = arch.dense_shape(l);
+            if layer.weights.len() != i * o || layer.bias.len() != o {
+                return Err(QuantError::Shape {
+                    arch: self.arch.clone(),
+                    detail: format!("layer {l}: shape mismatch"),
+                });
+            }
+            for &w in &layer.weights {
+                check_range("weight", w, WEIGHT_BITS)?;
+            }
+            for &b in &layer.bias {
+                check_range("bias", b, ACT_BITS)?;
+            }
+        }
+        Ok(arch)
+    }
+
+    /// The field elements the commitment hashes: domain tag, number of widths, the widths,
+    /// then per layer the weights (row-major, offset by +128 to `[0, 256)`) and the biases
+    /// (offset by +2^23 to `[0, 2^24)`).
+    pub fn commitment_preimage(&self, arch: &ArchSpec) -> Vec<F> {
+        let mut v = commitment_prefix(arch);
+        for layer in &self.layers {
+            v.extend(
+                layer
+                    .weights
+                    .iter()
+                    .map(|&w| F::from_canonical_u64((w + WEIGHT_OFFSET) as u64)),
+            );
+            v.extend(
+                layer
+                    .bias
+                    .iter()
+                    .map(|&b| F::from_canonical_u64((b + ACT_OFFSET) as u64)),
+            );
+        }
+        v
+    }
+
+    /// Poseidon commitment of the quantized weights (what the chain registers for a model).
+    pub fn commitment(&self) -> Result<Digest, QuantError> {
+        let arch = self.validate()?;
+        Ok(Digest::from_hash(PoseidonHash::hash_no_pad(
+            &self.commitment_preimage(&arch),
+        )))
+    }
+
+    /// Integer inference, exactly what the circuit computes. Errors when an input or an
+    /// intermediate value leaves the fixed-point range.
+    pub fn infer(&self, input: &[i64]) -> Result<Vec<i64>, QuantError> {
+        let arch = self.validate()?;
+        infer_validated(&arch, self, input)
+    }
+}
+
+pub(crate) fn commitment_prefix(arch: &ArchSpec) -> Vec<F> {
+    let mut v = vec![
+        F::from_canonical_u64(DOMAIN_MODEL),
+        F::from_canonical_usize(arch.layers().len()),
+    ];
+    v.extend(arch.layers().iter().map(|&w| F::from_canonical_usize(w)));
+    v
+}
+
+pub(crate) fn infer_validated(
+    arch: &ArchSpec,
+    model: &QuantModel,
+    input: &[i64],
+) -> Result<Vec<i64>, QuantError> {
+    if input.len() != arch.input_len() {
+        return Err(QuantError::Shape {
+            arch: arch.name(),
+            detail: format!(
+                "input has {} values, expected {}",
+                input.len(),
+                arch.input_len()
+            ),
+        });
+    }
+    for &x in input {
+        check_range("input", x, ACT_BITS)?;
+    }
+    let mut x: Vec<i64> = input.to_vec();
+    for (l, layer) in model.layers.iter().enumerate() {
+        let (n_in, n_out) = arch.dense_shape(l);
+        let hidden = l + 1 < arch.num_dense();
+        let mut y = Vec::with_capacity(n_out);
+        for j in 0..n_out {
+            let row = &layer.weights[j * n_in..(j + 1) * n_in];
+            let acc: i64 = layer.bias[j] + row.iter().zip(&x).map(|(w, v)| w * v).sum::<i64>();
+            let q = acc.div_euclid(1 << WEIGHT_FRAC_BITS);
+            check_range("pre-activation", q, ACT_BITS)?;
+            y.push(if hidden { q.max(0) } else { q });
+        }
+        x = y;
+    }
+    Ok(x)
+}
+
+/// Hash of an input vector (public input of an inference proof).
+pub fn input_hash(input: &[i64]) -> Digest {
+    let mut v = vec![
+        F::from_canonical_u64(DOMAIN_INPUT),
+        F::from_canonical_usize(input.len()),
+    ];
+    v.extend(input.iter().map(|&x| field_of_i64(x)));
+    Digest::from_hash(PoseidonHash::hash_no_pad(&v))
+}
+
+/// A labelled, quantized test set: `rows[i]` are the features (scale 256), `labels[i]` 0 or 1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestSet {
+    pub rows: Vec<Vec<i64>>,
+    pub labels: Vec<i64>,
+}
+
+impl TestSet {
+    fn check(&self) -> Result<usize, QuantError> {
+        if self.rows.len() != self.labels.len() || self.rows.is_empty() {
+            return Err(QuantError::Shape {
+                arch: String::new(),
+                detail: "test set: rows and labels differ in number, or are empty".into(),
+            });
+        }
+        let n = self.rows[0].len();
+        if self.rows.iter().any(|r| r.len() != n) {
+            return Err(QuantError::Shape {
+                arch: String::new(),
+                detail: "test set: rows of different lengths".into(),
+            });
+        }
+        for &y in &self.labels {
+            if y != 0 && y != 1 {
+                return Err(QuantError::Label(y));
+            }
+        }
+        Ok(n)
+    }
+
+    /// Hash of the test set (public input of a score proof): domain tag, rows, features, then
+    /// each row's features followed by its label.
+    pub fn hash(&self) -> Result<Digest, QuantError> {
+        let n = self.check()?;
+        let mut v = vec![
+            F::from_canonical_u64(DOMAIN_TESTSET),
+            F::from_canonical_usize(self.rows.len()),
+            F::from_canonical_usize(n),
+        ];
+        for (r, &y) in self.rows.iter().zip(&self.labels) {
+            v.extend(r.iter().map(|&x| field_of_i64(x)));
+            v.push(F::from_canonical_u64(y as u64));
+        }
+        Ok(Digest::from_hash(PoseidonHash::hash_no_pad(&v)))
+    }
+
+    /// The first `rows` rows.
+    pub fn take(&self, rows: usize) -> TestSet {
+        TestSet {
+            rows: self.rows.iter().take(rows).cloned().collect(),
+            labels: self.labels.iter().take(rows).cloned().collect(),
+        }
+    }
+}
+
+/// A score in integers: `correct` predictions (logit >= 0 means class 1) and
+/// `brier_sum = sum (SIGMOID[c] - 256 * label)^2`, so Brier = brier_sum / (rows * 65536).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Score {
+    pub rows: usize,
+    pub correct: u64,
+    pub brier_sum: u64,
+}
+
+impl Score {
+    pub fn accuracy(&self) -> f64 {
+        self.correct as f64 / self.rows as f64
+    }
+    pub fn brier(&self) -> f64 {
+        self.brier_sum as f64 / (self.rows as f64 * 65536.0)
+    }
+}
+
+/// Index into `SIGMOID` for a logit `z`.
+pub fn sigmoid_index(z: i64) -> usize {
+    (z.div_euclid(16) + 128).clamp(0, 255) as usize
+}
+
+/// The integer score the score circuit computes.
+pub fn score(model: &QuantModel, set: &TestSet) -> Result<Score, QuantError> {
+    let arch = model.validate()?;
+    set.check()?;
+    if arch.output_len() != 1 {
+        return Err(QuantError::Shape {
+            arch: arch.name(),
+            detail: "score needs a single output logit".into(),
+        });
+    }
+    let mut correct = 0u64;
+    let mut brier_sum = 0u64;
+    for (row, &y) in set.rows.iter().zip(&set.labels) {
+        let z = infer_validated(&arch, model, row)?[0];
+        let c = sigmoid_index(z);
+        let pred = (c >= 128) as i64;
+        if pred == y {
+            correct += 1;
+        }
+        let e = SIGMOID[c] as i64 - 256 * y;
+        brier_sum += (e * e) as u64;
+    }
+    Ok(Score {
+        rows: set.rows.len(),
+        correct,
+        brier_sum,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_roundtrip() {
+        for v in [0i64, 1, -1, 123456, -(1 << 40), i64::MAX / 4] {
+            assert_eq!(i64_of_field(field_of_i64(v)), v);
+        }
+    }
+
+    #[test]
+    fn floor_rescale_negative() {
+        // -1 / 64 floors to -1, not 0.
+        assert_eq!((-1i64).div_euclid(64), -1);
+        assert_eq!(sigmoid_index(-1), 127);
+        assert_eq!(sigmoid_index(0), 128);
+        assert_eq!(sigmoid_index(1 << 20), 255);
+        assert_eq!(sigmoid_index(-(1 << 20)), 0);
+    }
+
+    #[test]
+    fn digest_hex_roundtrip() {
+        let d = input_hash(&[1, -2, 3]);
+        assert_eq!(Digest::from_hex(&d.to_hex()).unwrap(), d);
+        assert!(Digest::from_hex("00").is_err());
+        assert!(Digest::from_bytes(&[0xff; 32]).is_err());
+    }
+}

@@ -1,0 +1,355 @@
+//! Circuit vs integer inference, soundness rejections, malformed bytes, determinism.
+//! Run with `cargo test --release -p inferchain-verifier`.
+
+use inferchain_verifier::circuit::build;
+use inferchain_verifier::envelope::Envelope;
+use inferchain_verifier::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const SMALL: &str = "mlp-16-32-16-1";
+const BIG: &str = "mlp-64-128-128-1";
+
+/// A random model whose activations stay in range for inputs in [-2, 2].
+fn random_model(arch: &str, seed: u64) -> QuantModel {
+    let spec = ArchSpec::parse(arch).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let layers = (0..spec.num_dense())
+        .map(|l| {
+            let (i, o) = spec.dense_shape(l);
+            let wmax = (128.0 / (i as f64).sqrt()) as i64 + 4;
+            QuantLayer {
+                weights: (0..i * o)
+                    .map(|_| rng.gen_range(-wmax..=wmax.min(127)))
+                    .collect(),
+                bias: (0..o)
+                    .map(|_| rng.gen_range(-(1 << 14)..(1 << 14)))
+                    .collect(),
+            }
+        })
+        .collect();
+    let m = QuantModel {
+        arch: arch.into(),
+        layers,
+    };
+    m.validate().unwrap();
+    m
+}
+
+fn random_input(rng: &mut impl Rng, n: usize) -> Vec<i64> {
+    (0..n).map(|_| rng.gen_range(-512..=512)).collect()
+}
+
+#[test]
+fn circuit_equals_integer_inference_on_1000_random_inputs() {
+    for (arch, n) in [(SMALL, 1000), (BIG, 1000)] {
+        let model = random_model(arch, 7);
+        let mut rng = ChaCha8Rng::seed_from_u64(99);
+        let spec = ArchSpec::parse(arch).unwrap();
+        let mut nonzero = 0;
+        for _ in 0..n {
+            let x = random_input(&mut rng, spec.input_len());
+            let want = model.infer(&x).unwrap();
+            let got = circuit_output(&model, &x).unwrap();
+            assert_eq!(got, want, "{arch} input {x:?}");
+            nonzero += (want[0] != 0) as usize;
+        }
+        assert!(nonzero > n / 2, "degenerate test model");
+    }
+}
+
+#[test]
+fn out_of_range_is_an_error_not_a_wrong_proof() {
+    let model = random_model(SMALL, 1);
+    let x = vec![1 << 23; 16];
+    assert!(model.infer(&x).is_err());
+    assert!(circuit_output(&model, &x).is_err());
+    let mut bad = model.clone();
+    bad.layers[0].weights[0] = 128;
+    assert!(bad.validate().is_err());
+    assert!(prove_inference(&bad, &[0; 16], Mode::Public).is_err());
+}
+
+fn flip(bytes: &[u8], pos: usize) -> Vec<u8> {
+    let mut b = bytes.to_vec();
+    b[pos] ^= 0x01;
+    b
+}
+
+#[test]
+fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
+    let arch = ArchSpec::parse(SMALL).unwrap();
+    let model = random_model(SMALL, 3);
+    let other = random_model(SMALL, 4);
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let x = random_input(&mut rng, 16);
+    let p = prove_inference(&model, &x, Mode::Public).unwrap();
+    assert_eq!(p.output, model.infer(&x).unwrap());
+    assert_eq!(p.commitment, model.commitment().unwrap());
+    assert_eq!(p.input_hash, input_hash(&x));
+    let ok = verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &p.output).unwrap();
+    assert_eq!(ok.mode, Mode::Public);
+
+    // changed output
+    let mut out2 = p.output.clone();
+    out2[0] += 1;
+    assert!(verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &out2).is_err());
+    // another model's commitment
+    let c2 = other.commitment().unwrap();
+    assert_ne!(c2, p.commitment);
+    assert!(verify_inference(&arch, &p.bytes, &c2, &p.input_hash, &p.output).is_err());
+    // another input hash
+    let mut x2 = x.clone();
+    x2[0] += 1;
+    assert!(verify_inference(&arch, &p.bytes, &p.commitment, &input_hash(&x2), &p.output).is_err());
+    // another architecture: rejected by the header ...
+    let big = ArchSpec::parse(BIG).unwrap();
+    assert!(matches!(
+        verify_inference(&big, &p.bytes, &p.commitment, &p.input_hash, &p.output),
+        Err(VerifyError::ArchitectureMismatch { .. })
+    ));
+    // ... and by the circuit when the header is rewritten to claim it.
+    let mut env = Envelope::decode(&p.bytes).unwrap();
+    env.arch = BIG.into();
+    let relabelled = env.encode();
+    assert!(verify_inference(&big, &relabelled, &p.commitment, &p.input_hash, &p.output).is_err());
+    // A proof of another architecture with the same layer count (mlp-16-32-8-1).
+    let arch3 = ArchSpec::parse("mlp-16-32-8-1").unwrap();
+    let mut env = Envelope::decode(&p.bytes).unwrap();
+    env.arch = arch3.name();
+    assert!(verify_inference(
+        &arch3,
+        &env.encode(),
+        &p.commitment,
+        &p.input_hash,
+        &p.output
+    )
+    .is_err());
+    // flipped bytes: header and payload positions spread across the proof
+    let n = p.bytes.len();
+    let mut positions: Vec<usize> = (0..40).collect();
+    positions.extend((0..200).map(|k| 40 + k * (n - 41) / 199));
+    for pos in positions {
+        let r = verify_inference(
+            &arch,
+            &flip(&p.bytes, pos),
+            &p.commitment,
+            &p.input_hash,
+            &p.output,
+        );
+        assert!(r.is_err(), "flip at {pos} accepted");
+    }
+    // truncated / extended bytes
+    for cut in [0, 1, 7, 20, n / 2, n - 1] {
+        assert!(verify_inference(
+            &arch,
+            &p.bytes[..cut],
+            &p.commitment,
+            &p.input_hash,
+            &p.output
+        )
+        .is_err());
+    }
+    let mut longer = p.bytes.clone();
+    longer.push(0);
+    assert!(verify_inference(&arch, &longer, &p.commitment, &p.input_hash, &p.output).is_err());
+    // a score proof verifier refuses an inference proof
+    let s = Score {
+        rows: 8,
+        correct: 0,
+        brier_sum: 0,
+    };
+    assert!(verify_score(&arch, &p.bytes, &p.commitment, &p.input_hash, &s).is_err());
+    eprintln!("public inference proof: {} bytes", n);
+}
+
+#[test]
+fn malformed_bytes_give_errors_never_panics() {
+    let arch = ArchSpec::parse(SMALL).unwrap();
+    let model = random_model(SMALL, 11);
+    let x = vec![100; 16];
+    let p = prove_inference(&model, &x, Mode::Public).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(12);
+    // random garbage of many lengths, with and without a valid header
+    let header_len = 16 + SMALL.len();
+    for i in 0..300 {
+        let len = rng.gen_range(0..p.bytes.len() + 64);
+        let mut b: Vec<u8> = (0..len).map(|_| rng.gen()).collect();
+        if i % 2 == 0 && len >= header_len {
+            b[..header_len].copy_from_slice(&p.bytes[..header_len]);
+            let m = (len - header_len) as u32;
+            b[12 + SMALL.len()..16 + SMALL.len()].copy_from_slice(&m.to_le_bytes());
+        }
+        let r = verify_inference(&arch, &b, &p.commitment, &p.input_hash, &p.output);
+        assert!(r.is_err());
+    }
+    // a valid header followed by a payload of the right length but random content, and
+    // random multi-byte corruptions of a real proof
+    for _ in 0..100 {
+        let mut b = p.bytes.clone();
+        for _ in 0..rng.gen_range(1..16) {
+            let pos = rng.gen_range(0..b.len());
+            b[pos] = rng.gen();
+        }
+        if b != p.bytes {
+            assert!(verify_inference(&arch, &b, &p.commitment, &p.input_hash, &p.output).is_err());
+        }
+    }
+    let mut b = p.bytes.clone();
+    for v in b[header_len..].iter_mut() {
+        *v = 0xff;
+    }
+    assert!(matches!(
+        verify_inference(&arch, &b, &p.commitment, &p.input_hash, &p.output),
+        Err(VerifyError::MalformedProof(_))
+    ));
+    assert!(matches!(
+        verify_inference(&arch, &[], &p.commitment, &p.input_hash, &p.output),
+        Err(VerifyError::Envelope(_))
+    ));
+}
+
+#[test]
+fn private_mode_proof_verifies_and_mode_is_bound() {
+    let arch = ArchSpec::parse(SMALL).unwrap();
+    let model = random_model(SMALL, 21);
+    let x = vec![-300, 200, 5, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+    let p = prove_inference(&model, &x, Mode::Private).unwrap();
+    let ok = verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &p.output).unwrap();
+    assert_eq!(ok.mode, Mode::Private);
+    // Claiming the other mode in the header: checked against the public circuit, rejected.
+    let mut env = Envelope::decode(&p.bytes).unwrap();
+    env.mode = Mode::Public;
+    assert!(verify_inference(
+        &arch,
+        &env.encode(),
+        &p.commitment,
+        &p.input_hash,
+        &p.output
+    )
+    .is_err());
+    let mut out2 = p.output.clone();
+    out2[0] -= 1;
+    assert!(verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &out2).is_err());
+    assert_ne!(
+        verifier_digest(&arch, ProofKind::Inference, Mode::Public),
+        verifier_digest(&arch, ProofKind::Inference, Mode::Private)
+    );
+    eprintln!("private inference proof: {} bytes", p.bytes.len());
+}
+
+fn random_testset(rows: usize, seed: u64, model: &QuantModel) -> TestSet {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let rows: Vec<Vec<i64>> = (0..rows).map(|_| random_input(&mut rng, 16)).collect();
+    // labels: mostly the model's own prediction, some flipped, so accuracy is non-trivial
+    let labels = rows
+        .iter()
+        .map(|r| {
+            let z = model.infer(r).unwrap()[0];
+            let y = (z >= 0) as i64;
+            if rng.gen_bool(0.2) {
+                1 - y
+            } else {
+                y
+            }
+        })
+        .collect();
+    TestSet { rows, labels }
+}
+
+#[test]
+fn score_proof_verifies_and_rejects_other_testset_and_other_score() {
+    let arch = ArchSpec::parse(SMALL).unwrap();
+    let model = random_model(SMALL, 31);
+    let set = random_testset(32, 32, &model);
+    // circuit score == integer score (witness generation), both modes' circuits
+    let (c, h, s) = circuit_score(&model, &set, Mode::Public).unwrap();
+    assert_eq!(c, model.commitment().unwrap());
+    assert_eq!(h, set.hash().unwrap());
+    assert_eq!(s, score(&model, &set).unwrap());
+    assert!(s.correct > 16 && s.correct < 32, "{s:?}");
+
+    let p = prove_score(&model, &set, Mode::Public).unwrap();
+    assert_eq!(p.score, s);
+    verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &p.score).unwrap();
+    // another test set's hash
+    let other = random_testset(32, 33, &model);
+    let oh = other.hash().unwrap();
+    assert_ne!(oh, p.testset_hash);
+    assert!(verify_score(&arch, &p.bytes, &p.commitment, &oh, &p.score).is_err());
+    // a better claimed score
+    let mut better = p.score;
+    better.correct += 1;
+    assert!(verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &better).is_err());
+    let mut brier = p.score;
+    brier.brier_sum -= 1;
+    assert!(verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &brier).is_err());
+    // another model's commitment
+    let c2 = random_model(SMALL, 34).commitment().unwrap();
+    assert!(verify_score(&arch, &p.bytes, &c2, &p.testset_hash, &p.score).is_err());
+    // another row count
+    let mut rows = p.score;
+    rows.rows = 64;
+    assert!(verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &rows).is_err());
+    // truncated
+    assert!(verify_score(
+        &arch,
+        &p.bytes[..p.bytes.len() - 3],
+        &p.commitment,
+        &p.testset_hash,
+        &p.score
+    )
+    .is_err());
+    // an inference verifier refuses a score proof
+    assert!(verify_inference(&arch, &p.bytes, &p.commitment, &p.testset_hash, &[0]).is_err());
+}
+
+#[test]
+fn commitments_distinct_and_deterministic_digests_deterministic() {
+    let a = random_model(SMALL, 41);
+    let mut b = a.clone();
+    b.layers[1].weights[5] = if b.layers[1].weights[5] == 0 { 1 } else { 0 };
+    let ca = a.commitment().unwrap();
+    assert_eq!(ca, a.clone().commitment().unwrap());
+    assert_ne!(ca, b.commitment().unwrap());
+    let mut c = a.clone();
+    c.layers[2].bias[0] += 1;
+    assert_ne!(ca, c.commitment().unwrap());
+    // the in-circuit commitment equals the native one
+    let x = vec![0; 16];
+    let arch = ArchSpec::parse(SMALL).unwrap();
+    let built = build(&arch, ProofKind::Inference, Mode::Public);
+    let pis = built
+        .generate_public_inputs(built.witness(&a, &[x.clone()], &[]).unwrap())
+        .unwrap();
+    let circuit_c = Digest(std::array::from_fn(|i| {
+        use plonky2::field::types::PrimeField64;
+        pis[i].to_canonical_u64()
+    }));
+    assert_eq!(circuit_c, ca);
+    assert_eq!(
+        Digest(std::array::from_fn(|i| {
+            use plonky2::field::types::PrimeField64;
+            pis[4 + i].to_canonical_u64()
+        })),
+        input_hash(&x)
+    );
+    // rebuilding the circuit from the spec gives the same digest (and a fixed, pinned value,
+    // so it is the same across runs and machines)
+    let again = build(&arch, ProofKind::Inference, Mode::Public);
+    assert_eq!(
+        built.data.verifier_only.circuit_digest,
+        again.data.verifier_only.circuit_digest
+    );
+    let d = verifier_digest(&arch, ProofKind::Inference, Mode::Public);
+    assert_eq!(
+        d,
+        Digest::from_hash(built.data.verifier_only.circuit_digest)
+    );
+    eprintln!("digest {SMALL} inference public: {d}");
+    eprintln!(
+        "rows: {} gates -> 2^{}",
+        built.gate_rows,
+        built.data.common.degree_bits()
+    );
+}
