@@ -1,0 +1,800 @@
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{
+    to_json_binary, Addr, BankMsg, Binary, Coin, CosmosMsg, Decimal, Deps, DepsMut, Env,
+    MessageInfo, Order, Response, StdError, StdResult, Uint128, WasmMsg,
+};
+use cw2::{get_contract_version, set_contract_version};
+use cw_storage_plus::Bound;
+use cw_utils::{must_pay, nonpayable};
+use sha2::{Digest, Sha256};
+
+use crate::error::ContractError;
+use crate::msg::{
+    ChallengeResponse, ChallengeStatus, ChallengesResponse, ClaimsResponse, ConfigResponse,
+    ConfigUpdate, CreateChallengeMsg, ExecuteMsg, ForfeitDestination, InstantiateMsg,
+    LeaderboardResponse, LiabilitiesResponse, MigrateMsg, ModelResponse, QueryMsg,
+    ReputationChallengeResult, ReputationExecuteMsg, StakingExecuteMsg, StakingQueryMsg,
+    StakingRole, StakingStakeResponse, SudoMsg,
+};
+use crate::state::{
+    challenges, Challenge, Config, Liabilities, Model, CHALLENGE_COUNT, CHALLENGE_MODELS, CLAIMS,
+    CONFIG, LIABILITIES, MODELS, SUBMISSION_SEQ,
+};
+
+pub const CONTRACT_NAME: &str = "crates.io:inferchain-challenge";
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The chain's native coin.
+pub const DENOM: &str = "uspec";
+const BPS: u32 = 10_000;
+
+const DEFAULT_LIMIT: u32 = 10;
+const MAX_LIMIT: u32 = 100;
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response, ContractError> {
+    set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    let owner = match msg.owner {
+        Some(o) => deps.api.addr_validate(&o)?,
+        None => info.sender,
+    };
+    let config = Config {
+        owner,
+        staking: deps.api.addr_validate(&msg.staking)?,
+        reputation: deps.api.addr_validate(&msg.reputation)?,
+        creation_deposit: msg.creation_deposit,
+        modeler_fee_share: msg.modeler_fee_share,
+        forfeit_destination: msg.forfeit_destination,
+        max_top_k: msg.max_top_k,
+    };
+    validate_config(deps.as_ref(), &config)?;
+    CONFIG.save(deps.storage, &config)?;
+    LIABILITIES.save(deps.storage, &Liabilities::default())?;
+    CHALLENGE_COUNT.save(deps.storage, &0)?;
+    SUBMISSION_SEQ.save(deps.storage, &0)?;
+    Ok(Response::new().add_attribute("action", "instantiate"))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> Result<Response, ContractError> {
+    match msg {
+        ExecuteMsg::CreateChallenge(c) => execute_create_challenge(deps, env, info, c),
+        ExecuteMsg::SubmitModel {
+            challenge_id,
+            commitment,
+            architecture_id,
+        } => execute_submit_model(deps, env, info, challenge_id, commitment, architecture_id),
+        ExecuteMsg::RevealTestSet {
+            challenge_id,
+            test_set_uri,
+            test_set,
+        } => execute_reveal(deps, env, info, challenge_id, test_set_uri, test_set),
+        ExecuteMsg::CancelUnrevealed { challenge_id } => {
+            execute_cancel(deps, env, info, challenge_id)
+        }
+        ExecuteMsg::Finalize { challenge_id } => execute_finalize(deps, env, info, challenge_id),
+        ExecuteMsg::Claim {} => execute_claim(deps, info),
+        ExecuteMsg::UpdateConfig(update) => execute_update_config(deps, info, update),
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn sudo(deps: DepsMut, env: Env, msg: SudoMsg) -> Result<Response, ContractError> {
+    match msg {
+        SudoMsg::RecordScore {
+            challenge_id,
+            model,
+            score,
+        } => sudo_record_score(deps, env, challenge_id, model, score),
+        SudoMsg::RecordConsumption { model, count, fees } => {
+            sudo_record_consumption(deps, env, model, count, fees)
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
+    match msg {
+        QueryMsg::Config {} => to_json_binary(&query_config(deps)?),
+        QueryMsg::Challenge { challenge_id } => {
+            let c = challenges().load(deps.storage, challenge_id)?;
+            to_json_binary(&challenge_response(challenge_id, c))
+        }
+        QueryMsg::Challenges {
+            status,
+            start_after,
+            limit,
+        } => to_json_binary(&query_challenges(deps, status, start_after, limit)?),
+        QueryMsg::Leaderboard { challenge_id } => {
+            to_json_binary(&query_leaderboard(deps, challenge_id)?)
+        }
+        QueryMsg::Model { commitment } => {
+            let m = MODELS.load(deps.storage, &commitment)?;
+            to_json_binary(&model_response(commitment, m))
+        }
+        QueryMsg::Claims { address } => {
+            let addr = deps.api.addr_validate(&address)?;
+            let claimable = CLAIMS.may_load(deps.storage, &addr)?.unwrap_or_default();
+            to_json_binary(&ClaimsResponse { claimable })
+        }
+        QueryMsg::Liabilities {} => {
+            let l = LIABILITIES.load(deps.storage)?;
+            to_json_binary(&LiabilitiesResponse {
+                escrow: l.escrow,
+                claims: l.claims,
+            })
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
+    let stored = get_contract_version(deps.storage)?;
+    if stored.contract != CONTRACT_NAME {
+        return Err(ContractError::WrongContract {
+            found: stored.contract,
+        });
+    }
+    set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("from_version", stored.version)
+        .add_attribute("to_version", CONTRACT_VERSION))
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+fn is_hex64(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn send(to: &Addr, amount: Uint128) -> Option<CosmosMsg> {
+    (!amount.is_zero()).then(|| {
+        BankMsg::Send {
+            to_address: to.to_string(),
+            amount: vec![Coin::new(amount, DENOM)],
+        }
+        .into()
+    })
+}
+
+fn load_challenge(deps: Deps, id: u64) -> Result<Challenge, ContractError> {
+    challenges()
+        .may_load(deps.storage, id)?
+        .ok_or(ContractError::ChallengeNotFound { id })
+}
+
+fn validate_config(deps: Deps, c: &Config) -> Result<(), ContractError> {
+    if c.modeler_fee_share > Decimal::one() {
+        return Err(ContractError::InvalidChallenge {
+            reason: "modeler_fee_share must be at most 1".into(),
+        });
+    }
+    if c.max_top_k == 0 {
+        return Err(ContractError::InvalidChallenge {
+            reason: "max_top_k must be positive".into(),
+        });
+    }
+    if let ForfeitDestination::Address { address } = &c.forfeit_destination {
+        deps.api.addr_validate(address)?;
+    }
+    Ok(())
+}
+
+/// Ranking order: better score first, then earlier submission.
+fn rank_models(higher_is_better: bool, models: &mut [(String, Model)]) {
+    models.sort_by(|(_, a), (_, b)| {
+        let (sa, sb) = (a.score.unwrap_or_default(), b.score.unwrap_or_default());
+        let by_score = if higher_is_better {
+            sb.cmp(&sa)
+        } else {
+            sa.cmp(&sb)
+        };
+        by_score.then(a.sequence.cmp(&b.sequence))
+    });
+}
+
+/// The current (not replaced) models of a challenge, in no particular order.
+fn current_models(deps: Deps, challenge_id: u64) -> StdResult<Vec<(String, Model)>> {
+    CHALLENGE_MODELS
+        .prefix(challenge_id)
+        .range(deps.storage, None, None, Order::Ascending)
+        .map(|r| {
+            let (_, commitment) = r?;
+            let m = MODELS.load(deps.storage, &commitment)?;
+            Ok((commitment, m))
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// execute handlers
+
+pub fn execute_create_challenge(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    c: CreateChallengeMsg,
+) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let sent = paid(&info)?;
+    if sent <= config.creation_deposit {
+        return Err(ContractError::InsufficientFunds {
+            sent,
+            deposit: config.creation_deposit,
+        });
+    }
+    let invalid = |reason: &str| ContractError::InvalidChallenge {
+        reason: reason.to_string(),
+    };
+    if c.title.trim().is_empty() {
+        return Err(invalid("title is empty"));
+    }
+    if c.architecture_id.trim().is_empty() {
+        return Err(invalid("architecture_id is empty"));
+    }
+    if !is_hex64(&c.test_set_hash) {
+        return Err(invalid("test_set_hash must be 64 lowercase hex characters"));
+    }
+    if !(env.block.time < c.submission_deadline
+        && c.submission_deadline < c.reveal_deadline
+        && c.reveal_deadline < c.scoring_deadline)
+    {
+        return Err(invalid(
+            "deadlines must satisfy now < submission < reveal < scoring",
+        ));
+    }
+    if c.payout_bps.is_empty() || c.payout_bps.len() > config.max_top_k as usize {
+        return Err(invalid("payout_bps must have 1..=max_top_k entries"));
+    }
+    if c.payout_bps.contains(&0) || c.payout_bps.iter().sum::<u32>() != BPS {
+        return Err(invalid("payout_bps must be positive and sum to 10000"));
+    }
+    let bounty = sent - config.creation_deposit;
+    let id = CHALLENGE_COUNT.update(deps.storage, |n: u64| -> StdResult<u64> { Ok(n + 1) })?;
+    let challenge = Challenge {
+        creator: info.sender.clone(),
+        title: c.title,
+        description: c.description,
+        task: c.task,
+        architecture_id: c.architecture_id,
+        metric: c.metric,
+        dataset_uri: c.dataset_uri,
+        test_set_hash: c.test_set_hash,
+        test_set_uri: None,
+        submission_deadline: c.submission_deadline,
+        reveal_deadline: c.reveal_deadline,
+        scoring_deadline: c.scoring_deadline,
+        min_stake: c.min_stake,
+        payout_bps: c.payout_bps,
+        bounty,
+        deposit: config.creation_deposit,
+        status: ChallengeStatus::Open,
+        feed_models: vec![],
+    };
+    challenges().save(deps.storage, id, &challenge)?;
+    LIABILITIES.update(deps.storage, |mut l| -> StdResult<_> {
+        l.escrow += sent;
+        Ok(l)
+    })?;
+    Ok(Response::new()
+        .add_attribute("action", "create_challenge")
+        .add_attribute("challenge_id", id.to_string())
+        .add_attribute("creator", info.sender)
+        .add_attribute("bounty", bounty))
+}
+
+pub fn execute_submit_model(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    challenge_id: u64,
+    commitment: String,
+    architecture_id: String,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let challenge = load_challenge(deps.as_ref(), challenge_id)?;
+    if challenge.status != ChallengeStatus::Open || env.block.time >= challenge.submission_deadline
+    {
+        return Err(ContractError::SubmissionClosed {});
+    }
+    if !is_hex64(&commitment) {
+        return Err(ContractError::InvalidCommitment {});
+    }
+    if architecture_id != challenge.architecture_id {
+        return Err(ContractError::ArchitectureMismatch {
+            expected: challenge.architecture_id,
+            got: architecture_id,
+        });
+    }
+    if MODELS.has(deps.storage, &commitment) {
+        return Err(ContractError::DuplicateCommitment { commitment });
+    }
+    let config = CONFIG.load(deps.storage)?;
+    let stake: StakingStakeResponse = deps.querier.query_wasm_smart(
+        &config.staking,
+        &StakingQueryMsg::Stake {
+            address: info.sender.to_string(),
+        },
+    )?;
+    let stake = match stake.stake {
+        Some(s) if s.role == StakingRole::Modeler => s,
+        _ => return Err(ContractError::NotAModeler {}),
+    };
+    if stake.bonded < challenge.min_stake {
+        return Err(ContractError::BelowMinimumStake {
+            bonded: stake.bonded,
+            min: challenge.min_stake,
+        });
+    }
+    let mut resp = Response::new()
+        .add_attribute("action", "submit_model")
+        .add_attribute("challenge_id", challenge_id.to_string())
+        .add_attribute("modeler", &info.sender)
+        .add_attribute("commitment", &commitment);
+    if let Some(old) = CHALLENGE_MODELS.may_load(deps.storage, (challenge_id, &info.sender))? {
+        MODELS.update(deps.storage, &old, |m| -> StdResult<_> {
+            let mut m = m.expect("current model is stored");
+            m.replaced = true;
+            Ok(m)
+        })?;
+        resp = resp.add_attribute("replaced", old);
+    }
+    let sequence = SUBMISSION_SEQ.update(deps.storage, |n: u64| -> StdResult<u64> { Ok(n + 1) })?;
+    MODELS.save(
+        deps.storage,
+        &commitment,
+        &Model {
+            challenge_id,
+            modeler: info.sender.clone(),
+            architecture_id,
+            submitted_at: env.block.time,
+            sequence,
+            score: None,
+            rank: None,
+            payout: Uint128::zero(),
+            replaced: false,
+            is_feed: false,
+            consumption: 0,
+            fees_earned: Uint128::zero(),
+        },
+    )?;
+    CHALLENGE_MODELS.save(deps.storage, (challenge_id, &info.sender), &commitment)?;
+    Ok(resp)
+}
+
+pub fn execute_reveal(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    challenge_id: u64,
+    test_set_uri: String,
+    test_set: Binary,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let mut challenge = load_challenge(deps.as_ref(), challenge_id)?;
+    if info.sender != challenge.creator {
+        return Err(ContractError::Unauthorized {});
+    }
+    if challenge.status != ChallengeStatus::Open {
+        return Err(ContractError::WrongStatus { id: challenge_id });
+    }
+    if env.block.time < challenge.submission_deadline || env.block.time >= challenge.reveal_deadline
+    {
+        return Err(ContractError::RevealWindowClosed {});
+    }
+    let got = hex::encode(Sha256::digest(test_set.as_slice()));
+    if got != challenge.test_set_hash {
+        return Err(ContractError::TestSetHashMismatch {
+            expected: challenge.test_set_hash,
+            got,
+        });
+    }
+    challenge.test_set_uri = Some(test_set_uri.clone());
+    challenge.status = ChallengeStatus::Revealed;
+    challenges().save(deps.storage, challenge_id, &challenge)?;
+    Ok(Response::new()
+        .add_attribute("action", "reveal_test_set")
+        .add_attribute("challenge_id", challenge_id.to_string())
+        .add_attribute("test_set_uri", test_set_uri))
+}
+
+pub fn execute_cancel(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    challenge_id: u64,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let mut challenge = load_challenge(deps.as_ref(), challenge_id)?;
+    if challenge.status != ChallengeStatus::Open {
+        return Err(ContractError::WrongStatus { id: challenge_id });
+    }
+    if env.block.time < challenge.reveal_deadline {
+        return Err(ContractError::RevealDeadlineNotReached {});
+    }
+    challenge.status = ChallengeStatus::Cancelled;
+    challenges().save(deps.storage, challenge_id, &challenge)?;
+    LIABILITIES.update(deps.storage, |mut l| -> StdResult<_> {
+        l.escrow -= challenge.bounty + challenge.deposit;
+        Ok(l)
+    })?;
+    let config = CONFIG.load(deps.storage)?;
+    let mut resp = Response::new()
+        .add_attribute("action", "cancel_unrevealed")
+        .add_attribute("challenge_id", challenge_id.to_string())
+        .add_attribute("refunded", challenge.bounty)
+        .add_attribute("forfeited", challenge.deposit);
+    resp = resp.add_messages(send(&challenge.creator, challenge.bounty));
+    if !challenge.deposit.is_zero() {
+        let coins = vec![Coin::new(challenge.deposit, DENOM)];
+        resp = resp.add_message(match config.forfeit_destination {
+            ForfeitDestination::Burn => BankMsg::Burn { amount: coins },
+            ForfeitDestination::Address { address } => BankMsg::Send {
+                to_address: address,
+                amount: coins,
+            },
+        });
+    }
+    Ok(resp)
+}
+
+pub fn execute_finalize(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    challenge_id: u64,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let mut challenge = load_challenge(deps.as_ref(), challenge_id)?;
+    match challenge.status {
+        ChallengeStatus::Revealed => {}
+        ChallengeStatus::Finalized => {
+            return Err(ContractError::AlreadyFinalized { id: challenge_id })
+        }
+        _ => return Err(ContractError::WrongStatus { id: challenge_id }),
+    }
+    if env.block.time < challenge.scoring_deadline {
+        return Err(ContractError::ScoringNotOver {});
+    }
+    let config = CONFIG.load(deps.storage)?;
+    let mut scored: Vec<(String, Model)> = current_models(deps.as_ref(), challenge_id)?
+        .into_iter()
+        .filter(|(_, m)| m.score.is_some())
+        .collect();
+    rank_models(challenge.metric.higher_is_better(), &mut scored);
+
+    let mut resp = Response::new()
+        .add_attribute("action", "finalize")
+        .add_attribute("challenge_id", challenge_id.to_string())
+        .add_attribute("scored", scored.len().to_string());
+    let mut paid = Uint128::zero();
+    let mut results = Vec::with_capacity(scored.len());
+    for (i, (commitment, model)) in scored.iter_mut().enumerate() {
+        let rank = i as u32 + 1;
+        model.rank = Some(rank);
+        if let Some(bps) = challenge.payout_bps.get(i) {
+            let payout = challenge.bounty.multiply_ratio(*bps, BPS);
+            model.payout = payout;
+            model.is_feed = true;
+            paid += payout;
+            challenge.feed_models.push(commitment.clone());
+            resp = resp.add_messages(send(&model.modeler, payout));
+        }
+        MODELS.save(deps.storage, commitment, model)?;
+        results.push(ReputationChallengeResult {
+            modeler: model.modeler.to_string(),
+            rank,
+            score: model.score.unwrap_or_default(),
+        });
+    }
+    // Unused splits, rounding, or the whole bounty if nobody scored, plus the deposit.
+    let returned = challenge.bounty - paid + challenge.deposit;
+    resp = resp
+        .add_messages(send(&challenge.creator, returned))
+        .add_attribute("paid", paid)
+        .add_attribute("returned", returned);
+    if !results.is_empty() {
+        resp = resp.add_message(WasmMsg::Execute {
+            contract_addr: config.reputation.to_string(),
+            msg: to_json_binary(&ReputationExecuteMsg::RecordChallengeResults {
+                challenge_id,
+                field_size: results.len() as u32,
+                results,
+            })?,
+            funds: vec![],
+        });
+    }
+    LIABILITIES.update(deps.storage, |mut l| -> StdResult<_> {
+        l.escrow -= challenge.bounty + challenge.deposit;
+        Ok(l)
+    })?;
+    challenge.status = ChallengeStatus::Finalized;
+    challenges().save(deps.storage, challenge_id, &challenge)?;
+    Ok(resp)
+}
+
+pub fn execute_claim(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let amount = CLAIMS
+        .may_load(deps.storage, &info.sender)?
+        .unwrap_or_default();
+    if amount.is_zero() {
+        return Err(ContractError::NothingToClaim {});
+    }
+    CLAIMS.remove(deps.storage, &info.sender);
+    LIABILITIES.update(deps.storage, |mut l| -> StdResult<_> {
+        l.claims -= amount;
+        Ok(l)
+    })?;
+    Ok(Response::new()
+        .add_messages(send(&info.sender, amount))
+        .add_attribute("action", "claim")
+        .add_attribute("address", info.sender)
+        .add_attribute("amount", amount))
+}
+
+pub fn execute_update_config(
+    deps: DepsMut,
+    info: MessageInfo,
+    u: ConfigUpdate,
+) -> Result<Response, ContractError> {
+    let mut config = CONFIG.load(deps.storage)?;
+    if info.sender != config.owner {
+        return Err(ContractError::Unauthorized {});
+    }
+    if let Some(o) = u.owner {
+        config.owner = deps.api.addr_validate(&o)?;
+    }
+    if let Some(s) = u.staking {
+        config.staking = deps.api.addr_validate(&s)?;
+    }
+    if let Some(r) = u.reputation {
+        config.reputation = deps.api.addr_validate(&r)?;
+    }
+    if let Some(d) = u.creation_deposit {
+        config.creation_deposit = d;
+    }
+    if let Some(s) = u.modeler_fee_share {
+        config.modeler_fee_share = s;
+    }
+    if let Some(f) = u.forfeit_destination {
+        config.forfeit_destination = f;
+    }
+    if let Some(k) = u.max_top_k {
+        config.max_top_k = k;
+    }
+    validate_config(deps.as_ref(), &config)?;
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new().add_attribute("action", "update_config"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// sudo handlers
+
+pub fn sudo_record_score(
+    deps: DepsMut,
+    env: Env,
+    challenge_id: u64,
+    commitment: String,
+    score: Decimal,
+) -> Result<Response, ContractError> {
+    let challenge = load_challenge(deps.as_ref(), challenge_id)?;
+    if challenge.status != ChallengeStatus::Revealed {
+        return Err(ContractError::WrongStatus { id: challenge_id });
+    }
+    if env.block.time >= challenge.scoring_deadline {
+        return Err(ContractError::ScoringClosed {});
+    }
+    let mut model = MODELS
+        .may_load(deps.storage, &commitment)?
+        .filter(|m| m.challenge_id == challenge_id && !m.replaced)
+        .ok_or_else(|| ContractError::ModelNotFound {
+            commitment: commitment.clone(),
+        })?;
+    if model.score.is_some() {
+        return Err(ContractError::AlreadyScored { commitment });
+    }
+    model.score = Some(score);
+    MODELS.save(deps.storage, &commitment, &model)?;
+    Ok(Response::new()
+        .add_attribute("action", "record_score")
+        .add_attribute("challenge_id", challenge_id.to_string())
+        .add_attribute("model", commitment)
+        .add_attribute("score", score.to_string()))
+}
+
+pub fn sudo_record_consumption(
+    deps: DepsMut,
+    env: Env,
+    commitment: String,
+    count: u64,
+    fees: Uint128,
+) -> Result<Response, ContractError> {
+    let mut model = MODELS.may_load(deps.storage, &commitment)?.ok_or_else(|| {
+        ContractError::ModelNotFound {
+            commitment: commitment.clone(),
+        }
+    })?;
+    if !model.is_feed {
+        return Err(ContractError::NotAFeedModel { commitment });
+    }
+    // The fees must already be here, on top of everything the contract owes.
+    let mut liabilities = LIABILITIES.load(deps.storage)?;
+    let balance = deps
+        .querier
+        .query_balance(&env.contract.address, DENOM)?
+        .amount;
+    let balance = Uint128::try_from(balance).map_err(StdError::from)?;
+    if balance < liabilities.escrow + liabilities.claims + fees {
+        return Err(ContractError::FeesNotReceived { fees });
+    }
+    let config = CONFIG.load(deps.storage)?;
+    let modeler_share = fees.mul_floor(config.modeler_fee_share);
+    let validator_share = fees - modeler_share;
+
+    model.consumption += count;
+    model.fees_earned += modeler_share;
+    MODELS.save(deps.storage, &commitment, &model)?;
+    CLAIMS.update(deps.storage, &model.modeler, |c| -> StdResult<_> {
+        Ok(c.unwrap_or_default() + modeler_share)
+    })?;
+    liabilities.claims += modeler_share;
+    LIABILITIES.save(deps.storage, &liabilities)?;
+
+    let mut resp = Response::new()
+        .add_attribute("action", "record_consumption")
+        .add_attribute("model", &commitment)
+        .add_attribute("count", count.to_string())
+        .add_attribute("modeler_share", modeler_share)
+        .add_attribute("validator_share", validator_share);
+    if !validator_share.is_zero() {
+        resp = resp.add_message(WasmMsg::Execute {
+            contract_addr: config.staking.to_string(),
+            msg: to_json_binary(&StakingExecuteMsg::DistributeRewards {
+                role: StakingRole::Validator,
+            })?,
+            funds: vec![Coin::new(validator_share, DENOM)],
+        });
+    }
+    resp = resp.add_message(WasmMsg::Execute {
+        contract_addr: config.reputation.to_string(),
+        msg: to_json_binary(&ReputationExecuteMsg::RecordConsumption {
+            modeler: model.modeler.to_string(),
+            count,
+        })?,
+        funds: vec![],
+    });
+    Ok(resp)
+}
+
+// ---------------------------------------------------------------------------------------------
+// queries
+
+fn query_config(deps: Deps) -> StdResult<ConfigResponse> {
+    let c = CONFIG.load(deps.storage)?;
+    Ok(ConfigResponse {
+        owner: c.owner,
+        staking: c.staking,
+        reputation: c.reputation,
+        creation_deposit: c.creation_deposit,
+        modeler_fee_share: c.modeler_fee_share,
+        forfeit_destination: c.forfeit_destination,
+        max_top_k: c.max_top_k,
+    })
+}
+
+fn challenge_response(id: u64, c: Challenge) -> ChallengeResponse {
+    ChallengeResponse {
+        id,
+        creator: c.creator,
+        title: c.title,
+        description: c.description,
+        task: c.task,
+        architecture_id: c.architecture_id,
+        metric: c.metric,
+        dataset_uri: c.dataset_uri,
+        test_set_hash: c.test_set_hash,
+        test_set_uri: c.test_set_uri,
+        submission_deadline: c.submission_deadline,
+        reveal_deadline: c.reveal_deadline,
+        scoring_deadline: c.scoring_deadline,
+        min_stake: c.min_stake,
+        payout_bps: c.payout_bps,
+        bounty: c.bounty,
+        deposit: c.deposit,
+        status: c.status,
+        feed_models: c.feed_models,
+    }
+}
+
+fn model_response(commitment: String, m: Model) -> ModelResponse {
+    ModelResponse {
+        commitment,
+        challenge_id: m.challenge_id,
+        modeler: m.modeler,
+        architecture_id: m.architecture_id,
+        submitted_at: m.submitted_at,
+        sequence: m.sequence,
+        score: m.score,
+        rank: m.rank,
+        payout: m.payout,
+        replaced: m.replaced,
+        is_feed: m.is_feed,
+        consumption: m.consumption,
+        fees_earned: m.fees_earned,
+    }
+}
+
+fn query_challenges(
+    deps: Deps,
+    status: Option<ChallengeStatus>,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> StdResult<ChallengesResponse> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
+    let challenges = match status {
+        Some(s) => challenges()
+            .idx
+            .status
+            .prefix(s.tag())
+            .range(
+                deps.storage,
+                start_after.map(Bound::exclusive),
+                None,
+                Order::Ascending,
+            )
+            .take(limit)
+            .map(|r| r.map(|(id, c)| challenge_response(id, c)))
+            .collect::<StdResult<Vec<_>>>()?,
+        None => challenges()
+            .range(
+                deps.storage,
+                start_after.map(Bound::exclusive),
+                None,
+                Order::Ascending,
+            )
+            .take(limit)
+            .map(|r| r.map(|(id, c)| challenge_response(id, c)))
+            .collect::<StdResult<Vec<_>>>()?,
+    };
+    Ok(ChallengesResponse { challenges })
+}
+
+fn query_leaderboard(deps: Deps, challenge_id: u64) -> StdResult<LeaderboardResponse> {
+    let challenge = challenges().load(deps.storage, challenge_id)?;
+    let (mut scored, mut unscored): (Vec<_>, Vec<_>) = current_models(deps, challenge_id)?
+        .into_iter()
+        .partition(|(_, m)| m.score.is_some());
+    rank_models(challenge.metric.higher_is_better(), &mut scored);
+    unscored.sort_by_key(|(_, m)| m.sequence);
+    let entries = scored
+        .into_iter()
+        .chain(unscored)
+        .map(|(c, m)| model_response(c, m))
+        .collect();
+    Ok(LeaderboardResponse {
+        challenge_id,
+        entries,
+    })
+}
+
+/// The `uspec` sent with the message (exactly one coin, that denom). Amounts are kept as
+/// `Uint128` in state; coins carry `Uint256`.
+fn paid(info: &MessageInfo) -> Result<Uint128, ContractError> {
+    let amount = must_pay(info, DENOM)?;
+    Ok(Uint128::try_from(amount).map_err(StdError::from)?)
+}

@@ -1,0 +1,5 @@
+pub mod contract;
+pub mod error;
+pub mod formula;
+pub mod msg;
+pub mod state;
