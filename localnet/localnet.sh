@@ -26,6 +26,9 @@ p2p_port()  { echo $((26656 + 100 * $1 + offset)); }
 abci_port() { echo $((26658 + 100 * $1 + offset)); }
 grpc_port() { echo $((9090 + $1 + offset)); }
 
+# A killed process can linger as a zombie until reaped; it is not running.
+alive() { [ -r "/proc/$1/stat" ] && ! grep -q ') Z' "/proc/$1/stat"; }
+
 nodes() { find "$dir" -maxdepth 1 -name 'node*' -type d | sort -V; }
 
 init() {
@@ -69,7 +72,7 @@ init() {
 start_node() {
   local home="$1" i="${1##*node}"
   offset=$(cat "$dir/port-offset" 2>/dev/null || echo "$offset")
-  if [ -f "$home/app.pid" ] && kill -0 "$(cat "$home/app.pid")" 2>/dev/null; then
+  if [ -f "$home/app.pid" ] && alive "$(cat "$home/app.pid")"; then
     log "node$i already running"; return
   fi
   inferchaind --home "$home" start --abci "127.0.0.1:$(abci_port "$i")" \

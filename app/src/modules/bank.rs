@@ -144,6 +144,7 @@ impl Module for Bank {
     }
 
     fn init_genesis(&self, ctx: &mut Ctx, genesis: &Genesis) -> Result<(), TxError> {
+        auth::ensure_account(ctx, &Address::module(FEE_COLLECTOR))?;
         for b in &genesis.bank.balances {
             let addr = parse_addr(&b.address, "genesis")?;
             let coins = Coins::parse(&b.coins)?;

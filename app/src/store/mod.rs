@@ -23,3 +23,8 @@ pub fn state_key(store: Substore, key: &[u8]) -> Vec<u8> {
     k.extend_from_slice(key);
     k
 }
+
+/// The ICS23 spec of every layer of our proofs (substore and root tree are both JMTs).
+pub fn proof_spec() -> ics23::ProofSpec {
+    jmt::ics23_spec()
+}

@@ -1,0 +1,226 @@
+//! Harness for end-to-end tests: a real CometBFT localnet started with `localnet/localnet.sh`
+//! in a temporary directory on its own ports, stopped when dropped. Every wait polls with a
+//! deadline; nothing sleeps for a fixed time and hopes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use inferchain_app::address::Address;
+use inferchain_app::client::Client;
+use inferchain_app::keyring::key_from_mnemonic;
+use inferchain_app::rpc_client::num;
+use k256::ecdsa::SigningKey;
+use serde_json::Value;
+
+pub const CHAIN_ID: &str = "inferchain-local-1";
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+pub struct DevAccount {
+    pub name: String,
+    pub address: String,
+    pub mnemonic: String,
+}
+
+impl DevAccount {
+    pub fn key(&self) -> SigningKey {
+        key_from_mnemonic(&self.mnemonic).expect("dev mnemonic is valid")
+    }
+    pub fn addr(&self) -> Address {
+        self.address.parse().expect("dev address is valid")
+    }
+}
+
+pub struct Localnet {
+    pub dir: PathBuf,
+    pub validators: usize,
+    pub offset: u32,
+    pub accounts: Vec<DevAccount>,
+}
+
+fn script() -> PathBuf {
+    repo_root().join("localnet/localnet.sh")
+}
+
+fn run_checked(cmd: &mut Command) -> Result<Output> {
+    let out = cmd.output().with_context(|| format!("running {cmd:?}"))?;
+    if !out.status.success() {
+        bail!(
+            "{cmd:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(out)
+}
+
+impl Localnet {
+    /// Initialises and starts `validators` nodes on ports shifted by `offset`, and waits until
+    /// every node has committed a block.
+    pub async fn start(name: &str, validators: usize, offset: u32) -> Result<Self> {
+        let dir = std::env::temp_dir().join(format!("inferchain-e2e-{name}-{}", std::process::id()));
+        run_checked(Command::new("bash").arg(script()).args([
+            "init",
+            "--validators",
+            &validators.to_string(),
+            "--dir",
+            dir.to_str().unwrap(),
+            "--port-offset",
+            &offset.to_string(),
+            "--block-time",
+            "500ms",
+        ]))?;
+        let accounts: Value = serde_json::from_slice(&std::fs::read(dir.join("accounts.json"))?)?;
+        let accounts = accounts
+            .as_array()
+            .context("accounts.json is a list")?
+            .iter()
+            .map(|a| DevAccount {
+                name: a["name"].as_str().unwrap_or_default().into(),
+                address: a["address"].as_str().unwrap_or_default().into(),
+                mnemonic: a["mnemonic"].as_str().unwrap_or_default().into(),
+            })
+            .collect();
+        let net = Localnet { dir, validators, offset, accounts };
+        net.start_stopped()?;
+        for i in 0..validators {
+            net.wait_height(i, 2, Duration::from_secs(90)).await?;
+        }
+        Ok(net)
+    }
+
+    /// Starts every node that isn't running (after a kill).
+    pub fn start_stopped(&self) -> Result<()> {
+        run_checked(Command::new("bash").arg(script()).args(["start", "--dir", self.dir.to_str().unwrap()]))?;
+        Ok(())
+    }
+
+    pub fn home(&self, i: usize) -> PathBuf {
+        self.dir.join(format!("node{i}"))
+    }
+
+    pub fn rpc(&self, i: usize) -> String {
+        format!("http://127.0.0.1:{}", 26657 + 100 * i as u32 + self.offset)
+    }
+
+    pub fn grpc(&self, i: usize) -> String {
+        format!("http://127.0.0.1:{}", 9090 + i as u32 + self.offset)
+    }
+
+    pub fn client(&self, i: usize) -> Client {
+        Client::new(&self.rpc(i), CHAIN_ID)
+    }
+
+    pub fn account(&self, name: &str) -> &DevAccount {
+        self.accounts.iter().find(|a| a.name == name).unwrap_or_else(|| panic!("no dev account {name}"))
+    }
+
+    pub async fn height(&self, i: usize) -> Result<u64> {
+        let s = self.client(i).rpc.status().await?;
+        Ok(num(&s["sync_info"]["latest_block_height"]))
+    }
+
+    pub async fn wait_height(&self, i: usize, h: u64, timeout: Duration) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            if let Ok(now) = self.height(i).await {
+                if now >= h {
+                    return Ok(());
+                }
+            }
+            if start.elapsed() > timeout {
+                bail!("node{i} did not reach height {h} within {timeout:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// The app hash after executing block `h` (it is in block h+1's header).
+    pub async fn app_hash_after(&self, i: usize, h: u64) -> Result<String> {
+        let b = self.client(i).rpc.call("block", serde_json::json!({"height": (h + 1).to_string()})).await?;
+        Ok(b["block"]["header"]["app_hash"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// `kill -9` node i's app and CometBFT.
+    pub fn kill9(&self, i: usize) -> Result<()> {
+        for f in ["app.pid", "cometbft.pid"] {
+            let pid = std::fs::read_to_string(self.home(i).join(f))?;
+            Command::new("kill").args(["-9", pid.trim()]).status()?;
+        }
+        // Wait until both are gone so a restart can bind the same ports.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        for f in ["app.pid", "cometbft.pid"] {
+            let pid = std::fs::read_to_string(self.home(i).join(f))?;
+            while Path::new(&format!("/proc/{}", pid.trim())).exists()
+                && !std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+                    .unwrap_or_default()
+                    .contains(") Z")
+            {
+                if Instant::now() > deadline {
+                    bail!("process {} survived kill -9", pid.trim());
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `inferchaind --home <node0> args...`.
+    pub fn cli(&self, args: &[&str]) -> Result<Output> {
+        Command::new("inferchaind")
+            .arg("--home")
+            .arg(self.home(0))
+            .args(args)
+            .output()
+            .context("running inferchaind (is it on PATH? source localnet/env.sh)")
+    }
+
+    /// Same, expecting success and JSON on stdout.
+    pub fn cli_json(&self, args: &[&str]) -> Result<Value> {
+        let out = self.cli(args)?;
+        if !out.status.success() {
+            bail!(
+                "inferchaind {args:?} failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        serde_json::from_slice(&out.stdout).with_context(|| {
+            format!("inferchaind {args:?} printed non-JSON: {}", String::from_utf8_lossy(&out.stdout))
+        })
+    }
+
+    pub async fn balance(&self, i: usize, addr: &str) -> Result<u128> {
+        use cosmos_sdk_proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
+        let r: QueryBalanceResponse = self
+            .client(i)
+            .query(
+                "/cosmos.bank.v1beta1.Query/Balance",
+                &QueryBalanceRequest { address: addr.into(), denom: "uspec".into() },
+            )
+            .await?;
+        Ok(r.balance.map(|c| c.amount.parse().unwrap_or(0)).unwrap_or(0))
+    }
+
+    pub async fn total_supply(&self, i: usize) -> Result<u128> {
+        use cosmos_sdk_proto::cosmos::bank::v1beta1::{QuerySupplyOfRequest, QuerySupplyOfResponse};
+        let r: QuerySupplyOfResponse = self
+            .client(i)
+            .query("/cosmos.bank.v1beta1.Query/SupplyOf", &QuerySupplyOfRequest { denom: "uspec".into() })
+            .await?;
+        Ok(r.amount.map(|c| c.amount.parse().unwrap_or(0)).unwrap_or(0))
+    }
+}
+
+impl Drop for Localnet {
+    fn drop(&mut self) {
+        let _ = Command::new("bash").arg(script()).args(["stop", "--dir", self.dir.to_str().unwrap()]).status();
+        if std::env::var_os("KEEP_LOCALNET").is_none() && !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
