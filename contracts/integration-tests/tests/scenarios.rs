@@ -123,3 +123,365 @@ fn full_challenge_flow_pays_top_k_and_updates_reputation() {
     assert_eq!(rest.ranking[0].address, s.addr("m3"));
     s.assert_conservation();
 }
+
+#[test]
+fn cancelled_challenge_refunds_bounty_and_burns_deposit() {
+    let mut s = Suite::new();
+    s.bond("m1", stk::Role::Modeler, 2_000);
+    let creator_before = s.user_balance("creator");
+    let msg = s.challenge_msg(TEST_SET, vec![10_000]);
+    let id = s.create_challenge("creator", msg, 7_000);
+    s.submit("m1", id, &commitment("m1")).unwrap();
+    assert_eq!(s.balance(&s.challenge), 8_000);
+
+    s.next_block(100); // submissions closed, reveal window open, creator stays silent
+    s.assert_rejected(
+        inferchain_challenge::error::ContractError::RevealDeadlineNotReached {},
+        |s| {
+            s.exec(
+                "anyone",
+                &s.challenge.clone(),
+                &ch::ExecuteMsg::CancelUnrevealed { challenge_id: id },
+                0,
+            )
+        },
+    );
+    s.next_block(100); // reveal deadline passed
+                       // Too late to reveal now.
+    s.assert_rejected(
+        inferchain_challenge::error::ContractError::RevealWindowClosed {},
+        |s| {
+            s.exec(
+                "creator",
+                &s.challenge.clone(),
+                &ch::ExecuteMsg::RevealTestSet {
+                    challenge_id: id,
+                    test_set_uri: "ipfs://late".into(),
+                    test_set: TEST_SET.into(),
+                },
+                0,
+            )
+        },
+    );
+    let supply_before = s.app.wrap().query_supply(DENOM).unwrap().amount;
+    s.exec(
+        "anyone",
+        &s.challenge.clone(),
+        &ch::ExecuteMsg::CancelUnrevealed { challenge_id: id },
+        0,
+    )
+    .unwrap();
+    s.expected_burned += CREATION_DEPOSIT;
+    let supply_after = s.app.wrap().query_supply(DENOM).unwrap().amount;
+    assert_eq!(
+        supply_before - supply_after,
+        cosmwasm_std::Uint256::from(CREATION_DEPOSIT)
+    );
+    // Bounty back, deposit forfeited.
+    assert_eq!(s.user_balance("creator"), creator_before - CREATION_DEPOSIT);
+    assert_eq!(s.balance(&s.challenge), 0);
+    let info = s.challenge_info(id);
+    assert_eq!(info.status, ch::ChallengeStatus::Cancelled);
+    assert!(info.feed_models.is_empty());
+    // Nothing was reported to reputation.
+    assert_eq!(s.reputation_of("m1"), rep::Reputation::default());
+    // Cancelled is final.
+    s.assert_rejected(
+        inferchain_challenge::error::ContractError::WrongStatus { id },
+        |s| {
+            s.exec(
+                "anyone",
+                &s.challenge.clone(),
+                &ch::ExecuteMsg::Finalize { challenge_id: id },
+                0,
+            )
+        },
+    );
+    s.assert_conservation();
+}
+
+#[test]
+fn challenge_without_scored_models_returns_whole_bounty() {
+    let mut s = Suite::new();
+    s.bond("m1", stk::Role::Modeler, 2_000);
+    s.bond("m2", stk::Role::Modeler, 2_000);
+    let creator_before = s.user_balance("creator");
+    let msg = s.challenge_msg(TEST_SET, vec![6_000, 4_000]);
+    let id = s.create_challenge("creator", msg, 5_000);
+    s.submit("m1", id, &commitment("m1")).unwrap();
+    s.submit("m2", id, &commitment("m2")).unwrap();
+    s.next_block(100);
+    s.exec(
+        "creator",
+        &s.challenge.clone(),
+        &ch::ExecuteMsg::RevealTestSet {
+            challenge_id: id,
+            test_set_uri: "ipfs://test".into(),
+            test_set: TEST_SET.into(),
+        },
+        0,
+    )
+    .unwrap();
+    s.next_block(300); // scoring window passes without a single proof of score
+    let m1_before = s.user_balance("m1");
+    let res = s
+        .exec(
+            "anyone",
+            &s.challenge.clone(),
+            &ch::ExecuteMsg::Finalize { challenge_id: id },
+            0,
+        )
+        .unwrap();
+    assert_eq!(attr(&res, "scored"), "0");
+    assert_eq!(s.user_balance("creator"), creator_before);
+    assert_eq!(s.user_balance("m1"), m1_before);
+    let info = s.challenge_info(id);
+    assert_eq!(info.status, ch::ChallengeStatus::Finalized);
+    assert!(info.feed_models.is_empty());
+    let ranking: rep::RankingResponse = s.query(
+        &s.reputation,
+        &rep::QueryMsg::Ranking {
+            start_after: None,
+            limit: None,
+        },
+    );
+    assert!(ranking.ranking.is_empty());
+    s.assert_conservation();
+}
+
+#[test]
+fn consumption_credits_modelers_and_validators_and_claims_pay_out() {
+    let mut s = Suite::new();
+    s.bond("v1", stk::Role::Validator, 6_000);
+    s.bond("v2", stk::Role::Validator, 12_000);
+    let (id, c) = run_scored_challenge(&mut s, 10_000, vec![7_000, 3_000]);
+    s.exec(
+        "anyone",
+        &s.challenge.clone(),
+        &ch::ExecuteMsg::Finalize { challenge_id: id },
+        0,
+    )
+    .unwrap();
+    // Feed models are the top 2: m2 then m1. m3 ranked but is not a feed model.
+    assert!(s.model(&c[1]).is_feed && s.model(&c[0]).is_feed && !s.model(&c[2]).is_feed);
+
+    // The chain's inference module moves the fees for 10 inferences, then reports them.
+    s.send("chain", &s.challenge.clone(), 1_000);
+    s.sudo(
+        &s.challenge.clone(),
+        &ch::SudoMsg::RecordConsumption {
+            model: c[1].clone(),
+            count: 10,
+            fees: Uint128::new(1_000),
+        },
+    )
+    .unwrap();
+    s.send("chain", &s.challenge.clone(), 301);
+    s.sudo(
+        &s.challenge.clone(),
+        &ch::SudoMsg::RecordConsumption {
+            model: c[0].clone(),
+            count: 3,
+            fees: Uint128::new(301),
+        },
+    )
+    .unwrap();
+    // 70% to the modeler: 700 and floor(210.7) = 210; the rest (300 + 91) to validators
+    // pro rata 1:2 -> v1 130, v2 260 (1 uspec of rounding stays in staking's books).
+    let claims = |s: &Suite, who: &str| -> u128 {
+        let r: ch::ClaimsResponse = s.query(
+            &s.challenge,
+            &ch::QueryMsg::Claims {
+                address: s.addr(who).to_string(),
+            },
+        );
+        r.claimable.u128()
+    };
+    assert_eq!(claims(&s, "m2"), 700);
+    assert_eq!(claims(&s, "m1"), 210);
+    assert_eq!(s.pending_rewards("v1"), 130);
+    assert_eq!(s.pending_rewards("v2"), 260);
+    let m = s.model(&c[1]);
+    assert_eq!((m.consumption, m.fees_earned), (10, Uint128::new(700)));
+    // Reputation: m2 = 2000 (challenge) + 100 * log2(1 + 10) = 2000 + 345.
+    let r = s.reputation_of("m2");
+    assert_eq!(r.consumption, Uint128::new(10));
+    assert_eq!(r.consumption_score, Uint128::new(345));
+    assert_eq!(r.score, Uint128::new(2_345));
+
+    let before = s.user_balance("m2");
+    s.exec("m2", &s.challenge.clone(), &ch::ExecuteMsg::Claim {}, 0)
+        .unwrap();
+    assert_eq!(s.user_balance("m2"), before + 700);
+    assert_eq!(claims(&s, "m2"), 0);
+    s.assert_rejected(
+        inferchain_challenge::error::ContractError::NothingToClaim {},
+        |s| s.exec("m2", &s.challenge.clone(), &ch::ExecuteMsg::Claim {}, 0),
+    );
+    let before = s.user_balance("v2");
+    s.exec(
+        "v2",
+        &s.staking.clone(),
+        &stk::ExecuteMsg::ClaimRewards {},
+        0,
+    )
+    .unwrap();
+    assert_eq!(s.user_balance("v2"), before + 260);
+    s.assert_conservation();
+}
+
+#[test]
+fn rewards_are_shared_pro_rata_among_three_validators() {
+    let mut s = Suite::new();
+    s.bond("v1", stk::Role::Validator, 5_000);
+    s.bond("v2", stk::Role::Validator, 10_000);
+    s.bond("v3", stk::Role::Validator, 25_000);
+    s.bond("m1", stk::Role::Modeler, 30_000); // another role: earns nothing here
+    s.exec(
+        "consumer",
+        &s.staking.clone(),
+        &stk::ExecuteMsg::DistributeRewards {
+            role: stk::Role::Validator,
+        },
+        4_000,
+    )
+    .unwrap();
+    assert_eq!(s.pending_rewards("v1"), 500);
+    assert_eq!(s.pending_rewards("v2"), 1_000);
+    assert_eq!(s.pending_rewards("v3"), 2_500);
+    assert_eq!(s.pending_rewards("m1"), 0);
+
+    // v3 tops up: its earlier rewards are kept, the next distribution uses the new stakes.
+    s.bond("v3", stk::Role::Validator, 10_000);
+    s.exec(
+        "consumer",
+        &s.staking.clone(),
+        &stk::ExecuteMsg::DistributeRewards {
+            role: stk::Role::Validator,
+        },
+        5_000,
+    )
+    .unwrap();
+    assert_eq!(s.pending_rewards("v1"), 1_000);
+    assert_eq!(s.pending_rewards("v2"), 2_000);
+    assert_eq!(s.pending_rewards("v3"), 6_000);
+
+    // An amount that does not divide: each gets its floor, the dust stays accounted.
+    s.exec(
+        "consumer",
+        &s.staking.clone(),
+        &stk::ExecuteMsg::DistributeRewards {
+            role: stk::Role::Validator,
+        },
+        7,
+    )
+    .unwrap();
+    assert_eq!(s.pending_rewards("v1"), 1_000); // 7 * 5/50 = 0.7
+    assert_eq!(s.pending_rewards("v2"), 2_001); // 1.4
+    assert_eq!(s.pending_rewards("v3"), 6_004); // 4.9
+
+    // Stakers by stake, paginated.
+    let page1: stk::StakersResponse = s.query(
+        &s.staking,
+        &stk::QueryMsg::Stakers {
+            role: stk::Role::Validator,
+            start_after: None,
+            limit: Some(2),
+        },
+    );
+    let names: Vec<_> = page1.stakers.iter().map(|x| x.address.clone()).collect();
+    assert_eq!(names, vec![s.addr("v3"), s.addr("v2")]);
+    let page2: stk::StakersResponse = s.query(
+        &s.staking,
+        &stk::QueryMsg::Stakers {
+            role: stk::Role::Validator,
+            start_after: Some(s.addr("v2").to_string()),
+            limit: Some(2),
+        },
+    );
+    assert_eq!(page2.stakers.len(), 1);
+    assert_eq!(page2.stakers[0].address, s.addr("v1"));
+
+    for (v, expected) in [("v1", 1_000), ("v2", 2_001), ("v3", 6_004)] {
+        let before = s.user_balance(v);
+        s.exec(v, &s.staking.clone(), &stk::ExecuteMsg::ClaimRewards {}, 0)
+            .unwrap();
+        assert_eq!(s.user_balance(v), before + expected, "{v}");
+        assert_eq!(s.pending_rewards(v), 0);
+    }
+    let t: stk::TotalsResponse = s.query(&s.staking, &stk::QueryMsg::Totals {});
+    assert_eq!(t.rewards_held, Uint128::new(2)); // 4_000 + 5_000 + 7 - 9_005 claimed
+    s.assert_conservation();
+}
+
+#[test]
+fn unbonding_stake_is_slashed_too() {
+    let mut s = Suite::new();
+    s.bond("m1", stk::Role::Modeler, 10_000);
+    s.next_block(5);
+    let h_before = s.height();
+    s.exec(
+        "m1",
+        &s.staking.clone(),
+        &stk::ExecuteMsg::Unbond {
+            amount: Uint128::new(4_000),
+        },
+        0,
+    )
+    .unwrap();
+    s.next_block(5);
+    let pool_before = s.balance(&s.governance);
+    s.sudo(
+        &s.staking.clone(),
+        &stk::SudoMsg::Slash {
+            address: s.addr("m1").to_string(),
+            fraction: Decimal::percent(50),
+            reason: "invalid proof".into(),
+        },
+    )
+    .unwrap();
+    // Half of 6000 bonded and half of 4000 unbonding go to the community pool.
+    assert_eq!(s.stake_of("m1"), 3_000);
+    let u: stk::UnbondingResponse = s.query(
+        &s.staking,
+        &stk::QueryMsg::Unbonding {
+            address: s.addr("m1").to_string(),
+        },
+    );
+    assert_eq!(u.entries.len(), 1);
+    assert_eq!(u.entries[0].amount, Uint128::new(2_000));
+    assert_eq!(s.balance(&s.governance), pool_before + 5_000);
+    s.expected_community_pool += 5_000;
+    // The slash reached reputation.
+    let r = s.reputation_of("m1");
+    assert_eq!(
+        (r.slashes, r.slashed_amount, r.penalty),
+        (1, Uint128::new(5_000), Uint128::new(500))
+    );
+    // Voting power history: 10_000 before the unbond, 6_000 after, 3_000 now.
+    let power = |s: &Suite, h: u64| -> u128 {
+        let p: stk::VotingPowerResponse = s.query(
+            &s.staking,
+            &stk::QueryMsg::VotingPowerAtHeight {
+                address: s.addr("m1").to_string(),
+                height: Some(h),
+            },
+        );
+        p.power.u128()
+    };
+    assert_eq!(power(&s, h_before), 10_000);
+    assert_eq!(power(&s, h_before + 1), 6_000);
+    assert_eq!(power(&s, s.height() + 1), 3_000);
+
+    // Not matured yet; then the slashed remainder is claimable.
+    s.assert_rejected(
+        inferchain_staking::error::ContractError::NothingToClaim {},
+        |s| s.exec("m1", &s.staking.clone(), &stk::ExecuteMsg::Claim {}, 0),
+    );
+    s.next_block(UNBONDING_PERIOD);
+    let before = s.user_balance("m1");
+    s.exec("m1", &s.staking.clone(), &stk::ExecuteMsg::Claim {}, 0)
+        .unwrap();
+    assert_eq!(s.user_balance("m1"), before + 2_000);
+    s.assert_conservation();
+}
