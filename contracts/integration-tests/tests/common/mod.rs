@@ -636,6 +636,25 @@ impl Suite {
         assert_eq!(before, self.fingerprint(), "a rejected call changed state");
         self.assert_conservation();
     }
+
+    /// Like [`Suite::assert_rejected`] while the challenge contract holds `stray` uspec that
+    /// nobody accounted for (sent to it directly).
+    pub fn assert_rejected_with_stray<E: Display>(
+        &mut self,
+        expected: E,
+        stray: u128,
+        call: impl FnOnce(&mut Suite) -> StdResult<AppResponse>,
+    ) {
+        let before = self.fingerprint();
+        let err = call(self).expect_err("call must fail");
+        assert_err(&err, expected);
+        assert_eq!(before, self.fingerprint(), "a rejected call changed state");
+        let l: ch::LiabilitiesResponse = self.query(&self.challenge, &ch::QueryMsg::Liabilities {});
+        assert_eq!(
+            self.balance(&self.challenge),
+            (l.escrow + l.claims).u128() + stray
+        );
+    }
 }
 
 /// The root cause of a failed call is the contract's error with exactly this message.

@@ -1,0 +1,122 @@
+//! The contracts call each other through interface types mirrored in the caller's `msg.rs`
+//! (so one cargo invocation can build every cdylib without unifying the `library` feature).
+//! These checks pin the mirrors to the real messages.
+
+use cosmwasm_std::{to_json_binary, Addr, Decimal, Uint128};
+use inferchain_challenge::msg as ch;
+use inferchain_governance::msg as gov;
+use inferchain_reputation::msg as rep;
+use inferchain_staking::msg as stk;
+
+#[test]
+fn challenge_mirrors_match_staking_and_reputation() {
+    assert_eq!(
+        to_json_binary(&ch::StakingQueryMsg::Stake {
+            address: "a".into()
+        })
+        .unwrap(),
+        to_json_binary(&stk::QueryMsg::Stake {
+            address: "a".into()
+        })
+        .unwrap()
+    );
+    assert_eq!(
+        to_json_binary(&ch::StakingExecuteMsg::DistributeRewards {
+            role: ch::StakingRole::Validator
+        })
+        .unwrap(),
+        to_json_binary(&stk::ExecuteMsg::DistributeRewards {
+            role: stk::Role::Validator
+        })
+        .unwrap()
+    );
+    let real = stk::StakeResponse {
+        stake: Some(stk::StakeInfo {
+            address: Addr::unchecked("a"),
+            role: stk::Role::Modeler,
+            bonded: Uint128::new(5),
+            consensus_pubkey: None,
+        }),
+    };
+    let mirrored: ch::StakingStakeResponse =
+        cosmwasm_std::from_json(to_json_binary(&real).unwrap()).unwrap();
+    let s = mirrored.stake.unwrap();
+    assert_eq!(
+        (s.role, s.bonded),
+        (ch::StakingRole::Modeler, Uint128::new(5))
+    );
+
+    assert_eq!(
+        to_json_binary(&ch::ReputationExecuteMsg::RecordChallengeResults {
+            challenge_id: 1,
+            field_size: 2,
+            results: vec![ch::ReputationChallengeResult {
+                modeler: "m".into(),
+                rank: 1,
+                score: Decimal::percent(50)
+            }],
+        })
+        .unwrap(),
+        to_json_binary(&rep::ExecuteMsg::RecordChallengeResults {
+            challenge_id: 1,
+            field_size: 2,
+            results: vec![rep::ChallengeResult {
+                modeler: "m".into(),
+                rank: 1,
+                score: Decimal::percent(50)
+            }],
+        })
+        .unwrap()
+    );
+    assert_eq!(
+        to_json_binary(&ch::ReputationExecuteMsg::RecordConsumption {
+            modeler: "m".into(),
+            count: 3
+        })
+        .unwrap(),
+        to_json_binary(&rep::ExecuteMsg::RecordConsumption {
+            modeler: "m".into(),
+            count: 3
+        })
+        .unwrap()
+    );
+}
+
+#[test]
+fn staking_and_governance_mirrors_match() {
+    assert_eq!(
+        to_json_binary(&stk::ReputationExecuteMsg::RecordSlash {
+            modeler: "m".into(),
+            amount: Uint128::new(9)
+        })
+        .unwrap(),
+        to_json_binary(&rep::ExecuteMsg::RecordSlash {
+            modeler: "m".into(),
+            amount: Uint128::new(9)
+        })
+        .unwrap()
+    );
+    assert_eq!(
+        to_json_binary(&gov::StakingQueryMsg::VotingPowerAtHeight {
+            address: "a".into(),
+            height: Some(7)
+        })
+        .unwrap(),
+        to_json_binary(&stk::QueryMsg::VotingPowerAtHeight {
+            address: "a".into(),
+            height: Some(7)
+        })
+        .unwrap()
+    );
+    assert_eq!(
+        to_json_binary(&gov::StakingQueryMsg::TotalPowerAtHeight { height: None }).unwrap(),
+        to_json_binary(&stk::QueryMsg::TotalPowerAtHeight { height: None }).unwrap()
+    );
+    let real = stk::VotingPowerResponse {
+        power: Uint128::new(3),
+        height: 4,
+    };
+    let mirrored: gov::StakingPowerResponse =
+        cosmwasm_std::from_json(to_json_binary(&real).unwrap()).unwrap();
+    assert_eq!((mirrored.power, mirrored.height), (Uint128::new(3), 4));
+}
