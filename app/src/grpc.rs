@@ -1,17 +1,379 @@
-//! The gRPC server (port 9090 style). Query methods are answered by the same router as ABCI
-//! queries (one implementation, two transports); the tx service simulates locally and
-//! broadcasts through CometBFT.
+//! The gRPC server (port 9090 style). Query methods go through the same router as ABCI
+//! queries — one implementation, two transports — at the height in the
+//! `x-cosmos-block-height` metadata (latest if absent). The tx service simulates against the
+//! mempool state and broadcasts or looks up transactions through CometBFT's RPC.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Result;
+use cosmos_sdk_proto::cosmos::auth::v1beta1 as authv1;
+use cosmos_sdk_proto::cosmos::bank::v1beta1 as bankv1;
+use cosmos_sdk_proto::cosmos::base::abci::v1beta1::TxResponse;
+use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1 as tmv1;
+use cosmos_sdk_proto::cosmos::tx::v1beta1 as txv1;
+use prost::Message;
+use serde_json::Value;
+use tendermint_proto::v0_38::abci::RequestQuery;
+use tonic::{Request, Response, Status};
 
 use crate::node::Node;
+use crate::rpc_client::{b64, num, CometRpc};
 
-pub async fn serve(node: Arc<Node>, addr: SocketAddr, _rpc: &str) -> Result<()> {
-    let _ = node;
-    tracing::info!(%addr, "gRPC server disabled in this build");
-    std::future::pending::<()>().await;
+/// Forwards one gRPC request to the node's query router and decodes the answer.
+fn forward<Req: Message, Resp: Message + Default>(
+    node: &Node,
+    path: &str,
+    req: Request<Req>,
+) -> Result<Response<Resp>, Status> {
+    let height = req
+        .metadata()
+        .get("x-cosmos-block-height")
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.parse::<i64>().ok())
+        .unwrap_or(0);
+    let q = RequestQuery {
+        data: req.into_inner().encode_to_vec().into(),
+        path: path.into(),
+        height,
+        prove: false,
+    };
+    let r = node.query(&q);
+    if r.code != 0 {
+        let code = match r.code {
+            22 => tonic::Code::NotFound,
+            18 => tonic::Code::InvalidArgument,
+            6 => tonic::Code::Unimplemented,
+            _ => tonic::Code::Unknown,
+        };
+        return Err(Status::new(code, r.log));
+    }
+    let resp = Resp::decode(r.value.as_ref()).map_err(|e| Status::internal(e.to_string()))?;
+    let mut resp = Response::new(resp);
+    if let Ok(h) = r.height.to_string().parse() {
+        resp.metadata_mut().insert("x-cosmos-block-height", h);
+    }
+    Ok(resp)
+}
+
+/// Implements query-service methods by forwarding each to its gRPC path; methods not
+/// listed answer `Unimplemented` (the trait's generated defaults do not exist in tonic).
+macro_rules! forwarding_service {
+    ($svc:ty, $trait:path, $prefix:literal, { $($method:ident($req:ty) -> $resp:ty = $name:literal;)* },
+     unimplemented { $($um:ident($ureq:ty) -> $uresp:ty;)* }) => {
+        #[tonic::async_trait]
+        impl $trait for $svc {
+            $(
+                async fn $method(&self, req: Request<$req>) -> Result<Response<$resp>, Status> {
+                    forward(&self.node, concat!("/", $prefix, "/", $name), req)
+                }
+            )*
+            $(
+                async fn $um(&self, _req: Request<$ureq>) -> Result<Response<$uresp>, Status> {
+                    Err(Status::unimplemented(concat!($prefix, ": ", stringify!($um), " is not served by this node")))
+                }
+            )*
+        }
+    };
+}
+
+#[derive(Clone)]
+pub struct AuthQuery {
+    node: Arc<Node>,
+}
+
+forwarding_service!(AuthQuery, authv1::query_server::Query, "cosmos.auth.v1beta1.Query", {
+    account(authv1::QueryAccountRequest) -> authv1::QueryAccountResponse = "Account";
+    params(authv1::QueryParamsRequest) -> authv1::QueryParamsResponse = "Params";
+    bech32_prefix(authv1::Bech32PrefixRequest) -> authv1::Bech32PrefixResponse = "Bech32Prefix";
+    account_info(authv1::QueryAccountInfoRequest) -> authv1::QueryAccountInfoResponse = "AccountInfo";
+}, unimplemented {
+    accounts(authv1::QueryAccountsRequest) -> authv1::QueryAccountsResponse;
+    account_address_by_id(authv1::QueryAccountAddressByIdRequest) -> authv1::QueryAccountAddressByIdResponse;
+    module_accounts(authv1::QueryModuleAccountsRequest) -> authv1::QueryModuleAccountsResponse;
+    module_account_by_name(authv1::QueryModuleAccountByNameRequest) -> authv1::QueryModuleAccountByNameResponse;
+    address_bytes_to_string(authv1::AddressBytesToStringRequest) -> authv1::AddressBytesToStringResponse;
+    address_string_to_bytes(authv1::AddressStringToBytesRequest) -> authv1::AddressStringToBytesResponse;
+});
+
+#[derive(Clone)]
+pub struct BankQuery {
+    node: Arc<Node>,
+}
+
+forwarding_service!(BankQuery, bankv1::query_server::Query, "cosmos.bank.v1beta1.Query", {
+    balance(bankv1::QueryBalanceRequest) -> bankv1::QueryBalanceResponse = "Balance";
+    all_balances(bankv1::QueryAllBalancesRequest) -> bankv1::QueryAllBalancesResponse = "AllBalances";
+    spendable_balances(bankv1::QuerySpendableBalancesRequest) -> bankv1::QuerySpendableBalancesResponse = "SpendableBalances";
+    total_supply(bankv1::QueryTotalSupplyRequest) -> bankv1::QueryTotalSupplyResponse = "TotalSupply";
+    supply_of(bankv1::QuerySupplyOfRequest) -> bankv1::QuerySupplyOfResponse = "SupplyOf";
+    params(bankv1::QueryParamsRequest) -> bankv1::QueryParamsResponse = "Params";
+}, unimplemented {
+    spendable_balance_by_denom(bankv1::QuerySpendableBalanceByDenomRequest) -> bankv1::QuerySpendableBalanceByDenomResponse;
+    denom_metadata(bankv1::QueryDenomMetadataRequest) -> bankv1::QueryDenomMetadataResponse;
+    denom_metadata_by_query_string(bankv1::QueryDenomMetadataByQueryStringRequest) -> bankv1::QueryDenomMetadataByQueryStringResponse;
+    denoms_metadata(bankv1::QueryDenomsMetadataRequest) -> bankv1::QueryDenomsMetadataResponse;
+    denom_owners(bankv1::QueryDenomOwnersRequest) -> bankv1::QueryDenomOwnersResponse;
+    denom_owners_by_query(bankv1::QueryDenomOwnersByQueryRequest) -> bankv1::QueryDenomOwnersByQueryResponse;
+    send_enabled(bankv1::QuerySendEnabledRequest) -> bankv1::QuerySendEnabledResponse;
+});
+
+#[derive(Clone)]
+pub struct TxService {
+    node: Arc<Node>,
+    rpc: CometRpc,
+}
+
+fn rpc_status(e: crate::rpc_client::RpcError) -> Status {
+    Status::unavailable(e.to_string())
+}
+
+/// The SDK's `TxResponse` from CometBFT's `/tx` JSON.
+fn tx_response(t: &Value) -> Result<(TxResponse, Vec<u8>), Status> {
+    let r = &t["tx_result"];
+    let tx_bytes = b64(t.get("tx")).map_err(|e| Status::internal(e.to_string()))?;
+    let events = serde_json::from_value(r["events"].clone()).unwrap_or_default();
+    #[allow(deprecated)]
+    let resp = TxResponse {
+        height: num(&t["height"]) as i64,
+        txhash: t["hash"].as_str().unwrap_or_default().into(),
+        codespace: r["codespace"].as_str().unwrap_or_default().into(),
+        code: num(&r["code"]) as u32,
+        data: hex::encode_upper(b64(r.get("data")).unwrap_or_default()),
+        raw_log: r["log"].as_str().unwrap_or_default().into(),
+        gas_wanted: num(&r["gas_wanted"]) as i64,
+        gas_used: num(&r["gas_used"]) as i64,
+        events,
+        ..Default::default()
+    };
+    Ok((resp, tx_bytes))
+}
+
+fn decode_tx(bytes: &[u8]) -> Option<txv1::Tx> {
+    let raw = txv1::TxRaw::decode(bytes).ok()?;
+    Some(txv1::Tx {
+        body: txv1::TxBody::decode(raw.body_bytes.as_slice()).ok(),
+        auth_info: txv1::AuthInfo::decode(raw.auth_info_bytes.as_slice()).ok(),
+        signatures: raw.signatures,
+    })
+}
+
+#[tonic::async_trait]
+impl txv1::service_server::Service for TxService {
+    async fn simulate(
+        &self,
+        req: Request<txv1::SimulateRequest>,
+    ) -> Result<Response<txv1::SimulateResponse>, Status> {
+        forward(&self.node, "/cosmos.tx.v1beta1.Service/Simulate", req)
+    }
+
+    async fn broadcast_tx(
+        &self,
+        req: Request<txv1::BroadcastTxRequest>,
+    ) -> Result<Response<txv1::BroadcastTxResponse>, Status> {
+        let req = req.into_inner();
+        let (code, log, hash) = self.rpc.broadcast_sync(&req.tx_bytes).await.map_err(rpc_status)?;
+        Ok(Response::new(txv1::BroadcastTxResponse {
+            tx_response: Some(TxResponse { code, raw_log: log, txhash: hash, ..Default::default() }),
+        }))
+    }
+
+    async fn get_tx(&self, req: Request<txv1::GetTxRequest>) -> Result<Response<txv1::GetTxResponse>, Status> {
+        let hash = req.into_inner().hash;
+        let t = self
+            .rpc
+            .tx(&hash)
+            .await
+            .map_err(rpc_status)?
+            .ok_or_else(|| Status::not_found(format!("tx not found: {hash}")))?;
+        let (resp, bytes) = tx_response(&t)?;
+        Ok(Response::new(txv1::GetTxResponse { tx: decode_tx(&bytes), tx_response: Some(resp) }))
+    }
+
+    async fn get_txs_event(
+        &self,
+        _req: Request<txv1::GetTxsEventRequest>,
+    ) -> Result<Response<txv1::GetTxsEventResponse>, Status> {
+        Err(Status::unimplemented("GetTxsEvent: use CometBFT's tx_search"))
+    }
+
+    async fn get_block_with_txs(
+        &self,
+        _req: Request<txv1::GetBlockWithTxsRequest>,
+    ) -> Result<Response<txv1::GetBlockWithTxsResponse>, Status> {
+        Err(Status::unimplemented("GetBlockWithTxs: use cosmos.base.tendermint GetBlockByHeight"))
+    }
+
+    async fn tx_decode(
+        &self,
+        req: Request<txv1::TxDecodeRequest>,
+    ) -> Result<Response<txv1::TxDecodeResponse>, Status> {
+        let tx = decode_tx(&req.into_inner().tx_bytes).ok_or_else(|| Status::invalid_argument("not a TxRaw"))?;
+        Ok(Response::new(txv1::TxDecodeResponse { tx: Some(tx) }))
+    }
+
+    async fn tx_encode(
+        &self,
+        req: Request<txv1::TxEncodeRequest>,
+    ) -> Result<Response<txv1::TxEncodeResponse>, Status> {
+        let tx = req.into_inner().tx.ok_or_else(|| Status::invalid_argument("empty tx"))?;
+        let raw = txv1::TxRaw {
+            body_bytes: tx.body.map(|b| b.encode_to_vec()).unwrap_or_default(),
+            auth_info_bytes: tx.auth_info.map(|a| a.encode_to_vec()).unwrap_or_default(),
+            signatures: tx.signatures,
+        };
+        Ok(Response::new(txv1::TxEncodeResponse { tx_bytes: raw.encode_to_vec() }))
+    }
+
+    async fn tx_encode_amino(
+        &self,
+        _req: Request<txv1::TxEncodeAminoRequest>,
+    ) -> Result<Response<txv1::TxEncodeAminoResponse>, Status> {
+        Err(Status::unimplemented("amino JSON is not supported"))
+    }
+
+    async fn tx_decode_amino(
+        &self,
+        _req: Request<txv1::TxDecodeAminoRequest>,
+    ) -> Result<Response<txv1::TxDecodeAminoResponse>, Status> {
+        Err(Status::unimplemented("amino JSON is not supported"))
+    }
+}
+
+#[derive(Clone)]
+pub struct TendermintService {
+    rpc: CometRpc,
+}
+
+impl TendermintService {
+    async fn block(&self, height: Option<i64>) -> Result<(tendermint_proto::types::BlockId, tendermint_proto::types::Block), Status> {
+        let params = match height {
+            Some(h) => serde_json::json!({"height": h.to_string()}),
+            None => serde_json::json!({}),
+        };
+        let b = self.rpc.call("block", params).await.map_err(rpc_status)?;
+        let block = serde_json::from_value(b["block"].clone())
+            .map_err(|e| Status::internal(format!("decoding block: {e}")))?;
+        let id = serde_json::from_value(b["block_id"].clone())
+            .map_err(|e| Status::internal(format!("decoding block id: {e}")))?;
+        Ok((id, block))
+    }
+}
+
+#[tonic::async_trait]
+impl tmv1::service_server::Service for TendermintService {
+    async fn get_node_info(
+        &self,
+        _req: Request<tmv1::GetNodeInfoRequest>,
+    ) -> Result<Response<tmv1::GetNodeInfoResponse>, Status> {
+        let s = self.rpc.status().await.map_err(rpc_status)?;
+        let n = &s["node_info"];
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+        let default_node_info = Some(tendermint_proto::p2p::DefaultNodeInfo {
+            protocol_version: Some(tendermint_proto::p2p::ProtocolVersion {
+                p2p: num(&n["protocol_version"]["p2p"]),
+                block: num(&n["protocol_version"]["block"]),
+                app: num(&n["protocol_version"]["app"]),
+            }),
+            default_node_id: text(&n["id"]),
+            listen_addr: text(&n["listen_addr"]),
+            network: text(&n["network"]),
+            version: text(&n["version"]),
+            channels: hex::decode(text(&n["channels"])).unwrap_or_default(),
+            moniker: text(&n["moniker"]),
+            other: Some(tendermint_proto::p2p::DefaultNodeInfoOther {
+                tx_index: text(&n["other"]["tx_index"]),
+                rpc_address: text(&n["other"]["rpc_address"]),
+            }),
+        });
+        Ok(Response::new(tmv1::GetNodeInfoResponse {
+            default_node_info,
+            application_version: Some(tmv1::VersionInfo {
+                name: crate::node::APP_NAME.into(),
+                app_name: "inferchaind".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                go_version: String::new(),
+                build_deps: vec![tmv1::Module {
+                    path: "github.com/cometbft/cometbft".into(),
+                    version: s["node_info"]["version"].as_str().unwrap_or_default().into(),
+                    sum: String::new(),
+                }],
+                ..Default::default()
+            }),
+        }))
+    }
+
+    async fn get_syncing(
+        &self,
+        _req: Request<tmv1::GetSyncingRequest>,
+    ) -> Result<Response<tmv1::GetSyncingResponse>, Status> {
+        let s = self.rpc.status().await.map_err(rpc_status)?;
+        Ok(Response::new(tmv1::GetSyncingResponse {
+            syncing: s["sync_info"]["catching_up"].as_bool().unwrap_or(false),
+        }))
+    }
+
+    async fn get_latest_block(
+        &self,
+        _req: Request<tmv1::GetLatestBlockRequest>,
+    ) -> Result<Response<tmv1::GetLatestBlockResponse>, Status> {
+        let (id, block) = self.block(None).await?;
+        #[allow(deprecated)]
+        Ok(Response::new(tmv1::GetLatestBlockResponse { block_id: Some(id), block: Some(block), sdk_block: None }))
+    }
+
+    async fn get_block_by_height(
+        &self,
+        req: Request<tmv1::GetBlockByHeightRequest>,
+    ) -> Result<Response<tmv1::GetBlockByHeightResponse>, Status> {
+        let (id, block) = self.block(Some(req.into_inner().height)).await?;
+        #[allow(deprecated)]
+        Ok(Response::new(tmv1::GetBlockByHeightResponse { block_id: Some(id), block: Some(block), sdk_block: None }))
+    }
+
+    async fn get_latest_validator_set(
+        &self,
+        _req: Request<tmv1::GetLatestValidatorSetRequest>,
+    ) -> Result<Response<tmv1::GetLatestValidatorSetResponse>, Status> {
+        Err(Status::unimplemented("use CometBFT's /validators"))
+    }
+
+    async fn get_validator_set_by_height(
+        &self,
+        _req: Request<tmv1::GetValidatorSetByHeightRequest>,
+    ) -> Result<Response<tmv1::GetValidatorSetByHeightResponse>, Status> {
+        Err(Status::unimplemented("use CometBFT's /validators"))
+    }
+
+    async fn abci_query(
+        &self,
+        req: Request<tmv1::AbciQueryRequest>,
+    ) -> Result<Response<tmv1::AbciQueryResponse>, Status> {
+        let req = req.into_inner();
+        let r = self.rpc.abci_query(&req.path, &req.data, req.height as u64, req.prove).await.map_err(rpc_status)?;
+        Ok(Response::new(tmv1::AbciQueryResponse {
+            code: r.code,
+            log: r.log,
+            value: r.value,
+            height: r.height as i64,
+            ..Default::default()
+        }))
+    }
+}
+
+pub async fn serve(node: Arc<Node>, addr: SocketAddr, rpc: &str) -> Result<()> {
+    let rpc = CometRpc::new(rpc);
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(inferchain_proto::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    tracing::info!(%addr, "gRPC server listening");
+    tonic::transport::Server::builder()
+        .add_service(authv1::query_server::QueryServer::new(AuthQuery { node: node.clone() }))
+        .add_service(bankv1::query_server::QueryServer::new(BankQuery { node: node.clone() }))
+        .add_service(txv1::service_server::ServiceServer::new(TxService { node, rpc: rpc.clone() }))
+        .add_service(tmv1::service_server::ServiceServer::new(TendermintService { rpc }))
+        .add_service(reflection)
+        .serve(addr)
+        .await?;
     Ok(())
 }

@@ -31,6 +31,7 @@ async fn single_node_localnet() {
     bad_input_is_rejected_without_state_change(&net).await;
     ics23_proof_verifies_against_app_hash(&net).await;
     cosmjs_reads_and_sends(&net).await;
+    grpc_serves_the_same_state(&net).await;
     kill9_while_txs_flow_loses_and_doubles_nothing(&net).await;
 }
 
@@ -197,6 +198,50 @@ async fn cosmjs_reads_and_sends(net: &Localnet) {
     assert_eq!(v["before"], before.to_string());
     assert_eq!(v["after"], (before + 777).to_string());
     assert_eq!(net.balance(0, &to).await.unwrap(), before + 777);
+}
+
+async fn grpc_serves_the_same_state(net: &Localnet) {
+    use cosmos_sdk_proto::cosmos::auth::v1beta1::{query_client::QueryClient as AuthClient, QueryAccountRequest};
+    use cosmos_sdk_proto::cosmos::bank::v1beta1::{query_client::QueryClient as BankClient, QueryBalanceRequest};
+    use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::{service_client::ServiceClient as TmClient, GetLatestBlockRequest, GetNodeInfoRequest};
+    use cosmos_sdk_proto::cosmos::tx::v1beta1::{service_client::ServiceClient as TxClient, GetTxRequest};
+
+    let channel = tonic::transport::Channel::from_shared(net.grpc(0)).unwrap().connect().await.expect("gRPC server up");
+    let bob = net.account("bob").address.clone();
+    let balance = BankClient::new(channel.clone())
+        .balance(QueryBalanceRequest { address: bob.clone(), denom: "uspec".into() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(balance.balance.unwrap().amount, net.balance(0, &bob).await.unwrap().to_string());
+
+    let missing = AuthClient::new(channel.clone())
+        .account(QueryAccountRequest { address: "infer1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqj7hryj".into() })
+        .await;
+    // A valid-looking but unknown address is NotFound; a malformed one InvalidArgument.
+    match missing {
+        Err(s) => assert!(matches!(s.code(), tonic::Code::NotFound | tonic::Code::InvalidArgument), "{s:?}"),
+        Ok(r) => panic!("unexpected account {r:?}"),
+    }
+    let alice = net.account("alice").address.clone();
+    let acct = AuthClient::new(channel.clone()).account(QueryAccountRequest { address: alice }).await.unwrap();
+    assert!(acct.into_inner().account.is_some());
+
+    let info = TmClient::new(channel.clone()).get_node_info(GetNodeInfoRequest {}).await.unwrap().into_inner();
+    assert_eq!(info.default_node_info.unwrap().network, CHAIN_ID);
+    let block = TmClient::new(channel.clone()).get_latest_block(GetLatestBlockRequest {}).await.unwrap().into_inner();
+    assert!(block.block.unwrap().header.unwrap().height > 0);
+
+    // A tx sent earlier, looked up by hash over gRPC.
+    let hash = net
+        .cli_json(&["tx", "bank", "send", "alice", &bob, "1uspec", "--node", &net.rpc(0), "--wait", "-o", "json"])
+        .unwrap()["txhash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let tx = TxClient::new(channel).get_tx(GetTxRequest { hash: hash.clone() }).await.unwrap().into_inner();
+    assert_eq!(tx.tx_response.unwrap().txhash, hash);
+    assert_eq!(tx.tx.unwrap().body.unwrap().messages[0].type_url, "/cosmos.bank.v1beta1.MsgSend");
 }
 
 async fn kill9_while_txs_flow_loses_and_doubles_nothing(net: &Localnet) {
