@@ -141,8 +141,15 @@ impl Store {
         &self,
         base: &Snapshot,
         version: Version,
-        writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+        mut writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     ) -> Result<PendingCommit, StoreError> {
+        if version == 0 {
+            // jmt cannot prove absence in an empty tree, and IBC relayers ask for absent keys:
+            // every substore starts with one entry under the empty key, which no module uses.
+            for store in Substore::ALL {
+                writes.insert(vec![store.id()], Some(store.name().as_bytes().to_vec()));
+            }
+        }
         let mut per_store: BTreeMap<u8, Vec<(KeyHash, Option<OwnedValue>)>> = BTreeMap::new();
         let mut preimages = Vec::with_capacity(writes.len() + Substore::ALL.len());
         for (key, value) in &writes {
