@@ -565,3 +565,50 @@ fn paid(info: &MessageInfo) -> Result<Uint128, ContractError> {
     let amount = must_pay(info, DENOM)?;
     Ok(Uint128::try_from(amount).map_err(StdError::from)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> VotingParams {
+        VotingParams {
+            min_deposit: Uint128::new(1),
+            voting_period: 1,
+            quorum: Decimal::percent(40),
+            threshold: Decimal::percent(50),
+            veto_threshold: Decimal::percent(33),
+        }
+    }
+
+    fn tally(yes: u128, no: u128, abstain: u128, veto: u128) -> Tally {
+        Tally {
+            yes: yes.into(),
+            no: no.into(),
+            abstain: abstain.into(),
+            no_with_veto: veto.into(),
+        }
+    }
+
+    #[test]
+    fn outcome_boundaries() {
+        let p = params();
+        let total = Uint128::new(100);
+        // Quorum is inclusive: exactly 40% voting counts.
+        assert_eq!(outcome(&tally(40, 0, 0, 0), total, &p), Outcome::Passed);
+        assert_eq!(outcome(&tally(39, 0, 0, 0), total, &p), Outcome::NoQuorum);
+        // Threshold is strict: exactly half yes does not pass.
+        assert_eq!(outcome(&tally(30, 30, 0, 0), total, &p), Outcome::Rejected);
+        assert_eq!(outcome(&tally(31, 30, 0, 0), total, &p), Outcome::Passed);
+        // Abstain counts for quorum, not for the threshold.
+        assert_eq!(outcome(&tally(10, 9, 40, 0), total, &p), Outcome::Passed);
+        assert_eq!(outcome(&tally(0, 0, 60, 0), total, &p), Outcome::Rejected);
+        // Veto above a third of all votes wins over a yes majority.
+        assert_eq!(outcome(&tally(60, 0, 0, 34), total, &p), Outcome::Vetoed);
+        assert_eq!(outcome(&tally(67, 0, 0, 33), total, &p), Outcome::Passed);
+        // Nobody staked: nothing can reach quorum.
+        assert_eq!(
+            outcome(&tally(0, 0, 0, 0), Uint128::zero(), &p),
+            Outcome::NoQuorum
+        );
+    }
+}

@@ -660,3 +660,157 @@ fn paid(info: &MessageInfo) -> Result<Uint128, ContractError> {
     let amount = must_pay(info, DENOM)?;
     Ok(Uint128::try_from(amount).map_err(StdError::from)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env};
+    use cosmwasm_std::{coins, from_json};
+
+    fn setup() -> cosmwasm_std::OwnedDeps<
+        cosmwasm_std::testing::MockStorage,
+        cosmwasm_std::testing::MockApi,
+        cosmwasm_std::testing::MockQuerier,
+    > {
+        let mut deps = mock_dependencies();
+        let owner = deps.api.addr_make("owner");
+        instantiate(
+            deps.as_mut(),
+            mock_env(),
+            message_info(&owner, &[]),
+            InstantiateMsg {
+                owner: None,
+                slashers: vec![],
+                reputation: None,
+                params: Params {
+                    min_stake_modeler: Uint128::new(10),
+                    min_stake_validator: Uint128::new(10),
+                    unbonding_period: 10,
+                    max_unbonding_entries: 2,
+                    slash_destination: SlashDestination::Burn,
+                },
+            },
+        )
+        .unwrap();
+        deps
+    }
+
+    fn bond(deps: DepsMut, who: &Addr, amount: u128) {
+        execute(
+            deps,
+            mock_env(),
+            message_info(who, &coins(amount, DENOM)),
+            ExecuteMsg::Bond {
+                role: Role::Validator,
+                consensus_pubkey: None,
+            },
+        )
+        .unwrap();
+    }
+
+    fn pending(deps: Deps, who: &Addr) -> u128 {
+        let r: PendingRewardsResponse = from_json(
+            query(
+                deps,
+                mock_env(),
+                QueryMsg::PendingRewards {
+                    address: who.to_string(),
+                },
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        r.rewards.u128()
+    }
+
+    #[test]
+    fn rewards_wait_for_stakers_and_late_stakers_get_no_past_rewards() {
+        let mut deps = setup();
+        let a = deps.api.addr_make("a");
+        let b = deps.api.addr_make("b");
+        let payer = deps.api.addr_make("payer");
+        let distribute = |deps: DepsMut, amount: u128| {
+            execute(
+                deps,
+                mock_env(),
+                message_info(&payer, &coins(amount, DENOM)),
+                ExecuteMsg::DistributeRewards {
+                    role: Role::Validator,
+                },
+            )
+            .unwrap();
+        };
+        // Nobody bonded yet: kept for the first distribution with stakers.
+        distribute(deps.as_mut(), 30);
+        bond(deps.as_mut(), &a, 10);
+        assert_eq!(pending(deps.as_ref(), &a), 0);
+        distribute(deps.as_mut(), 10);
+        assert_eq!(pending(deps.as_ref(), &a), 40);
+        // b joins later and shares only what comes after.
+        bond(deps.as_mut(), &b, 30);
+        distribute(deps.as_mut(), 40);
+        assert_eq!(pending(deps.as_ref(), &a), 50);
+        assert_eq!(pending(deps.as_ref(), &b), 30);
+    }
+
+    #[test]
+    fn unbonding_entries_are_bounded() {
+        let mut deps = setup();
+        let a = deps.api.addr_make("a");
+        bond(deps.as_mut(), &a, 100);
+        let unbond = |deps: DepsMut| {
+            execute(
+                deps,
+                mock_env(),
+                message_info(&a, &[]),
+                ExecuteMsg::Unbond {
+                    amount: Uint128::new(10),
+                },
+            )
+        };
+        unbond(deps.as_mut()).unwrap();
+        unbond(deps.as_mut()).unwrap();
+        let err = unbond(deps.as_mut()).unwrap_err();
+        assert!(matches!(
+            err,
+            ContractError::TooManyUnbondingEntries { max: 2 }
+        ));
+    }
+
+    #[test]
+    fn slash_fraction_must_be_in_range() {
+        let mut deps = setup();
+        let a = deps.api.addr_make("a");
+        bond(deps.as_mut(), &a, 100);
+        for f in [Decimal::zero(), Decimal::percent(101)] {
+            let err = sudo(
+                deps.as_mut(),
+                mock_env(),
+                SudoMsg::Slash {
+                    address: a.to_string(),
+                    fraction: f,
+                    reason: "x".into(),
+                },
+            )
+            .unwrap_err();
+            assert!(matches!(err, ContractError::InvalidFraction {}));
+        }
+        // A full slash empties the stake.
+        let res = sudo(
+            deps.as_mut(),
+            mock_env(),
+            SudoMsg::Slash {
+                address: a.to_string(),
+                fraction: Decimal::one(),
+                reason: "double sign".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            res.messages[0].msg,
+            CosmosMsg::Bank(BankMsg::Burn {
+                amount: coins(100, DENOM)
+            })
+        );
+    }
+}
