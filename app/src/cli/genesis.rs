@@ -40,6 +40,35 @@ fn save(home: &Path, v: &Value) -> Result<()> {
     Ok(())
 }
 
+/// `inferchaind init`: CometBFT writes its config, keys and a genesis; we set the chain id
+/// and the app state. Refuses to overwrite an existing genesis.
+pub fn init_home(home: &Path, moniker: &str, chain_id: &str) -> Result<()> {
+    if genesis_path(home).exists() {
+        bail!("{} already exists; remove the home to start over", genesis_path(home).display());
+    }
+    let status = std::process::Command::new("cometbft")
+        .arg("init")
+        .arg("--home")
+        .arg(home)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .context("running `cometbft init` (is cometbft on PATH? see localnet/install-deps.sh)")?;
+    if !status.success() {
+        bail!("cometbft init failed");
+    }
+    let config = home.join("config").join("config.toml");
+    let text = std::fs::read_to_string(&config)?;
+    let text = text
+        .lines()
+        .map(|l| if l.starts_with("moniker = ") { format!("moniker = {moniker:?}") } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&config, text + "\n")?;
+    run(home, GenesisCmd::Init { chain_id: chain_id.to_string() })?;
+    println!("initialised {} (chain id {chain_id}); add accounts with `inferchaind genesis add-account`", home.display());
+    Ok(())
+}
+
 pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
     let mut doc = load(home)?;
     match cmd {
@@ -50,7 +79,10 @@ pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
         GenesisCmd::AddAccount { address_or_key, coins } => {
             let address: Address = match address_or_key.parse() {
                 Ok(a) => a,
-                Err(_) => Keyring::open(home)?.get(&address_or_key)?.address.parse()?,
+                Err(addr_err) => match Keyring::open(home)?.get(&address_or_key) {
+                    Ok(key) => key.address.parse()?,
+                    Err(_) => bail!("{address_or_key:?} is neither a valid address ({addr_err}) nor a key in the keyring"),
+                },
             };
             let coins = Coins::parse(&coins).map_err(|e| anyhow::anyhow!(e.log))?;
             let mut app: Genesis = serde_json::from_value(doc["app_state"].take()).unwrap_or_default();

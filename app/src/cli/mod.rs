@@ -27,6 +27,13 @@ fn default_home() -> PathBuf {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Create a node home: CometBFT's config and keys (via `cometbft init`) and a genesis file
+    /// with this chain id and an empty app state.
+    Init {
+        moniker: String,
+        #[arg(long, default_value = "inferchain-local-1")]
+        chain_id: String,
+    },
     /// Run the ABCI application (and its gRPC server) for a CometBFT node.
     Start(start::StartArgs),
     /// Edit the genesis file in <home>/config/genesis.json.
@@ -62,6 +69,7 @@ pub struct NodeArgs {
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Init { moniker, chain_id } => genesis::init_home(&cli.home, &moniker, &chain_id),
         Command::Start(a) => start::run(&cli.home, a),
         Command::Genesis(c) => genesis::run(&cli.home, c),
         Command::Keys(c) => keys::run(&cli.home, c),
