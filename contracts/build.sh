@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Builds every CosmWasm contract crate to wasm32 and writes contracts/artifacts/<name>.wasm
+# plus contracts/artifacts/checksums.txt (sha256).
+#
+# Recipe: ../shared/WASM.md — Debian's Rust 1.96 (rustc-web) with -Z build-std, target-cpu=mvp
+# (cosmwasm-vm 3 rejects bulk-memory/reference-types) and --allow-undefined (the host imports
+# of cosmwasm-std). All contracts are built in one cargo invocation so the std is compiled once.
+# Validation of the .wasm by cosmwasm-vm's static checks belongs to the chain (another issue).
+#
+# Usage: contracts/build.sh [--force]
+#   Skips the build when every artifact is newer than all contract sources.
+set -euo pipefail
+
+CONTRACTS=(staking challenge reputation governance)
+DEBIAN_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22)
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+artifacts="$here/artifacts"
+target_dir="${INFERCHAIN_WASM_TARGET_DIR:-$HOME/.cache/inferchain/target-wasm}"
+force=0
+[[ "${1:-}" == "--force" ]] && force=1
+
+# --- toolchain: install the Debian packages that are missing (apt-get update only then) -----
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "build.sh: installing ${missing[*]}" >&2
+    sudo_cmd=()
+    [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y "${missing[@]}"
+fi
+
+# --- up to date? ------------------------------------------------------------------------------
+sources=("$root/Cargo.toml" "$here/build.sh")
+for c in "${CONTRACTS[@]}"; do
+    sources+=("$here/$c/Cargo.toml" "$here/$c/src")
+done
+if ((force == 0)); then
+    up_to_date=1
+    for c in "${CONTRACTS[@]}"; do
+        [[ -f "$artifacts/$c.wasm" ]] || { up_to_date=0; break; }
+        if [[ -n "$(find "${sources[@]}" -newer "$artifacts/$c.wasm" -print -quit)" ]]; then
+            up_to_date=0
+            break
+        fi
+    done
+    [[ -f "$artifacts/checksums.txt" ]] || up_to_date=0
+    if ((up_to_date)); then
+        echo "build.sh: artifacts are up to date (use --force to rebuild)"
+        cat "$artifacts/checksums.txt"
+        exit 0
+    fi
+fi
+
+# --- build ------------------------------------------------------------------------------------
+packages=()
+for c in "${CONTRACTS[@]}"; do
+    packages+=(-p "inferchain-$c")
+done
+start=$(date +%s)
+(
+    cd "$root"
+    # Debian's cargo/rustc, not rustup's proxies earlier in PATH; RUSTC_BOOTSTRAP for -Z build-std.
+    env -u RUSTFLAGS -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET \
+        RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc \
+        /usr/bin/cargo \
+        --config 'unstable.build-std=["std", "panic_abort"]' \
+        --config 'target.wasm32-unknown-unknown.rustflags=["-C", "link-arg=--allow-undefined", "-C", "target-cpu=mvp"]' \
+        build --profile wasm --lib --target wasm32-unknown-unknown \
+        --target-dir "$target_dir" "${packages[@]}"
+)
+elapsed=$(($(date +%s) - start))
+
+# --- collect ----------------------------------------------------------------------------------
+mkdir -p "$artifacts"
+for c in "${CONTRACTS[@]}"; do
+    out="$target_dir/wasm32-unknown-unknown/wasm/inferchain_$c.wasm"
+    [[ -f "$out" ]] || { echo "build.sh: missing $out" >&2; exit 1; }
+    # A contract built with its `library` feature exports no entry points; catch that here.
+    if ! grep -q "interface_version_8" "$out" || ! grep -q "instantiate" "$out"; then
+        echo "build.sh: $out lacks the CosmWasm entry points" >&2
+        exit 1
+    fi
+    cp "$out" "$artifacts/$c.wasm"
+done
+(cd "$artifacts" && sha256sum "${CONTRACTS[@]/%/.wasm}" > checksums.txt)
+echo "build.sh: built ${#CONTRACTS[@]} contracts in ${elapsed}s"
+for c in "${CONTRACTS[@]}"; do
+    printf '  %-12s %8d bytes\n' "$c.wasm" "$(stat -c %s "$artifacts/$c.wasm")"
+done
+cat "$artifacts/checksums.txt"
