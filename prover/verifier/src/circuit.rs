@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use anyhow::{anyhow, Result};
 use plonky2::field::types::Field;
+use plonky2::fri::reduction_strategies::FriReductionStrategy;
 use plonky2::hash::hash_types::HashOutTarget;
 use plonky2::hash::poseidon::PoseidonHash;
 use plonky2::iop::generator::{generate_partial_witness, GeneratedValues, SimpleGenerator};
@@ -251,10 +252,55 @@ pub struct BuiltCircuit {
     pub data: CircuitData<F, C, D>,
     /// Gates before padding to a power of two.
     pub gate_rows: usize,
+    targets: Targets,
+}
+
+struct Targets {
+    arch: ArchSpec,
     layers: Vec<LayerTargets>,
     inputs: Vec<Vec<Target>>,
     labels: Vec<Target>,
     outputs: Vec<Target>,
+}
+
+/// A circuit built for witness generation only (no polynomial commitments): checks the
+/// circuit's computation on many inputs cheaply. Uses the public-mode layout.
+pub struct MockCircuit {
+    pub kind: ProofKind,
+    data: plonky2::plonk::circuit_data::MockCircuitData<F, C, D>,
+    targets: Targets,
+}
+
+impl MockCircuit {
+    pub fn new(arch: &ArchSpec, kind: ProofKind) -> Self {
+        let (b, _, targets) = construct(arch, kind, Mode::Public);
+        MockCircuit {
+            kind,
+            data: b.mock_build::<C>(),
+            targets,
+        }
+    }
+
+    /// Runs witness generation (copy constraints and lookups are enforced while generating)
+    /// and returns the public inputs.
+    pub fn public_inputs(
+        &self,
+        model: &QuantModel,
+        rows: &[Vec<i64>],
+        labels: &[i64],
+    ) -> Result<Vec<F>> {
+        let pw = self.targets.witness(model, rows, labels)?;
+        let w = generate_partial_witness::<F, C, D>(pw, &self.data.prover_only, &self.data.common)?;
+        self.data
+            .prover_only
+            .public_inputs
+            .iter()
+            .map(|&t| {
+                w.try_get_target(t)
+                    .ok_or_else(|| anyhow!("public input not generated"))
+            })
+            .collect()
+    }
 }
 
 /// The domain separator hashed into the circuit digest: format version, kind, mode, rows and
@@ -271,16 +317,43 @@ pub fn domain_separator(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> Vec<F> 
     v
 }
 
+/// Public mode: plonky2's standard recursion config (100-bit conjectured security: rate 1/8,
+/// 28 queries, 16 PoW bits). Private mode: the same security parameters with zero knowledge,
+/// and FRI folding of arity 4 down to an 8-coefficient final polynomial instead of arity 16 /
+/// 32 coefficients: zero-knowledge blinding adds rows per FRI-opened value, and smaller
+/// arities open far fewer values per query (an mlp-16-32-16-1 proof drops from 2^14 to 2^12
+/// rows).
 pub fn config_for(mode: Mode) -> CircuitConfig {
     match mode {
         Mode::Public => CircuitConfig::standard_recursion_config(),
-        Mode::Private => CircuitConfig::standard_recursion_zk_config(),
+        Mode::Private => {
+            let mut c = CircuitConfig::standard_recursion_zk_config();
+            c.fri_config.reduction_strategy = FriReductionStrategy::ConstantArityBits(2, 3);
+            c
+        }
     }
 }
 
 /// Builds the circuit. Deterministic: the same (arch, kind, mode) always gives the same
 /// verifier data and circuit digest.
 pub fn build(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> BuiltCircuit {
+    let (b, gate_rows, targets) = construct(arch, kind, mode);
+    let data = b.build::<C>();
+    BuiltCircuit {
+        arch: arch.clone(),
+        kind,
+        mode,
+        data,
+        gate_rows,
+        targets,
+    }
+}
+
+fn construct(
+    arch: &ArchSpec,
+    kind: ProofKind,
+    mode: Mode,
+) -> (CircuitBuilder<F, D>, usize, Targets) {
     let mut b = CircuitBuilder::<F, D>::new(config_for(mode));
     b.set_domain_separator(domain_separator(arch, kind, mode));
     let score = matches!(kind, ProofKind::Score { .. });
@@ -311,23 +384,18 @@ pub fn build(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> BuiltCircuit {
 
     let n_rows = match kind {
         ProofKind::Inference => 1,
-        ProofKind::Score { rows } => rows,
+        ProofKind::Score { rows } | ProofKind::Batch { rows } => rows,
     };
     let act_off = F::from_canonical_u64(ACT_OFFSET as u64);
     let mut inputs = Vec::with_capacity(n_rows);
     let mut labels = Vec::new();
     let mut outputs = Vec::new();
-    let mut data_preimage: Vec<Target> = match kind {
-        ProofKind::Inference => vec![
-            b.constant(F::from_canonical_u64(DOMAIN_INPUT)),
-            b.constant(F::from_canonical_usize(arch.input_len())),
-        ],
-        ProofKind::Score { rows } => vec![
-            b.constant(F::from_canonical_u64(DOMAIN_TESTSET)),
-            b.constant(F::from_canonical_usize(rows)),
-            b.constant(F::from_canonical_usize(arch.input_len())),
-        ],
-    };
+    // Score: one hash of the whole labelled set. Inference / batch: one hash per input row.
+    let mut data_preimage: Vec<Target> = vec![
+        b.constant(F::from_canonical_u64(DOMAIN_TESTSET)),
+        b.constant(F::from_canonical_usize(n_rows)),
+        b.constant(F::from_canonical_usize(arch.input_len())),
+    ];
     let zero = b.zero();
     let mut correct = zero;
     let mut brier = zero;
@@ -337,7 +405,17 @@ pub fn build(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> BuiltCircuit {
             let off = b.add_const(xi, act_off);
             range_check_act(&mut b, &t, off);
         }
-        data_preimage.extend(&x);
+        if score {
+            data_preimage.extend(&x);
+        } else {
+            let mut pre = vec![
+                b.constant(F::from_canonical_u64(DOMAIN_INPUT)),
+                b.constant(F::from_canonical_usize(arch.input_len())),
+            ];
+            pre.extend(&x);
+            let h = b.hash_n_to_hash_no_pad::<PoseidonHash>(pre);
+            b.register_public_inputs(&h.elements);
+        }
         let y = forward(&mut b, &t, &layers, &x);
         if score {
             let label = b.add_virtual_target();
@@ -387,34 +465,44 @@ pub fn build(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> BuiltCircuit {
             brier = b.mul_add(e, e, brier);
             labels.push(label);
         } else {
-            outputs = y;
+            b.register_public_inputs(&y);
+            outputs.extend(y);
         }
         inputs.push(x);
     }
-    let data_hash: HashOutTarget = b.hash_n_to_hash_no_pad::<PoseidonHash>(data_preimage);
-    b.register_public_inputs(&data_hash.elements);
     if score {
+        let data_hash: HashOutTarget = b.hash_n_to_hash_no_pad::<PoseidonHash>(data_preimage);
+        b.register_public_inputs(&data_hash.elements);
         b.register_public_input(correct);
         b.register_public_input(brier);
-    } else {
-        b.register_public_inputs(&outputs);
     }
     let gate_rows = b.num_gates();
-    let data = b.build::<C>();
-    BuiltCircuit {
-        arch: arch.clone(),
-        kind,
-        mode,
-        data,
+    (
+        b,
         gate_rows,
-        layers,
-        inputs,
-        labels,
-        outputs,
-    }
+        Targets {
+            arch: arch.clone(),
+            layers,
+            inputs,
+            labels,
+            outputs,
+        },
+    )
 }
 
 impl BuiltCircuit {
+    /// Fills the private weights, the inputs and (score) the labels.
+    pub fn witness(
+        &self,
+        model: &QuantModel,
+        rows: &[Vec<i64>],
+        labels: &[i64],
+    ) -> Result<PartialWitness<F>> {
+        self.targets.witness(model, rows, labels)
+    }
+}
+
+impl Targets {
     /// Fills the private weights, the inputs and (score) the labels.
     pub fn witness(
         &self,
@@ -472,7 +560,9 @@ impl BuiltCircuit {
         }
         Ok(pw)
     }
+}
 
+impl BuiltCircuit {
     /// Runs witness generation only (all copy constraints and lookups are checked while
     /// generating) and returns the public inputs the proof would carry.
     pub fn generate_public_inputs(&self, pw: PartialWitness<F>) -> Result<Vec<F>> {
@@ -497,6 +587,6 @@ impl BuiltCircuit {
 
     #[doc(hidden)]
     pub fn output_targets(&self) -> &[Target] {
-        &self.outputs
+        &self.targets.outputs
     }
 }

@@ -4,11 +4,11 @@
 //! offset  size  field
 //! 0       4     magic "ICZK"
 //! 4       1     format version (1)
-//! 5       1     kind (1 inference, 2 score)
+//! 5       1     kind (1 inference, 2 score, 3 batch of inferences)
 //! 6       1     mode (0 public, 1 private)
 //! 7       1     n = length of the architecture name (1..=64)
 //! 8       n     architecture name, ASCII (e.g. "mlp-16-32-16-1")
-//! 8+n     4     rows of a score proof (u32 LE; 0 for inference)
+//! 8+n     4     rows of a score or batch proof (u32 LE; 0 for inference)
 //! 12+n    4     m = length of the plonky2 proof (u32 LE)
 //! 16+n    m     plonky2 `ProofWithPublicInputs::to_bytes()`
 //! ```
@@ -73,7 +73,7 @@ impl Envelope {
             return Err(EnvelopeError::Version(b[4]));
         }
         let kind_code = b[5];
-        if kind_code != 1 && kind_code != 2 {
+        if !(1..=3).contains(&kind_code) {
             return Err(EnvelopeError::Kind(kind_code));
         }
         let mode = Mode::from_code(b[6]).ok_or(EnvelopeError::Mode(b[6]))?;
@@ -113,7 +113,8 @@ impl Envelope {
     pub fn kind_name(&self) -> &'static str {
         match self.kind_code {
             1 => "inference",
-            _ => "score",
+            2 => "score",
+            _ => "batch",
         }
     }
 }

@@ -104,10 +104,7 @@ fn decode_and_verify(
     let found_kind = env.kind_name();
     if env.kind_code != kind.code() {
         return Err(VerifyError::WrongKind {
-            expected: match kind {
-                ProofKind::Inference => "inference",
-                ProofKind::Score { .. } => "score",
-            },
+            expected: kind.name(),
             found: found_kind,
         });
     }
@@ -142,14 +139,15 @@ fn decode_and_verify(
             "wrong number of public inputs".into(),
         ));
     }
+    let out_len = arch.output_len();
     let names = |i: usize| -> &'static str {
         match (kind, i) {
             (_, 0..=3) => "model commitment",
-            (ProofKind::Inference, 4..=7) => "input hash",
             (ProofKind::Score { .. }, 4..=7) => "test-set hash",
-            (ProofKind::Inference, _) => "output",
             (ProofKind::Score { .. }, 8) => "correct count",
-            _ => "brier sum",
+            (ProofKind::Score { .. }, _) => "brier sum",
+            (_, _) if (i - 4) % (4 + out_len) < 4 => "input hash",
+            _ => "output",
         }
     };
     for (i, (a, b)) in proof.public_inputs.iter().zip(expected_pis).enumerate() {
@@ -222,6 +220,81 @@ pub fn verify_score(
         proof_bytes,
         &pis,
     )
+}
+
+/// Verifies a batch proof: the committed model maps each input (by hash) to its output, for
+/// every `(input_hash, output)` of `items`, in order.
+pub fn verify_batch(
+    arch: &ArchSpec,
+    proof_bytes: &[u8],
+    commitment: &Digest,
+    items: &[(Digest, Vec<i64>)],
+) -> Result<VerifiedProof, VerifyError> {
+    if items.is_empty() || items.len() > 1 << 12 {
+        return Err(VerifyError::BadClaim("1 to 4096 items".into()));
+    }
+    let mut pis: Vec<F> = commitment.to_fields().to_vec();
+    for (h, out) in items {
+        pis.extend(h.to_fields());
+        pis.extend(check_output(arch, out)?);
+    }
+    decode_and_verify(
+        arch,
+        ProofKind::Batch { rows: items.len() },
+        proof_bytes,
+        &pis,
+    )
+}
+
+/// A batch proof: one proof for many inferences of one model.
+#[derive(Debug, Clone)]
+pub struct BatchProof {
+    pub bytes: Vec<u8>,
+    pub commitment: Digest,
+    /// `(input_hash, output)` per input, in order.
+    pub items: Vec<(Digest, Vec<i64>)>,
+    pub mode: Mode,
+}
+
+/// Proves many inferences of `model` in one proof (zero-knowledge blinding and the weight
+/// commitment are paid once).
+pub fn prove_batch(
+    model: &QuantModel,
+    inputs: &[Vec<i64>],
+    mode: Mode,
+) -> Result<BatchProof, ProveError> {
+    let arch = model.validate()?;
+    let mut items = Vec::with_capacity(inputs.len());
+    for x in inputs {
+        items.push((input_hash(x), model.infer(x)?));
+    }
+    let kind = ProofKind::Batch { rows: inputs.len() };
+    let built = circuit(&arch, kind, mode);
+    let pw = built
+        .witness(model, inputs, &[])
+        .map_err(|e| ProveError::Plonky2(e.to_string()))?;
+    let proof = built
+        .prove(pw)
+        .map_err(|e| ProveError::Plonky2(e.to_string()))?;
+    let out_len = arch.output_len();
+    for (k, (_, out)) in items.iter().enumerate() {
+        let at = 4 + k * (4 + out_len) + 4;
+        let got: Vec<i64> = proof.public_inputs[at..at + out_len]
+            .iter()
+            .map(|&f| quant::i64_of_field(f))
+            .collect();
+        if &got != out {
+            return Err(ProveError::Plonky2(
+                "circuit output differs from integer inference".into(),
+            ));
+        }
+    }
+    Ok(BatchProof {
+        bytes: envelope_bytes(&arch, kind, mode, proof.to_bytes()),
+        commitment: model.commitment()?,
+        items,
+        mode,
+    })
 }
 
 /// A proof of inference with its public claim.
@@ -331,6 +404,53 @@ pub fn circuit_output(model: &QuantModel, input: &[i64]) -> anyhow::Result<Vec<i
     let pw = built.witness(model, &[input.to_vec()], &[])?;
     let pis = built.generate_public_inputs(pw)?;
     Ok(pis[8..].iter().map(|&f| quant::i64_of_field(f)).collect())
+}
+
+fn mock_cache() -> &'static Mutex<BTreeMap<(ArchSpec, ProofKind), Arc<circuit::MockCircuit>>> {
+    static CACHE: OnceLock<Mutex<BTreeMap<(ArchSpec, ProofKind), Arc<circuit::MockCircuit>>>> =
+        OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(BTreeMap::new()))
+}
+
+fn mock_circuit(arch: &ArchSpec, kind: ProofKind) -> Arc<circuit::MockCircuit> {
+    let mut map = mock_cache().lock().unwrap_or_else(|e| e.into_inner());
+    map.entry((arch.clone(), kind))
+        .or_insert_with(|| Arc::new(circuit::MockCircuit::new(arch, kind)))
+        .clone()
+}
+
+/// The circuit's outputs on many inputs, by witness generation of batch circuits (the same
+/// gadgets as the inference circuit; weights committed once per chunk) without proving.
+/// Chunks of up to ~500k multiply-accumulates; a last partial chunk is padded with zeros.
+pub fn circuit_outputs_batched(
+    model: &QuantModel,
+    inputs: &[Vec<i64>],
+) -> anyhow::Result<Vec<Vec<i64>>> {
+    let arch = model.validate()?;
+    let chunk = (500_000 / arch.num_macs()).clamp(1, 100);
+    let kind = ProofKind::Batch { rows: chunk };
+    let mock = mock_circuit(&arch, kind);
+    let out_len = arch.output_len();
+    let mut outs = Vec::with_capacity(inputs.len());
+    for part in inputs.chunks(chunk) {
+        let mut rows = part.to_vec();
+        rows.resize(chunk, vec![0; arch.input_len()]);
+        let pis = mock.public_inputs(model, &rows, &[])?;
+        for k in 0..part.len() {
+            let at = 4 + k * (4 + out_len);
+            let h = Digest(std::array::from_fn(|i| pis[at + i].to_canonical_u64()));
+            if h != input_hash(&part[k]) {
+                anyhow::bail!("circuit input hash differs from native input hash");
+            }
+            outs.push(
+                pis[at + 4..at + 4 + out_len]
+                    .iter()
+                    .map(|&f| quant::i64_of_field(f))
+                    .collect(),
+            );
+        }
+    }
+    Ok(outs)
 }
 
 /// Witness generation of the score circuit; returns (commitment, test-set hash, score) as the

@@ -207,22 +207,33 @@ impl std::str::FromStr for Mode {
 pub enum ProofKind {
     /// One inference: public (commitment, input hash, output).
     Inference,
+    /// A batch of inferences in one proof: public (commitment, then per row the input hash and
+    /// the output).
+    Batch { rows: usize },
     /// A score over a labelled test set of a fixed number of rows: public (commitment,
     /// test-set hash, correct count, Brier sum).
     Score { rows: usize },
 }
 
 impl ProofKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProofKind::Inference => "inference",
+            ProofKind::Score { .. } => "score",
+            ProofKind::Batch { .. } => "batch",
+        }
+    }
     pub fn code(self) -> u8 {
         match self {
             ProofKind::Inference => 1,
             ProofKind::Score { .. } => 2,
+            ProofKind::Batch { .. } => 3,
         }
     }
     pub fn rows(self) -> usize {
         match self {
             ProofKind::Inference => 0,
-            ProofKind::Score { rows } => rows,
+            ProofKind::Score { rows } | ProofKind::Batch { rows } => rows,
         }
     }
 }

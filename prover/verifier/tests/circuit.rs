@@ -42,20 +42,49 @@ fn random_input(rng: &mut impl Rng, n: usize) -> Vec<i64> {
 
 #[test]
 fn circuit_equals_integer_inference_on_1000_random_inputs() {
-    for (arch, n) in [(SMALL, 1000), (BIG, 1000)] {
+    for arch in [SMALL, BIG] {
         let model = random_model(arch, 7);
         let mut rng = ChaCha8Rng::seed_from_u64(99);
         let spec = ArchSpec::parse(arch).unwrap();
-        let mut nonzero = 0;
-        for _ in 0..n {
-            let x = random_input(&mut rng, spec.input_len());
-            let want = model.infer(&x).unwrap();
-            let got = circuit_output(&model, &x).unwrap();
-            assert_eq!(got, want, "{arch} input {x:?}");
-            nonzero += (want[0] != 0) as usize;
+        let xs: Vec<Vec<i64>> = (0..1000)
+            .map(|_| random_input(&mut rng, spec.input_len()))
+            .collect();
+        let want: Vec<Vec<i64>> = xs.iter().map(|x| model.infer(x).unwrap()).collect();
+        // 1,000 inputs through the batch circuits' witness generation (same gadgets) ...
+        let got = circuit_outputs_batched(&model, &xs).unwrap();
+        assert_eq!(got, want, "{arch}");
+        // ... and the first 40 through the single-inference circuit itself.
+        for (x, w) in xs.iter().zip(&want).take(40) {
+            assert_eq!(&circuit_output(&model, x).unwrap(), w, "{arch} input {x:?}");
         }
-        assert!(nonzero > n / 2, "degenerate test model");
+        let nonzero = want.iter().filter(|w| w[0] != 0).count();
+        assert!(nonzero > 500, "degenerate test model");
     }
+}
+
+#[test]
+fn batch_proof_verifies_and_rejects_tampering() {
+    let arch = ArchSpec::parse(SMALL).unwrap();
+    let model = random_model(SMALL, 51);
+    let mut rng = ChaCha8Rng::seed_from_u64(52);
+    let xs: Vec<Vec<i64>> = (0..4).map(|_| random_input(&mut rng, 16)).collect();
+    let p = prove_batch(&model, &xs, Mode::Public).unwrap();
+    for (x, (h, out)) in xs.iter().zip(&p.items) {
+        assert_eq!(*h, input_hash(x));
+        assert_eq!(*out, model.infer(x).unwrap());
+    }
+    verify_batch(&arch, &p.bytes, &p.commitment, &p.items).unwrap();
+    let mut swapped = p.items.clone();
+    swapped.swap(0, 1);
+    assert!(verify_batch(&arch, &p.bytes, &p.commitment, &swapped).is_err());
+    let mut changed = p.items.clone();
+    changed[3].1[0] += 1;
+    assert!(verify_batch(&arch, &p.bytes, &p.commitment, &changed).is_err());
+    assert!(verify_batch(&arch, &p.bytes, &p.commitment, &p.items[..3]).is_err());
+    // an inference verifier refuses a batch proof
+    assert!(
+        verify_inference(&arch, &p.bytes, &p.commitment, &p.items[0].0, &p.items[0].1).is_err()
+    );
 }
 
 #[test]
