@@ -339,3 +339,39 @@ fn community_pool_spends_cannot_touch_held_deposits() {
     assert_eq!(s.user_balance("consumer"), consumer_before + 400);
     s.assert_conservation();
 }
+
+#[test]
+fn text_proposal_passes_and_refunds_its_deposit() {
+    let mut s = voters();
+    let before = s.user_balance("consumer");
+    let id = s.propose("consumer", vec![], MIN_DEPOSIT);
+    assert_eq!(s.user_balance("consumer"), before - MIN_DEPOSIT);
+    s.next_block(5);
+    s.vote("m1", id, gov::VoteOption::Yes).unwrap();
+    s.vote("v1", id, gov::VoteOption::Abstain).unwrap();
+    s.next_block(VOTING_PERIOD);
+    let res = s
+        .exec(
+            "anyone",
+            &s.governance.clone(),
+            &gov::ExecuteMsg::Execute { proposal_id: id },
+            0,
+        )
+        .unwrap();
+    assert_eq!(attr(&res, "proposal_id"), id.to_string());
+    assert_eq!(s.proposal(id).status, gov::ProposalStatus::Executed);
+    assert_eq!(s.user_balance("consumer"), before);
+    let vote: gov::VoteResponse = s.query(
+        &s.governance,
+        &gov::QueryMsg::Vote {
+            proposal_id: id,
+            voter: s.addr("v1").to_string(),
+        },
+    );
+    let vote = vote.vote.unwrap();
+    assert_eq!(
+        (vote.vote, vote.power),
+        (gov::VoteOption::Abstain, Uint128::new(10_000))
+    );
+    s.assert_conservation();
+}
