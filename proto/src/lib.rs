@@ -4,3 +4,12 @@
 /// Encoded `FileDescriptorSet` of every InferChain `.proto`, for gRPC reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/inferchain_descriptor.bin"));
+
+pub mod inferchain {
+    pub mod prover {
+        /// The prover sidecar's gRPC service (`inferchain.prover.v1.Prover`).
+        pub mod v1 {
+            tonic::include_proto!("inferchain.prover.v1");
+        }
+    }
+}

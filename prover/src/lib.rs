@@ -1,1 +1,10 @@
-//! zkML prover for InferChain (being built: see issue 5).
+//! zkML prover for InferChain: burn models trained on a synthetic credit-scoring dataset,
+//! fixed-point quantization, and the prover sidecar (CLI + gRPC). The circuits and the verifier
+//! live in the burn-free crate `inferchain-verifier` (re-exported as [`verifier`]).
+
+pub mod dataset;
+pub mod model;
+pub mod quantize;
+pub mod service;
+
+pub use inferchain_verifier as verifier;

@@ -39,6 +39,7 @@ use plonky2::util::serialization::{Buffer, IoError, IoResult};
 
 use crate::quant::{
     commitment_prefix, field_of_i64, QuantModel, DOMAIN_INPUT, DOMAIN_TESTSET, SIGMOID,
+    WEIGHTS_PER_ELEMENT,
 };
 use crate::spec::*;
 use crate::{C, D, F};
@@ -375,7 +376,14 @@ fn construct(
         for &bo in &b_off {
             range_check_act(&mut b, &t, bo);
         }
-        preimage.extend(&w_off);
+        // pack 7 weight bytes per element, little-endian (Horner from the last byte)
+        for chunk in w_off.chunks(WEIGHTS_PER_ELEMENT) {
+            let mut acc = *chunk.last().expect("non-empty chunk");
+            for &u in chunk.iter().rev().skip(1) {
+                acc = b.mul_const_add(F::from_canonical_u64(256), acc, u);
+            }
+            preimage.push(acc);
+        }
         preimage.extend(&b_off);
         layers.push(LayerTargets { w_off, b_off });
     }

@@ -192,17 +192,20 @@ impl QuantModel {
     }
 
     /// The field elements the commitment hashes: domain tag, number of widths, the widths,
-    /// then per layer the weights (row-major, offset by +128 to `[0, 256)`) and the biases
-    /// (offset by +2^23 to `[0, 2^24)`).
+    /// then per layer the weights (row-major, offset by +128 to bytes `[0, 256)`, packed
+    /// `WEIGHTS_PER_ELEMENT` = 7 bytes little-endian per field element, a last chunk shorter)
+    /// and the biases (offset by +2^23 to `[0, 2^24)`, one per element). Packing makes the
+    /// in-circuit hash 7x shorter; 56-bit packs are below the modulus, so it is injective.
     pub fn commitment_preimage(&self, arch: &ArchSpec) -> Vec<F> {
         let mut v = commitment_prefix(arch);
         for layer in &self.layers {
-            v.extend(
-                layer
-                    .weights
+            v.extend(layer.weights.chunks(WEIGHTS_PER_ELEMENT).map(|chunk| {
+                let packed = chunk
                     .iter()
-                    .map(|&w| F::from_canonical_u64((w + WEIGHT_OFFSET) as u64)),
-            );
+                    .rev()
+                    .fold(0u64, |acc, &w| (acc << 8) | (w + WEIGHT_OFFSET) as u64);
+                F::from_canonical_u64(packed)
+            }));
             v.extend(
                 layer
                     .bias
@@ -228,6 +231,9 @@ impl QuantModel {
         infer_validated(&arch, self, input)
     }
 }
+
+/// Weight bytes packed per field element in the commitment.
+pub const WEIGHTS_PER_ELEMENT: usize = 7;
 
 pub(crate) fn commitment_prefix(arch: &ArchSpec) -> Vec<F> {
     let mut v = vec![

@@ -382,3 +382,52 @@ fn commitments_distinct_and_deterministic_digests_deterministic() {
         built.data.common.degree_bits()
     );
 }
+
+/// Pinned values: the same spec gives the same verifier digest, and the same weights the same
+/// commitment, in every run and on every machine (a change here is a format change: bump
+/// `FORMAT_VERSION`).
+#[test]
+fn pinned_digests_and_commitment() {
+    let small = ArchSpec::parse(SMALL).unwrap();
+    let big = ArchSpec::parse(BIG).unwrap();
+    let pins = [
+        (
+            &small,
+            Mode::Public,
+            "abd3b632b34056b0a9167f6f5a4debdfaf97fab2b7cad1a332bb8179c4b123e1",
+        ),
+        (
+            &small,
+            Mode::Private,
+            "b1d61949488e33cff76686b3f4e243baa2afca80fb9fa5e89548277b44b62a6d",
+        ),
+        (
+            &big,
+            Mode::Public,
+            "9c9ec177ffa79f5c11cc5823d5eac66adc2a7588b51c19c7dbbe188f29f191b2",
+        ),
+    ];
+    for (arch, mode, hex) in pins {
+        assert_eq!(
+            verifier_digest(arch, ProofKind::Inference, mode).to_hex(),
+            hex,
+            "{arch} {mode}"
+        );
+    }
+    let d = [16usize, 32, 16, 1];
+    let fixed = QuantModel {
+        arch: SMALL.into(),
+        layers: (0..3)
+            .map(|l| QuantLayer {
+                weights: (0..d[l] * d[l + 1])
+                    .map(|i| ((i * 7 + l) % 11) as i64 - 5)
+                    .collect(),
+                bias: (0..d[l + 1]).map(|i| i as i64 * 3 - 7).collect(),
+            })
+            .collect(),
+    };
+    assert_eq!(
+        fixed.commitment().unwrap().to_hex(),
+        "f43253bea84e7eca0da05b5dde1ee82d2b4bba7c41576c35226ebfd8517b4b72"
+    );
+}
