@@ -2,7 +2,8 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     to_json_binary, Addr, BankMsg, Binary, Coin, CosmosMsg, Decimal, Deps, DepsMut, Env,
-    MessageInfo, Order, Response, StdError, StdResult, Uint128, WasmMsg,
+    MessageInfo, Order, Reply, Response, StdError, StdResult, SubMsg, SubMsgResult, Uint128,
+    WasmMsg,
 };
 use cw2::{get_contract_version, set_contract_version};
 use cw_storage_plus::Bound;
@@ -27,6 +28,8 @@ pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The chain's native coin.
 pub const DENOM: &str = "uspec";
 const BPS: u32 = 10_000;
+/// Reply id of best-effort reports to the reputation contract.
+pub const REPUTATION_REPORT_REPLY: u64 = 1;
 
 const DEFAULT_LIMIT: u32 = 10;
 const MAX_LIMIT: u32 = 100;
@@ -100,6 +103,18 @@ pub fn sudo(deps: DepsMut, env: Env, msg: SudoMsg) -> Result<Response, ContractE
             sudo_record_consumption(deps, env, model, count, fees)
         }
     }
+}
+
+/// Only best-effort reputation reports reply, and only when they failed.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(_deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
+    let error = match msg.result {
+        SubMsgResult::Err(e) => e,
+        SubMsgResult::Ok(_) => String::new(),
+    };
+    Ok(Response::new()
+        .add_attribute("action", "reputation_report_failed")
+        .add_attribute("error", error))
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -508,15 +523,19 @@ pub fn execute_finalize(
         .add_attribute("paid", paid)
         .add_attribute("returned", returned);
     if !results.is_empty() {
-        resp = resp.add_message(WasmMsg::Execute {
-            contract_addr: config.reputation.to_string(),
-            msg: to_json_binary(&ReputationExecuteMsg::RecordChallengeResults {
-                challenge_id,
-                field_size: results.len() as u32,
-                results,
-            })?,
-            funds: vec![],
-        });
+        // Best effort: a failing reputation contract must not block the payouts.
+        resp = resp.add_submessage(SubMsg::reply_on_error(
+            WasmMsg::Execute {
+                contract_addr: config.reputation.to_string(),
+                msg: to_json_binary(&ReputationExecuteMsg::RecordChallengeResults {
+                    challenge_id,
+                    field_size: results.len() as u32,
+                    results,
+                })?,
+                funds: vec![],
+            },
+            REPUTATION_REPORT_REPLY,
+        ));
     }
     LIABILITIES.update(deps.storage, |mut l| -> StdResult<_> {
         l.escrow -= challenge.bounty + challenge.deposit;
@@ -670,14 +689,17 @@ pub fn sudo_record_consumption(
             funds: vec![Coin::new(validator_share, DENOM)],
         });
     }
-    resp = resp.add_message(WasmMsg::Execute {
-        contract_addr: config.reputation.to_string(),
-        msg: to_json_binary(&ReputationExecuteMsg::RecordConsumption {
-            modeler: model.modeler.to_string(),
-            count,
-        })?,
-        funds: vec![],
-    });
+    resp = resp.add_submessage(SubMsg::reply_on_error(
+        WasmMsg::Execute {
+            contract_addr: config.reputation.to_string(),
+            msg: to_json_binary(&ReputationExecuteMsg::RecordConsumption {
+                modeler: model.modeler.to_string(),
+                count,
+            })?,
+            funds: vec![],
+        },
+        REPUTATION_REPORT_REPLY,
+    ));
     Ok(resp)
 }
 

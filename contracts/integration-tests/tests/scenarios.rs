@@ -485,3 +485,75 @@ fn unbonding_stake_is_slashed_too() {
     assert_eq!(s.user_balance("m1"), before + 2_000);
     s.assert_conservation();
 }
+
+#[test]
+fn reputation_outage_does_not_block_payouts_fees_or_slashes() {
+    let mut s = Suite::new();
+    s.bond("v1", stk::Role::Validator, 10_000);
+    s.next_block(5);
+    // Governance removes every reporter from reputation: all reports will now fail.
+    let cut = wasm_exec(
+        &s.reputation,
+        &rep::ExecuteMsg::UpdateConfig {
+            owner: None,
+            reporters: Some(vec![]),
+        },
+        vec![],
+    );
+    let p = s.propose("v1", vec![cut], MIN_DEPOSIT);
+    s.next_block(5);
+    s.vote("v1", p, inferchain_governance::msg::VoteOption::Yes)
+        .unwrap();
+    s.next_block(VOTING_PERIOD);
+    s.exec(
+        "anyone",
+        &s.governance.clone(),
+        &inferchain_governance::msg::ExecuteMsg::Execute { proposal_id: p },
+        0,
+    )
+    .unwrap();
+
+    let (id, c) = run_scored_challenge(&mut s, 9_000, vec![10_000]);
+    let m2_before = s.user_balance("m2");
+    let res = s
+        .exec(
+            "anyone",
+            &s.challenge.clone(),
+            &ch::ExecuteMsg::Finalize { challenge_id: id },
+            0,
+        )
+        .unwrap();
+    assert_eq!(attr(&res, "action"), "finalize");
+    assert!(res
+        .events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .any(|a| a.key == "action" && a.value == "reputation_report_failed"));
+    assert_eq!(s.user_balance("m2"), m2_before + 9_000);
+    assert_eq!(s.reputation_of("m2"), rep::Reputation::default());
+
+    s.send("chain", &s.challenge.clone(), 100);
+    s.sudo(
+        &s.challenge.clone(),
+        &ch::SudoMsg::RecordConsumption {
+            model: c[1].clone(),
+            count: 1,
+            fees: Uint128::new(100),
+        },
+    )
+    .unwrap();
+    assert_eq!(s.pending_rewards("v1"), 30);
+
+    s.sudo(
+        &s.staking.clone(),
+        &stk::SudoMsg::Slash {
+            address: s.addr("m1").to_string(),
+            fraction: Decimal::percent(50),
+            reason: "bad proof".into(),
+        },
+    )
+    .unwrap();
+    s.expected_community_pool += 1_000;
+    assert_eq!(s.stake_of("m1"), 1_000);
+    s.assert_conservation();
+}

@@ -1,8 +1,9 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    to_json_binary, Addr, BankMsg, Binary, Coin, CosmosMsg, Decimal, Decimal256, Deps, DepsMut,
-    Env, MessageInfo, Order, Response, StdError, StdResult, Storage, Uint128, Uint256, WasmMsg,
+    to_json_binary, Addr, BankMsg, Binary, Coin, Decimal, Decimal256, Deps, DepsMut, Env,
+    MessageInfo, Order, Reply, Response, StdError, StdResult, Storage, SubMsg, SubMsgResult,
+    Uint128, Uint256, WasmMsg,
 };
 use cw2::{get_contract_version, set_contract_version};
 use cw_storage_plus::Bound;
@@ -24,6 +25,9 @@ pub const CONTRACT_NAME: &str = "crates.io:inferchain-staking";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The chain's native coin.
 pub const DENOM: &str = "uspec";
+
+/// Reply id of the reputation report sent with a slash.
+pub const REPUTATION_REPORT_REPLY: u64 = 1;
 
 const DEFAULT_LIMIT: u32 = 10;
 const MAX_LIMIT: u32 = 100;
@@ -103,6 +107,18 @@ pub fn sudo(deps: DepsMut, env: Env, msg: SudoMsg) -> Result<Response, ContractE
             reason,
         } => slash(deps, env, &address, fraction, &reason),
     }
+}
+
+/// Only the best-effort reputation report of a slash replies, and only when it failed.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(_deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
+    let error = match msg.result {
+        SubMsgResult::Err(e) => e,
+        SubMsgResult::Ok(_) => String::new(),
+    };
+    Ok(Response::new()
+        .add_attribute("action", "reputation_report_failed")
+        .add_attribute("error", error))
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -418,14 +434,18 @@ pub fn slash(
     };
     let config = CONFIG.load(deps.storage)?;
     if let (Some(reputation), Some(Role::Modeler)) = (config.reputation, staker.map(|s| s.role)) {
-        resp = resp.add_message(CosmosMsg::Wasm(WasmMsg::Execute {
-            contract_addr: reputation.into_string(),
-            msg: to_json_binary(&ReputationExecuteMsg::RecordSlash {
-                modeler: addr.into_string(),
-                amount: total,
-            })?,
-            funds: vec![],
-        }));
+        // Best effort: a failing reputation contract must not undo the slash.
+        resp = resp.add_submessage(SubMsg::reply_on_error(
+            WasmMsg::Execute {
+                contract_addr: reputation.into_string(),
+                msg: to_json_binary(&ReputationExecuteMsg::RecordSlash {
+                    modeler: addr.into_string(),
+                    amount: total,
+                })?,
+                funds: vec![],
+            },
+            REPUTATION_REPORT_REPLY,
+        ));
     }
     Ok(resp)
 }
@@ -665,7 +685,7 @@ fn paid(info: &MessageInfo) -> Result<Uint128, ContractError> {
 mod tests {
     use super::*;
     use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env};
-    use cosmwasm_std::{coins, from_json};
+    use cosmwasm_std::{coins, from_json, CosmosMsg};
 
     fn setup() -> cosmwasm_std::OwnedDeps<
         cosmwasm_std::testing::MockStorage,

@@ -36,6 +36,7 @@ pub fn staking_contract() -> Box<dyn Contract<Empty>> {
     Box::new(
         ContractWrapper::new(execute, instantiate, query)
             .with_sudo(sudo)
+            .with_reply(reply)
             .with_migrate(migrate),
     )
 }
@@ -44,6 +45,7 @@ pub fn challenge_contract() -> Box<dyn Contract<Empty>> {
     Box::new(
         ContractWrapper::new(execute, instantiate, query)
             .with_sudo(sudo)
+            .with_reply(reply)
             .with_migrate(migrate),
     )
 }
