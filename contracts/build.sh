@@ -5,7 +5,9 @@
 # Recipe: ../shared/WASM.md — Debian's Rust 1.96 (rustc-web) with -Z build-std, target-cpu=mvp
 # (cosmwasm-vm 3 rejects bulk-memory/reference-types) and --allow-undefined (the host imports
 # of cosmwasm-std). All contracts are built in one cargo invocation so the std is compiled once.
-# Validation of the .wasm by cosmwasm-vm's static checks belongs to the chain (another issue).
+# Validation of the .wasm by cosmwasm-vm's static checks belongs to the chain (another issue):
+# set INFERCHAIN_WASM_CHECK to that command (e.g. "inferchaind wasm check") and it runs on
+# every artifact after the build.
 #
 # Usage: contracts/build.sh [--force]
 #   Skips the build when every artifact is newer than all contract sources.
@@ -34,6 +36,18 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y "${missing[@]}"
 fi
 
+# Optional chain-side validation of every artifact (see the header).
+run_check() {
+    local files=()
+    for c in "${CONTRACTS[@]}"; do
+        files+=("$artifacts/$c.wasm")
+    done
+    if [[ -n "${INFERCHAIN_WASM_CHECK:-}" ]]; then
+        # shellcheck disable=SC2086 # the variable is a command line
+        $INFERCHAIN_WASM_CHECK "${files[@]}"
+    fi
+}
+
 # --- up to date? ------------------------------------------------------------------------------
 sources=("$root/Cargo.toml" "$here/build.sh")
 for c in "${CONTRACTS[@]}"; do
@@ -52,6 +66,7 @@ if ((force == 0)); then
     if ((up_to_date)); then
         echo "build.sh: artifacts are up to date (use --force to rebuild)"
         cat "$artifacts/checksums.txt"
+        run_check
         exit 0
     fi
 fi
@@ -93,3 +108,4 @@ for c in "${CONTRACTS[@]}"; do
     printf '  %-12s %8d bytes\n' "$c.wasm" "$(stat -c %s "$artifacts/$c.wasm")"
 done
 cat "$artifacts/checksums.txt"
+run_check
