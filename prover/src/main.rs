@@ -114,6 +114,9 @@ enum Cmd {
         /// Where to write the proof bytes.
         #[arg(long)]
         out: PathBuf,
+        /// Write plonky2's compressed form (Merkle paths shared between queries sent once).
+        #[arg(long)]
+        compress: bool,
     },
     /// Prove a model's score on the first --score-rows rows of the test split.
     ProveScore {
@@ -373,6 +376,7 @@ fn main() -> Result<()> {
             input,
             mode,
             out: path,
+            compress,
         } => {
             let m = load_model(&model)?;
             let arch = m.validate()?;
@@ -383,14 +387,19 @@ fn main() -> Result<()> {
             let build_s = t0.elapsed().as_secs_f64();
             sp.set_message(format!("proving ({mode})"));
             let t1 = Instant::now();
-            let p = v::prove_inference(&m, &x, mode)?;
+            let mut p = v::prove_inference(&m, &x, mode)?;
             let prove_s = t1.elapsed().as_secs_f64();
+            if compress {
+                sp.set_message("compressing");
+                p.bytes = v::compress_proof(&arch, &p.bytes)?;
+            }
             sp.finish_and_clear();
             std::fs::write(&path, &p.bytes)?;
             emit(
                 out,
                 json!({"arch": arch.name(), "mode": mode.as_str(), "proof": path,
-                       "proof_bytes": p.bytes.len(), "commitment": p.commitment.to_hex(),
+                       "proof_bytes": p.bytes.len(), "compressed": compress,
+                       "commitment": p.commitment.to_hex(),
                        "input_hash": p.input_hash.to_hex(), "output": p.output,
                        "circuit_build_seconds": build_s, "prove_seconds": prove_s}),
                 format!(

@@ -205,6 +205,25 @@ fn cli_end_to_end() {
     let (ok, v) = verify(out0 + 1);
     assert!(!ok);
     assert_eq!(v["valid"], false);
+    // compressed proof through the CLI
+    let (ok, pc) = cli(&[
+        "prove-inference",
+        "--model",
+        &d("m"),
+        "--test-row",
+        "3",
+        "--data",
+        &d("data.json"),
+        "--out",
+        &d("p.bin"),
+        "--compress",
+        "--output",
+        "json",
+    ]);
+    assert!(ok, "{pc}");
+    assert!(pc["proof_bytes"].as_u64() < p["proof_bytes"].as_u64());
+    let (ok, v) = verify(out0);
+    assert!(ok, "{v}");
     let (ok, v) = cli(&[
         "prove-score",
         "--model",

@@ -86,6 +86,8 @@ fn main() -> anyhow::Result<()> {
     let mut prove = Vec::new();
     let mut verify = Vec::new();
     let mut size = 0;
+    let mut compressed = 0;
+    let mut compressed_verify = Vec::new();
     for _ in 0..reps {
         match kind {
             ProofKind::Inference => {
@@ -99,6 +101,11 @@ fn main() -> anyhow::Result<()> {
                 let t = Instant::now();
                 verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &p.output)?;
                 verify.push(t.elapsed().as_secs_f64() * 1000.0);
+                let c = compress_proof(&arch, &p.bytes)?;
+                compressed = c.len();
+                let t = Instant::now();
+                verify_inference(&arch, &c, &p.commitment, &p.input_hash, &p.output)?;
+                compressed_verify.push(t.elapsed().as_secs_f64() * 1000.0);
             }
             ProofKind::Batch { rows } => {
                 let xs: Vec<Vec<i64>> = (0..rows)
@@ -146,6 +153,8 @@ fn main() -> anyhow::Result<()> {
             "gates": built.gate_rows, "degree_bits": built.data.common.degree_bits(),
             "circuit_build_s": build_s, "prove_s_all": all, "prove_s_median": median(&mut prove),
             "verify_ms_median": median(&mut verify), "proof_bytes": size,
+            "compressed_bytes": compressed,
+            "compressed_verify_ms_median": if compressed_verify.is_empty() { 0.0 } else { median(&mut compressed_verify) },
             "peak_rss_mb": peak_rss_kb() as f64 / 1024.0,
             "threads": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         })

@@ -6,13 +6,14 @@
 //! 4       1     format version (1)
 //! 5       1     kind (1 inference, 2 score, 3 batch of inferences)
 //! 6       1     mode (0 public, 1 private)
-//! 7       1     n = length of the architecture name (1..=64)
-//! 8       n     architecture name, ASCII (e.g. "mlp-16-32-16-1")
-//! 8+n     4     rows of a score or batch proof (u32 LE; 0 for inference)
-//! 12+n    4     m = length of the plonky2 proof (u32 LE)
-//! 16+n    m     plonky2 `ProofWithPublicInputs::to_bytes()`
+//! 7       1     encoding (0 plain, 1 compressed: plonky2's Merkle-path-deduplicated form)
+//! 8       1     n = length of the architecture name (1..=64)
+//! 9       n     architecture name, ASCII (e.g. "mlp-16-32-16-1")
+//! 9+n     4     rows of a score or batch proof (u32 LE; 0 for inference)
+//! 13+n    4     m = length of the plonky2 proof (u32 LE)
+//! 17+n    m     plonky2 `ProofWithPublicInputs::to_bytes()` (or the compressed form's)
 //! ```
-//! The total length must be exactly `16 + n + m`.
+//! The total length must be exactly `17 + n + m`.
 
 use crate::spec::{Mode, FORMAT_VERSION};
 
@@ -32,6 +33,8 @@ pub enum EnvelopeError {
     Kind(u8),
     #[error("unknown mode {0}")]
     Mode(u8),
+    #[error("unknown encoding {0}")]
+    Encoding(u8),
     #[error("bad architecture name")]
     ArchName,
     #[error("length mismatch: header says {declared} payload bytes, {actual} present")]
@@ -44,16 +47,18 @@ pub struct Envelope {
     pub mode: Mode,
     pub arch: String,
     pub rows: u32,
+    pub compressed: bool,
     pub payload: Vec<u8>,
 }
 
 impl Envelope {
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(16 + self.arch.len() + self.payload.len());
+        let mut out = Vec::with_capacity(17 + self.arch.len() + self.payload.len());
         out.extend_from_slice(MAGIC);
         out.push(FORMAT_VERSION);
         out.push(self.kind_code);
         out.push(self.mode.code());
+        out.push(self.compressed as u8);
         out.push(self.arch.len() as u8);
         out.extend_from_slice(self.arch.as_bytes());
         out.extend_from_slice(&self.rows.to_le_bytes());
@@ -77,14 +82,22 @@ impl Envelope {
             return Err(EnvelopeError::Kind(kind_code));
         }
         let mode = Mode::from_code(b[6]).ok_or(EnvelopeError::Mode(b[6]))?;
-        let n = b[7] as usize;
+        let compressed = match b[7] {
+            0 => false,
+            1 => true,
+            e => return Err(EnvelopeError::Encoding(e)),
+        };
+        if b.len() < 9 {
+            return Err(EnvelopeError::TooShort(b.len()));
+        }
+        let n = b[8] as usize;
         if n == 0 || n > 64 {
             return Err(EnvelopeError::ArchName);
         }
-        if b.len() < 16 + n {
+        if b.len() < 17 + n {
             return Err(EnvelopeError::TooShort(b.len()));
         }
-        let name = &b[8..8 + n];
+        let name = &b[9..9 + n];
         if !name
             .iter()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
@@ -92,9 +105,9 @@ impl Envelope {
             return Err(EnvelopeError::ArchName);
         }
         let arch = String::from_utf8(name.to_vec()).map_err(|_| EnvelopeError::ArchName)?;
-        let rows = u32::from_le_bytes(b[8 + n..12 + n].try_into().expect("4 bytes"));
-        let m = u32::from_le_bytes(b[12 + n..16 + n].try_into().expect("4 bytes")) as usize;
-        let actual = b.len() - 16 - n;
+        let rows = u32::from_le_bytes(b[9 + n..13 + n].try_into().expect("4 bytes"));
+        let m = u32::from_le_bytes(b[13 + n..17 + n].try_into().expect("4 bytes")) as usize;
+        let actual = b.len() - 17 - n;
         if m > MAX_PAYLOAD || m != actual {
             return Err(EnvelopeError::Length {
                 declared: m,
@@ -106,7 +119,8 @@ impl Envelope {
             mode,
             arch,
             rows,
-            payload: b[16 + n..].to_vec(),
+            compressed,
+            payload: b[17 + n..].to_vec(),
         })
     }
 

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use plonky2::field::goldilocks_field::GoldilocksField;
 use plonky2::field::types::{Field, PrimeField64};
 use plonky2::plonk::config::PoseidonGoldilocksConfig;
-use plonky2::plonk::proof::ProofWithPublicInputs;
+use plonky2::plonk::proof::{CompressedProofWithPublicInputs, ProofWithPublicInputs};
 
 pub use circuit::BuiltCircuit;
 pub use envelope::{Envelope, EnvelopeError};
@@ -94,6 +94,52 @@ pub fn verifier_digest(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> Digest {
     Digest::from_hash(circuit(arch, kind, mode).data.verifier_only.circuit_digest)
 }
 
+enum Parsed {
+    Plain(ProofWithPublicInputs<F, C, D>),
+    Compressed(CompressedProofWithPublicInputs<F, C, D>),
+}
+
+fn kind_of(env: &Envelope) -> ProofKind {
+    match env.kind_code {
+        1 => ProofKind::Inference,
+        2 => ProofKind::Score {
+            rows: env.rows as usize,
+        },
+        _ => ProofKind::Batch {
+            rows: env.rows as usize,
+        },
+    }
+}
+
+/// Compresses a proof envelope (plonky2's compressed form: Merkle paths shared between
+/// queries are sent once). The result verifies with the same `verify_*` calls.
+pub fn compress_proof(arch: &ArchSpec, proof_bytes: &[u8]) -> Result<Vec<u8>, VerifyError> {
+    let env = Envelope::decode(proof_bytes)?;
+    if env.arch != arch.name() {
+        return Err(VerifyError::ArchitectureMismatch {
+            expected: arch.name(),
+            found: env.arch.clone(),
+        });
+    }
+    if env.compressed {
+        return Ok(proof_bytes.to_vec());
+    }
+    let built = circuit(arch, kind_of(&env), env.mode);
+    let payload = env.payload.clone();
+    let compressed = catch_unwind(AssertUnwindSafe(|| -> anyhow::Result<Vec<u8>> {
+        let p = ProofWithPublicInputs::<F, C, D>::from_bytes(payload, &built.data.common)?;
+        Ok(built.data.compress(p)?.to_bytes())
+    }))
+    .map_err(|_| VerifyError::MalformedProof("compression panicked".into()))?
+    .map_err(|e| VerifyError::MalformedProof(e.to_string()))?;
+    Ok(Envelope {
+        compressed: true,
+        payload: compressed,
+        ..env
+    }
+    .encode())
+}
+
 fn decode_and_verify(
     arch: &ArchSpec,
     kind: ProofKind,
@@ -123,18 +169,33 @@ fn decode_and_verify(
     let built = circuit(arch, kind, env.mode);
     let common = &built.data.common;
     let payload = env.payload.to_vec();
-    let proof = match catch_unwind(AssertUnwindSafe(|| {
-        ProofWithPublicInputs::<F, C, D>::from_bytes(payload, common)
-    })) {
+    // Parse (under catch_unwind as a last resort), then insist on the canonical encoding: no
+    // trailing bytes, no non-canonical field elements.
+    let parsed = catch_unwind(AssertUnwindSafe(|| -> anyhow::Result<Parsed> {
+        if env.compressed {
+            let p = CompressedProofWithPublicInputs::<F, C, D>::from_bytes(payload, common)?;
+            if p.to_bytes() != env.payload {
+                anyhow::bail!("non-canonical encoding");
+            }
+            Ok(Parsed::Compressed(p))
+        } else {
+            let p = ProofWithPublicInputs::<F, C, D>::from_bytes(payload, common)?;
+            if p.to_bytes() != env.payload {
+                anyhow::bail!("non-canonical encoding");
+            }
+            Ok(Parsed::Plain(p))
+        }
+    }));
+    let parsed = match parsed {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => return Err(VerifyError::MalformedProof(e.to_string())),
         Err(_) => return Err(VerifyError::MalformedProof("deserializer panicked".into())),
     };
-    // Canonical encoding only: no trailing bytes, no non-canonical field elements.
-    if proof.to_bytes() != env.payload {
-        return Err(VerifyError::MalformedProof("non-canonical encoding".into()));
-    }
-    if proof.public_inputs.len() != expected_pis.len() {
+    let public_inputs = match &parsed {
+        Parsed::Plain(p) => &p.public_inputs,
+        Parsed::Compressed(p) => &p.public_inputs,
+    };
+    if public_inputs.len() != expected_pis.len() {
         return Err(VerifyError::MalformedProof(
             "wrong number of public inputs".into(),
         ));
@@ -150,12 +211,15 @@ fn decode_and_verify(
             _ => "output",
         }
     };
-    for (i, (a, b)) in proof.public_inputs.iter().zip(expected_pis).enumerate() {
+    for (i, (a, b)) in public_inputs.iter().zip(expected_pis).enumerate() {
         if a.to_canonical_u64() != b.to_canonical_u64() {
             return Err(VerifyError::PublicInputMismatch(names(i)));
         }
     }
-    match catch_unwind(AssertUnwindSafe(|| built.data.verify(proof))) {
+    match catch_unwind(AssertUnwindSafe(|| match parsed {
+        Parsed::Plain(p) => built.data.verify(p),
+        Parsed::Compressed(p) => built.data.verify_compressed(p),
+    })) {
         Ok(Ok(())) => Ok(VerifiedProof {
             mode: env.mode,
             circuit_digest: Digest::from_hash(built.data.verifier_only.circuit_digest),
@@ -163,6 +227,17 @@ fn decode_and_verify(
         Ok(Err(e)) => Err(VerifyError::Invalid(e.to_string())),
         Err(_) => Err(VerifyError::Invalid("verifier panicked".into())),
     }
+}
+
+/// Digests are compared as field elements: a limb >= p would alias a canonical one.
+fn check_digest(d: &Digest, what: &str) -> Result<(), VerifyError> {
+    use plonky2::field::types::Field64;
+    if d.0.iter().any(|&v| v >= F::ORDER) {
+        return Err(VerifyError::BadClaim(format!(
+            "{what} is not a canonical digest"
+        )));
+    }
+    Ok(())
 }
 
 fn check_output(arch: &ArchSpec, output: &[i64]) -> Result<Vec<F>, VerifyError> {
@@ -192,6 +267,8 @@ pub fn verify_inference(
     input_hash: &Digest,
     output: &[i64],
 ) -> Result<VerifiedProof, VerifyError> {
+    check_digest(commitment, "commitment")?;
+    check_digest(input_hash, "input hash")?;
     let mut pis: Vec<F> = commitment.to_fields().to_vec();
     pis.extend(input_hash.to_fields());
     pis.extend(check_output(arch, output)?);
@@ -207,9 +284,17 @@ pub fn verify_score(
     testset_hash: &Digest,
     score: &Score,
 ) -> Result<VerifiedProof, VerifyError> {
-    if score.rows == 0 || score.rows > 1 << 16 || score.correct > score.rows as u64 {
+    // Claims are compared as field elements: bound them as integers first so that no value
+    // can alias another modulo p.
+    if score.rows == 0
+        || score.rows > 1 << 16
+        || score.correct > score.rows as u64
+        || score.brier_sum > score.rows as u64 * 65536
+    {
         return Err(VerifyError::BadClaim("impossible score".into()));
     }
+    check_digest(commitment, "commitment")?;
+    check_digest(testset_hash, "test-set hash")?;
     let mut pis: Vec<F> = commitment.to_fields().to_vec();
     pis.extend(testset_hash.to_fields());
     pis.push(F::from_canonical_u64(score.correct));
@@ -233,8 +318,10 @@ pub fn verify_batch(
     if items.is_empty() || items.len() > 1 << 12 {
         return Err(VerifyError::BadClaim("1 to 4096 items".into()));
     }
+    check_digest(commitment, "commitment")?;
     let mut pis: Vec<F> = commitment.to_fields().to_vec();
     for (h, out) in items {
+        check_digest(h, "input hash")?;
         pis.extend(h.to_fields());
         pis.extend(check_output(arch, out)?);
     }
@@ -323,6 +410,7 @@ fn envelope_bytes(arch: &ArchSpec, kind: ProofKind, mode: Mode, payload: Vec<u8>
         mode,
         arch: arch.name(),
         rows: kind.rows() as u32,
+        compressed: false,
         payload,
     }
     .encode()

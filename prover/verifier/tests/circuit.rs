@@ -123,6 +123,15 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
     let mut out2 = p.output.clone();
     out2[0] += 1;
     assert!(verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &out2).is_err());
+    // a non-canonical encoding of the same commitment (limb + p) is refused
+    let mut alias = p.commitment;
+    alias.0[0] = alias.0[0].wrapping_add(0xffff_ffff_0000_0001);
+    if alias.0[0] > p.commitment.0[0] {
+        assert!(matches!(
+            verify_inference(&arch, &p.bytes, &alias, &p.input_hash, &p.output),
+            Err(VerifyError::BadClaim(_))
+        ));
+    }
     // another model's commitment
     let c2 = other.commitment().unwrap();
     assert_ne!(c2, p.commitment);
@@ -190,6 +199,29 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
     };
     assert!(verify_score(&arch, &p.bytes, &p.commitment, &p.input_hash, &s).is_err());
     eprintln!("public inference proof: {} bytes", n);
+
+    // compressed form: smaller, verifies, and tampering is still rejected
+    let c = compress_proof(&arch, &p.bytes).unwrap();
+    assert!(c.len() < n, "{} vs {n}", c.len());
+    verify_inference(&arch, &c, &p.commitment, &p.input_hash, &p.output).unwrap();
+    assert!(verify_inference(&arch, &c, &p.commitment, &p.input_hash, &out2).is_err());
+    let m = c.len();
+    for k in 0..120 {
+        let pos = k * (m - 1) / 119;
+        assert!(
+            verify_inference(
+                &arch,
+                &flip(&c, pos),
+                &p.commitment,
+                &p.input_hash,
+                &p.output
+            )
+            .is_err(),
+            "compressed flip at {pos}"
+        );
+    }
+    assert!(verify_inference(&arch, &c[..m - 5], &p.commitment, &p.input_hash, &p.output).is_err());
+    eprintln!("compressed public inference proof: {m} bytes");
 }
 
 #[test]
@@ -200,14 +232,14 @@ fn malformed_bytes_give_errors_never_panics() {
     let p = prove_inference(&model, &x, Mode::Public).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(12);
     // random garbage of many lengths, with and without a valid header
-    let header_len = 16 + SMALL.len();
+    let header_len = 17 + SMALL.len();
     for i in 0..300 {
         let len = rng.gen_range(0..p.bytes.len() + 64);
         let mut b: Vec<u8> = (0..len).map(|_| rng.gen()).collect();
         if i % 2 == 0 && len >= header_len {
             b[..header_len].copy_from_slice(&p.bytes[..header_len]);
             let m = (len - header_len) as u32;
-            b[12 + SMALL.len()..16 + SMALL.len()].copy_from_slice(&m.to_le_bytes());
+            b[13 + SMALL.len()..17 + SMALL.len()].copy_from_slice(&m.to_le_bytes());
         }
         let r = verify_inference(&arch, &b, &p.commitment, &p.input_hash, &p.output);
         assert!(r.is_err());
@@ -310,6 +342,12 @@ fn score_proof_verifies_and_rejects_other_testset_and_other_score() {
     let mut better = p.score;
     better.correct += 1;
     assert!(verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &better).is_err());
+    let mut aliased = p.score;
+    aliased.brier_sum += 0xffff_ffff_0000_0001; // + the Goldilocks modulus
+    assert!(matches!(
+        verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &aliased),
+        Err(VerifyError::BadClaim(_))
+    ));
     let mut brier = p.score;
     brier.brier_sum -= 1;
     assert!(verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &brier).is_err());
