@@ -4,7 +4,8 @@
 #   prover/bench/run.sh [reps]        (default 5; results also in $BENCH_DIR/results.jsonl)
 #
 # plonky2: one process per configuration (peak RSS = VmHWM of that process):
-#   public single inference, private (zero-knowledge) single inference, private batch of 32.
+#   public single inference, compact (public, high FRI rate, < 64 KB) single inference,
+#   private (zero-knowledge) single inference, private batch of 32.
 # EZKL (pip install ezkl onnx): the float weights exported to ONNX, local SRS (ezkl.gen_srs),
 #   default settings (calibrated for resources) and tuned (decomp 1024 x 3, logrows 12).
 # Timings are wall-clock on this machine; other builds running at the same time inflate them.
@@ -31,7 +32,7 @@ for ARCH in mlp-16-32-16-1 mlp-64-128-128-1; do
     echo "== training $ARCH" >&2
     "$PROVER" train --arch "$ARCH" --out "$M" --output json > "$M.train.json"
   fi
-  for CFG in "public inference" "private inference" "private batch:32"; do
+  for CFG in "public inference" "compact inference" "private inference" "private batch:32"; do
     set -- $CFG
     R=$REPS
     # a batch of 32 costs ~32 inferences' rows: fewer repetitions (1 for the big model)

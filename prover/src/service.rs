@@ -17,6 +17,7 @@ pub fn mode_from_pb(m: i32) -> Result<Mode, Status> {
     match pb::ProofMode::try_from(m) {
         Ok(pb::ProofMode::Unspecified) | Ok(pb::ProofMode::Public) => Ok(Mode::Public),
         Ok(pb::ProofMode::Private) => Ok(Mode::Private),
+        Ok(pb::ProofMode::Compact) => Ok(Mode::Compact),
         Err(_) => Err(Status::invalid_argument(format!("unknown proof mode {m}"))),
     }
 }
@@ -25,6 +26,7 @@ pub fn mode_to_pb(m: Mode) -> i32 {
     match m {
         Mode::Public => pb::ProofMode::Public as i32,
         Mode::Private => pb::ProofMode::Private as i32,
+        Mode::Compact => pb::ProofMode::Compact as i32,
     }
 }
 

@@ -323,10 +323,18 @@ pub fn domain_separator(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> Vec<F> 
 /// and FRI folding of arity 4 down to an 8-coefficient final polynomial instead of arity 16 /
 /// 32 coefficients: zero-knowledge blinding adds rows per FRI-opened value, and smaller
 /// arities open far fewer values per query (an mlp-16-32-16-1 proof drops from 2^14 to 2^12
-/// rows).
+/// rows). Compact mode: no zero knowledge, rate 1/64 and 14 queries (6 * 14 + 16 PoW bits =
+/// 100 bits, like the others): a smaller proof (an mlp-16-32-16-1 proof is ~62 KB instead of
+/// ~104 KB) for a larger low-degree extension.
 pub fn config_for(mode: Mode) -> CircuitConfig {
     match mode {
         Mode::Public => CircuitConfig::standard_recursion_config(),
+        Mode::Compact => {
+            let mut c = CircuitConfig::standard_recursion_config();
+            c.fri_config.rate_bits = 6;
+            c.fri_config.num_query_rounds = 14;
+            c
+        }
         Mode::Private => {
             let mut c = CircuitConfig::standard_recursion_zk_config();
             c.fri_config.reduction_strategy = FriReductionStrategy::ConstantArityBits(2, 3);

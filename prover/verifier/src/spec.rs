@@ -161,6 +161,9 @@ pub enum Mode {
     /// plonky2's zero-knowledge configuration: the proof reveals nothing about the weights
     /// beyond the commitment.
     Private,
+    /// Like `Public` (no blinding) with a high FRI rate (1/64, 14 queries, same 100-bit
+    /// conjectured security): slower to prove, proofs under 64 KB, faster to verify.
+    Compact,
 }
 
 impl Mode {
@@ -168,12 +171,14 @@ impl Mode {
         match self {
             Mode::Public => 0,
             Mode::Private => 1,
+            Mode::Compact => 2,
         }
     }
     pub fn from_code(c: u8) -> Option<Self> {
         match c {
             0 => Some(Mode::Public),
             1 => Some(Mode::Private),
+            2 => Some(Mode::Compact),
             _ => None,
         }
     }
@@ -181,6 +186,7 @@ impl Mode {
         match self {
             Mode::Public => "public",
             Mode::Private => "private",
+            Mode::Compact => "compact",
         }
     }
 }
@@ -197,7 +203,8 @@ impl std::str::FromStr for Mode {
         match s {
             "public" => Ok(Mode::Public),
             "private" | "zk" => Ok(Mode::Private),
-            other => Err(format!("unknown mode `{other}` (public|private)")),
+            "compact" => Ok(Mode::Compact),
+            other => Err(format!("unknown mode `{other}` (public|private|compact)")),
         }
     }
 }

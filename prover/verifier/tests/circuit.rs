@@ -299,6 +299,40 @@ fn private_mode_proof_verifies_and_mode_is_bound() {
     eprintln!("private inference proof: {} bytes", p.bytes.len());
 }
 
+#[test]
+fn compact_mode_proof_is_under_64_kb_and_mode_is_bound() {
+    let arch = ArchSpec::parse(SMALL).unwrap();
+    let model = random_model(SMALL, 61);
+    let x = vec![64; 16];
+    let p = prove_inference(&model, &x, Mode::Compact).unwrap();
+    assert!(p.bytes.len() <= 64 * 1024, "{} bytes", p.bytes.len());
+    let ok = verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &p.output).unwrap();
+    assert_eq!(ok.mode, Mode::Compact);
+    let c = compress_proof(&arch, &p.bytes).unwrap();
+    assert!(c.len() <= p.bytes.len());
+    verify_inference(&arch, &c, &p.commitment, &p.input_hash, &p.output).unwrap();
+    for other in [Mode::Public, Mode::Private] {
+        let mut env = Envelope::decode(&p.bytes).unwrap();
+        env.mode = other;
+        assert!(verify_inference(
+            &arch,
+            &env.encode(),
+            &p.commitment,
+            &p.input_hash,
+            &p.output
+        )
+        .is_err());
+    }
+    let mut out2 = p.output.clone();
+    out2[0] += 1;
+    assert!(verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &out2).is_err());
+    eprintln!(
+        "compact proof {} bytes, compressed {}",
+        p.bytes.len(),
+        c.len()
+    );
+}
+
 fn random_testset(rows: usize, seed: u64, model: &QuantModel) -> TestSet {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let rows: Vec<Vec<i64>> = (0..rows).map(|_| random_input(&mut rng, 16)).collect();
