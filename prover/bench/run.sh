@@ -42,6 +42,10 @@ for ARCH in mlp-16-32-16-1 mlp-64-128-128-1; do
     echo "== plonky2 $ARCH $1 $2 x$R" >&2
     "$BENCH" "$M/quant.json" "$1" "$R" "$2" | tee -a "$RESULTS"
   done
+  if [ "$ARCH" = mlp-16-32-16-1 ]; then
+    echo "== plonky2 $ARCH public score:256 x3" >&2
+    "$BENCH" "$M/quant.json" public 3 score:256 | tee -a "$RESULTS"
+  fi
   if python3 -c "import ezkl, onnx" 2>/dev/null; then
     for CFG in tuned default; do
       echo "== ezkl $ARCH $CFG x$REPS" >&2
@@ -61,7 +65,7 @@ print(f"{'system':8} {'arch':17} {'config':28} {'prove s (median)':>16} {'per in
 for r in rows:
     if r["system"] == "plonky2":
         cfg = f"{r['mode']} {r['kind']} 2^{r['degree_bits']}"
-        n = int(r["kind"].split(":")[1]) if ":" in r["kind"] else 1
+        n = int(r["kind"].split(":")[1]) if r["kind"].startswith("batch:") else 1
     else:
         cfg = f"{r['config']} logrows {r['logrows']}"
         n = 1
