@@ -1,0 +1,88 @@
+use std::hint::black_box;
+
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult};
+
+use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg};
+use crate::state::RESULT;
+
+const CHUNK: usize = 1 << 20;
+const FRAME: usize = 1024;
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    _deps: DepsMut,
+    _env: Env,
+    _info: MessageInfo,
+    _msg: InstantiateMsg,
+) -> StdResult<Response> {
+    Ok(Response::new().add_attribute("action", "instantiate"))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    _env: Env,
+    _info: MessageInfo,
+    msg: ExecuteMsg,
+) -> StdResult<Response> {
+    let (action, result) = match msg {
+        ExecuteMsg::Loop {} => ("loop", spin()),
+        ExecuteMsg::MemoryBomb {} => ("memory_bomb", hoard()),
+        ExecuteMsg::Recurse { depth } => ("recurse", dive(depth)),
+    };
+    RESULT.save(deps.storage, &result)?;
+    Ok(Response::new()
+        .add_attribute("action", action)
+        .add_attribute("result", result.to_string()))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(_deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
+    match msg {
+        QueryMsg::Loop {} => to_json_binary(&spin()),
+        QueryMsg::Ping {} => to_json_binary("pong"),
+    }
+}
+
+/// 2^64 rounds of a counter the optimizer cannot see through.
+#[inline(never)]
+fn spin() -> u64 {
+    let mut n: u64 = 0;
+    loop {
+        n = black_box(n).wrapping_add(1);
+        if n == 0 {
+            return black_box(n);
+        }
+    }
+}
+
+/// Keeps every 1 MiB chunk alive and touched until the allocator aborts.
+#[inline(never)]
+fn hoard() -> u64 {
+    let mut chunks: Vec<Vec<u8>> = Vec::new();
+    let mut total: u64 = 0;
+    loop {
+        let chunk = vec![black_box(0xa5u8); CHUNK];
+        total += chunk.len() as u64;
+        chunks.push(black_box(chunk));
+        if black_box(chunks.len()) == usize::MAX {
+            return total;
+        }
+    }
+}
+
+/// Non-tail recursion with a 1 KiB array per frame kept live across the call.
+#[inline(never)]
+fn dive(depth: u32) -> u64 {
+    let mut frame = [0u8; FRAME];
+    frame[depth as usize % FRAME] = depth as u8;
+    let frame = black_box(frame);
+    if depth == 0 {
+        return u64::from(frame[0]);
+    }
+    let below = dive(depth - 1);
+    black_box(&frame);
+    below + u64::from(frame[(depth as usize).wrapping_mul(7) % FRAME]) + 1
+}

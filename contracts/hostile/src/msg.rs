@@ -1,0 +1,28 @@
+use cosmwasm_schema::{cw_serde, QueryResponses};
+
+#[cw_serde]
+pub struct InstantiateMsg {}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// Spins (2^64 iterations of an opaque counter; the result is saved afterwards): only the
+    /// gas limit stops it.
+    Loop {},
+    /// Allocates 1 MiB chunks filled with non-zero bytes and keeps them all, until allocation
+    /// fails (a trap) — far past a 32 MiB instance memory limit.
+    MemoryBomb {},
+    /// Non-tail recursion, `depth` frames deep, each frame holding a 1 KiB array on the stack;
+    /// `depth` 1_000_000 overflows the wasm stack (a trap), a small depth succeeds.
+    Recurse { depth: u32 },
+}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    /// An infinite loop in a query: only the query gas limit stops it.
+    #[returns(u64)]
+    Loop {},
+    /// `"pong"`.
+    #[returns(String)]
+    Ping {},
+}
