@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the node (release; the test suite reuses the same build).
+# Builds every binary of the workspace (release). The test suite builds the same way, so the
+# localnet and the tests share one build (building one package alone would unify features
+# differently and rebuild half the dependency tree).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$INFERCHAIN_ROOT"
-log "building inferchaind (cargo target dir: $CARGO_TARGET_DIR)"
-cargo build --release -p inferchain-app --bin inferchaind
+log "building (cargo target dir: $CARGO_TARGET_DIR)"
+cargo build --release --workspace --bins

@@ -6,7 +6,9 @@ use prost::Message;
 use tendermint_proto::v0_38::abci::{Event, EventAttribute};
 
 use crate::ante::{run_ante, ExecMode, GasPrice};
-use crate::ctx::{event, BlockInfo, Ctx};
+use sha2::{Digest, Sha256};
+
+use crate::ctx::{event, BlockInfo, Ctx, TxPosition};
 use crate::error::TxError;
 use crate::gas::GasMeter;
 use crate::genesis::Genesis;
@@ -14,6 +16,9 @@ use crate::modules::{auth::Auth, bank::Bank, Module};
 use crate::query::{QueryCtx, QueryError};
 use crate::state::StateDelta;
 use crate::tx::{decode_tx, ParsedTx};
+use crate::wasm::{Vm, Wasm};
+
+use std::sync::Arc;
 
 /// The result of one transaction, as it goes into `ExecTxResult` / `CheckTx` / `Simulate`.
 #[derive(Clone, Debug, Default)]
@@ -54,8 +59,8 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(min_gas_price: Option<GasPrice>) -> Self {
-        App { modules: vec![Box::new(Auth), Box::new(Bank)], min_gas_price }
+    pub fn new(min_gas_price: Option<GasPrice>, vm: Arc<Vm>) -> Self {
+        App { modules: vec![Box::new(Auth), Box::new(Bank), Box::new(Wasm::new(vm))], min_gas_price }
     }
 
     pub fn decode(&self, bytes: &[u8]) -> Result<ParsedTx, TxError> {
@@ -169,6 +174,7 @@ impl App {
 
         state.begin();
         let mut ctx = Ctx::new(state, &mut gas, block);
+        ctx.tx = Some(TxPosition { index: block.tx_index, hash: Sha256::digest(bytes).into() });
         let mut responses = Vec::with_capacity(tx.msgs.len());
         let mut msg_events = Vec::new();
         for (index, (msg, module)) in tx.msgs.iter().enumerate() {

@@ -14,6 +14,15 @@ pub struct BlockInfo {
     pub height: u64,
     /// Block time as (seconds, nanos) since the Unix epoch, from the proposer's header.
     pub time: (i64, i32),
+    /// Position of the transaction being executed in this block (0 outside a block).
+    pub tx_index: u32,
+}
+
+/// The transaction a handler runs in, as contracts see it (`env.transaction`).
+#[derive(Clone, Copy, Debug)]
+pub struct TxPosition {
+    pub index: u32,
+    pub hash: [u8; 32],
 }
 
 pub struct Ctx<'a> {
@@ -21,11 +30,13 @@ pub struct Ctx<'a> {
     pub gas: &'a mut GasMeter,
     pub block: &'a BlockInfo,
     pub events: Vec<Event>,
+    /// Set while a transaction's messages run; `None` in genesis and block hooks.
+    pub tx: Option<TxPosition>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(state: &'a mut StateDelta, gas: &'a mut GasMeter, block: &'a BlockInfo) -> Self {
-        Ctx { state, gas, block, events: Vec::new() }
+        Ctx { state, gas, block, events: Vec::new(), tx: None }
     }
 
     pub fn get(&mut self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, TxError> {

@@ -20,24 +20,19 @@ use tonic::{Request, Response, Status};
 use crate::node::Node;
 use crate::rpc_client::{b64, num, CometRpc};
 
-/// Forwards one gRPC request to the node's query router and decodes the answer.
-fn forward<Req: Message, Resp: Message + Default>(
-    node: &Node,
-    path: &str,
-    req: Request<Req>,
-) -> Result<Response<Resp>, Status> {
-    let height = req
-        .metadata()
+/// The height asked for in `x-cosmos-block-height` (0: latest).
+fn request_height<T>(req: &Request<T>) -> i64 {
+    req.metadata()
         .get("x-cosmos-block-height")
         .and_then(|h| h.to_str().ok())
         .and_then(|h| h.parse::<i64>().ok())
-        .unwrap_or(0);
-    let q = RequestQuery {
-        data: req.into_inner().encode_to_vec().into(),
-        path: path.into(),
-        height,
-        prove: false,
-    };
+        .unwrap_or(0)
+}
+
+/// Runs one query through the node's router; returns the answer and the height it was
+/// answered at.
+fn query_raw(node: &Node, path: &str, data: Vec<u8>, height: i64) -> Result<(Vec<u8>, i64), Status> {
+    let q = RequestQuery { data: data.into(), path: path.into(), height, prove: false };
     let r = node.query(&q);
     if r.code != 0 {
         let code = match r.code {
@@ -48,12 +43,26 @@ fn forward<Req: Message, Resp: Message + Default>(
         };
         return Err(Status::new(code, r.log));
     }
-    let resp = Resp::decode(r.value.as_ref()).map_err(|e| Status::internal(e.to_string()))?;
-    let mut resp = Response::new(resp);
-    if let Ok(h) = r.height.to_string().parse() {
+    Ok((r.value.to_vec(), r.height))
+}
+
+fn with_height<T>(mut resp: Response<T>, height: i64) -> Response<T> {
+    if let Ok(h) = height.to_string().parse() {
         resp.metadata_mut().insert("x-cosmos-block-height", h);
     }
-    Ok(resp)
+    resp
+}
+
+/// Forwards one gRPC request to the node's query router and decodes the answer.
+fn forward<Req: Message, Resp: Message + Default>(
+    node: &Node,
+    path: &str,
+    req: Request<Req>,
+) -> Result<Response<Resp>, Status> {
+    let height = request_height(&req);
+    let (value, h) = query_raw(node, path, req.into_inner().encode_to_vec(), height)?;
+    let resp = Resp::decode(value.as_slice()).map_err(|e| Status::internal(e.to_string()))?;
+    Ok(with_height(Response::new(resp), h))
 }
 
 /// Implements query-service methods by forwarding each to its gRPC path; methods not
@@ -361,6 +370,98 @@ impl tmv1::service_server::Service for TendermintService {
     }
 }
 
+/// `cosmwasm.wasm.v1.Query`. The generated types we use come without a tonic server, so
+/// this service passes each call's protobuf bytes straight to the query router by its path.
+#[derive(Clone)]
+pub struct WasmQuery {
+    node: Arc<Node>,
+}
+
+impl tonic::server::NamedService for WasmQuery {
+    const NAME: &'static str = "cosmwasm.wasm.v1.Query";
+}
+
+/// Protobuf messages as opaque bytes.
+#[derive(Default, Clone, Copy)]
+struct RawCodec;
+
+impl tonic::codec::Codec for RawCodec {
+    type Encode = Vec<u8>;
+    type Decode = Vec<u8>;
+    type Encoder = RawCodec;
+    type Decoder = RawCodec;
+    fn encoder(&mut self) -> Self::Encoder {
+        RawCodec
+    }
+    fn decoder(&mut self) -> Self::Decoder {
+        RawCodec
+    }
+}
+
+impl tonic::codec::Encoder for RawCodec {
+    type Item = Vec<u8>;
+    type Error = Status;
+    fn encode(&mut self, item: Vec<u8>, dst: &mut tonic::codec::EncodeBuf<'_>) -> Result<(), Status> {
+        use prost::bytes::BufMut;
+        dst.put_slice(&item);
+        Ok(())
+    }
+}
+
+impl tonic::codec::Decoder for RawCodec {
+    type Item = Vec<u8>;
+    type Error = Status;
+    fn decode(&mut self, src: &mut tonic::codec::DecodeBuf<'_>) -> Result<Option<Vec<u8>>, Status> {
+        use prost::bytes::Buf;
+        let mut v = vec![0u8; src.remaining()];
+        src.copy_to_slice(&mut v);
+        Ok(Some(v))
+    }
+}
+
+struct RawUnary {
+    node: Arc<Node>,
+    path: String,
+}
+
+impl tonic::server::UnaryService<Vec<u8>> for RawUnary {
+    type Response = Vec<u8>;
+    type Future = tonic::codegen::BoxFuture<Response<Vec<u8>>, Status>;
+    fn call(&mut self, req: Request<Vec<u8>>) -> Self::Future {
+        let (node, path) = (self.node.clone(), self.path.clone());
+        Box::pin(async move {
+            let height = request_height(&req);
+            let (value, h) = query_raw(&node, &path, req.into_inner(), height)?;
+            Ok(with_height(Response::new(value), h))
+        })
+    }
+}
+
+impl<B> tonic::codegen::Service<tonic::codegen::http::Request<B>> for WasmQuery
+where
+    B: tonic::codegen::Body + Send + 'static,
+    B::Error: Into<tonic::codegen::StdError> + Send + 'static,
+{
+    type Response = tonic::codegen::http::Response<tonic::body::Body>;
+    type Error = std::convert::Infallible;
+    type Future = tonic::codegen::BoxFuture<Self::Response, Self::Error>;
+
+    fn poll_ready(
+        &mut self,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: tonic::codegen::http::Request<B>) -> Self::Future {
+        let unary = RawUnary { node: self.node.clone(), path: req.uri().path().to_string() };
+        Box::pin(async move {
+            let mut grpc = tonic::server::Grpc::new(RawCodec);
+            Ok(grpc.unary(unary, req).await)
+        })
+    }
+}
+
 pub async fn serve(node: Arc<Node>, addr: SocketAddr, rpc: &str) -> Result<()> {
     let rpc = CometRpc::new(rpc);
     let reflection = tonic_reflection::server::Builder::configure()
@@ -370,6 +471,7 @@ pub async fn serve(node: Arc<Node>, addr: SocketAddr, rpc: &str) -> Result<()> {
     tonic::transport::Server::builder()
         .add_service(authv1::query_server::QueryServer::new(AuthQuery { node: node.clone() }))
         .add_service(bankv1::query_server::QueryServer::new(BankQuery { node: node.clone() }))
+        .add_service(WasmQuery { node: node.clone() })
         .add_service(txv1::service_server::ServiceServer::new(TxService { node, rpc: rpc.clone() }))
         .add_service(tmv1::service_server::ServiceServer::new(TendermintService { rpc }))
         .add_service(reflection)

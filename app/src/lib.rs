@@ -14,6 +14,7 @@ pub mod query;
 pub mod state;
 pub mod store;
 pub mod tx;
+pub mod wasm;
 pub mod rpc_client;
 pub mod client;
 pub mod keyring;

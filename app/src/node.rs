@@ -29,6 +29,8 @@ pub struct NodeConfig {
     pub min_gas_price: Option<GasPrice>,
     /// Versions kept provable (0 = all).
     pub keep_recent: u64,
+    /// The CosmWasm module cache (compiled contracts), e.g. `<home>/data/wasm`.
+    pub wasm_dir: std::path::PathBuf,
 }
 
 struct Consensus {
@@ -63,14 +65,18 @@ fn timestamp(t: &Option<tendermint_proto::google::protobuf::Timestamp>) -> (i64,
 }
 
 impl Node {
-    pub fn new(store: Arc<Store>, config: NodeConfig) -> Result<Self, StoreError> {
-        let app = App::new(config.min_gas_price.clone());
+    pub fn new(store: Arc<Store>, config: NodeConfig) -> anyhow::Result<Self> {
+        let vm = crate::wasm::Vm::open(&config.wasm_dir, &config.chain_id).map_err(|e| {
+            anyhow::anyhow!("opening the wasm module cache in {}: {e}", config.wasm_dir.display())
+        })?;
+        let app = App::new(config.min_gas_price.clone(), Arc::new(vm));
         let snapshot = store.snapshot()?;
         let mempool = Mempool {
             block: BlockInfo {
                 chain_id: config.chain_id.clone(),
                 height: snapshot.height() + 1,
                 time: (0, 0),
+                tx_index: 0,
             },
             state: StateDelta::new(snapshot),
         };
@@ -88,7 +94,7 @@ impl Node {
     }
 
     fn block_info(&self, height: u64, time: (i64, i32)) -> BlockInfo {
-        BlockInfo { chain_id: self.config.chain_id.clone(), height, time }
+        BlockInfo { chain_id: self.config.chain_id.clone(), height, time, tx_index: 0 }
     }
 
     fn reset_mempool(&self) -> Result<(), StoreError> {
@@ -368,7 +374,9 @@ impl Application for AbciApp {
         let tx_results: Vec<ExecTxResult> = req
             .txs
             .iter()
-            .map(|tx| {
+            .enumerate()
+            .map(|(index, tx)| {
+                let block = BlockInfo { tx_index: index as u32, ..block.clone() };
                 let o = node.app.run_tx(&mut state, &block, tx, ExecMode::Deliver);
                 ExecTxResult {
                     code: o.code,

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest;
+
 use crate::ctx::prefix_end;
 use crate::store::{state_key, Snapshot, StoreError, Substore};
 
@@ -112,4 +114,31 @@ impl QueryCtx {
         }
         Ok(out)
     }
+
+    /// One page of entries under `prefix`, key-based (`next_key` = last key returned), as
+    /// the SDK's `PageRequest` asks (offsets are not supported: the tree can't skip).
+    pub fn page(
+        &self,
+        store: Substore,
+        prefix: &[u8],
+        req: Option<&PageRequest>,
+    ) -> Result<(Vec<(Vec<u8>, Vec<u8>)>, Vec<u8>), QueryError> {
+        let limit = match req.map(|p| p.limit).unwrap_or(0) {
+            0 => DEFAULT_PAGE,
+            n => (n as usize).min(MAX_PAGE),
+        };
+        let after = req.map(|p| p.key.as_slice()).filter(|k| !k.is_empty());
+        let mut entries = self.prefix_range(store, prefix, after, limit + 1)?;
+        let next = if entries.len() > limit {
+            entries.truncate(limit);
+            entries.last().map(|(k, _)| k.clone()).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        Ok((entries, next))
+    }
 }
+
+/// Default and maximum page size for listing queries.
+const DEFAULT_PAGE: usize = 100;
+const MAX_PAGE: usize = 1_000;

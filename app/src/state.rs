@@ -13,6 +13,7 @@ use crate::store::{Snapshot, StoreError};
 /// Pending writes of one layer: `None` is a deletion.
 pub type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
+#[derive(Clone)]
 pub struct StateDelta {
     base: Arc<Snapshot>,
     layers: Vec<Writes>,
@@ -77,6 +78,20 @@ impl StateDelta {
         end: Option<&[u8]>,
         limit: usize,
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        self.scan(start, end, false, limit)
+    }
+
+    /// Like [`Self::range`], ascending or (`reverse`) descending.
+    pub fn scan(
+        &self,
+        start: &[u8],
+        end: Option<&[u8]>,
+        reverse: bool,
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        if end.is_some_and(|e| e <= start) || limit == 0 {
+            return Ok(Vec::new());
+        }
         let upper = match end {
             Some(e) => Bound::Excluded(e.to_vec()),
             None => Bound::Unbounded,
@@ -88,14 +103,11 @@ impl StateDelta {
                 overlay.insert(k.clone(), v.clone());
             }
         }
-        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
-        // The base may hold many keys: stop reading it once `limit` live keys are certain.
-        for (k, v) in self.base.range(start, end)? {
-            if merged.len() >= limit + overlay.len() {
-                break;
-            }
-            merged.insert(k, v);
-        }
+        // Each overlay entry hides at most one base entry, so the first `limit` live keys
+        // are among the first `limit + overlay.len()` base keys.
+        let base_limit = limit.saturating_add(overlay.len());
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> =
+            self.base.scan(start, end, reverse, base_limit)?.into_iter().collect();
         for (k, v) in overlay {
             match v {
                 Some(v) => {
@@ -106,7 +118,11 @@ impl StateDelta {
                 }
             }
         }
-        Ok(merged.into_iter().take(limit).collect())
+        Ok(if reverse {
+            merged.into_iter().rev().take(limit).collect()
+        } else {
+            merged.into_iter().take(limit).collect()
+        })
     }
 
     /// All writes, for commit. Only valid with no open layer.

@@ -8,7 +8,8 @@
 #   private (zero-knowledge) single inference, private batch of 32.
 # EZKL (pip install ezkl onnx): the float weights exported to ONNX, local SRS (ezkl.gen_srs),
 #   default settings (calibrated for resources) and tuned (decomp 1024 x 3, logrows 12).
-# Timings are wall-clock on this machine; other builds running at the same time inflate them.
+# Timings are wall-clock on this machine (single inferences after one untimed warm-up proof);
+# other builds running at the same time inflate them.
 set -euo pipefail
 REPS=${1:-5}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

@@ -5,6 +5,9 @@ mod keys;
 mod query;
 mod start;
 mod tx;
+mod wasm;
+mod wasm_query;
+mod wasm_tx;
 
 use std::path::PathBuf;
 
@@ -45,6 +48,9 @@ pub enum Command {
     /// Build, sign and broadcast transactions.
     #[command(subcommand)]
     Tx(tx::TxCmd),
+    /// Contract code tools.
+    #[command(subcommand)]
+    Wasm(wasm::WasmCmd),
     /// Query chain state.
     #[command(subcommand, alias = "q")]
     Query(query::QueryCmd),
@@ -73,6 +79,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Start(a) => start::run(&cli.home, a),
         Command::Genesis(c) => genesis::run(&cli.home, c),
         Command::Keys(c) => keys::run(&cli.home, c),
+        Command::Wasm(c) => wasm::run(c),
         Command::Tx(c) => runtime()?.block_on(tx::run(&cli.home, c)),
         Command::Query(c) => runtime()?.block_on(query::run(c)),
     }

@@ -14,6 +14,9 @@ pub enum QueryCmd {
     Bank(BankQuery),
     #[command(subcommand)]
     Auth(AuthQuery),
+    /// CosmWasm codes and contracts.
+    #[command(subcommand)]
+    Wasm(super::wasm_query::WasmQuery),
     /// A transaction by hash, once it is in a block.
     Tx {
         hash: String,
@@ -81,6 +84,7 @@ pub async fn run(cmd: QueryCmd) -> Result<()> {
             print(node.output, &json!({"@type": "/cosmos.auth.v1beta1.BaseAccount", "address": a.address,
                 "pub_key": pk, "account_number": a.account_number.to_string(), "sequence": a.sequence.to_string()}));
         }
+        QueryCmd::Wasm(cmd) => super::wasm_query::run(cmd).await?,
         QueryCmd::Tx { hash, node } => {
             let c = Client::new(&node.node, "");
             match c.rpc.tx(hash.trim_start_matches("0x")).await? {

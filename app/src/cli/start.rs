@@ -43,7 +43,12 @@ pub fn run(home: &Path, args: StartArgs) -> Result<()> {
     let store = Arc::new(Store::open(&data.join("inferchain.redb")).context("opening state")?);
     let node = Arc::new(Node::new(
         store,
-        NodeConfig { chain_id: chain_id.clone(), min_gas_price, keep_recent: args.pruning_keep_recent },
+        NodeConfig {
+            chain_id: chain_id.clone(),
+            min_gas_price,
+            keep_recent: args.pruning_keep_recent,
+            wasm_dir: data.join("wasm"),
+        },
     )?);
     tracing::info!(%chain_id, abci = %args.abci, "starting ABCI server");
 

@@ -47,6 +47,9 @@ pub struct TxArgs {
 pub enum TxCmd {
     #[command(subcommand)]
     Bank(BankTx),
+    /// CosmWasm: store, instantiate, execute, migrate, admin.
+    #[command(subcommand)]
+    Wasm(super::wasm_tx::WasmTx),
 }
 
 #[derive(Subcommand)]
@@ -71,6 +74,7 @@ pub async fn run(home: &Path, cmd: TxCmd) -> Result<()> {
             let msg = MsgSend { from_address: key.address.clone(), to_address: to.to_bech32(), amount: coins.to_proto() };
             broadcast(&key.signing_key()?, vec![to_any(&msg)], &tx).await
         }
+        TxCmd::Wasm(cmd) => super::wasm_tx::run(home, cmd).await,
     }
 }
 

@@ -16,9 +16,6 @@ use crate::store::Substore;
 
 const SUPPLY_PREFIX: u8 = 0x00;
 const BALANCE_PREFIX: u8 = 0x02;
-/// Default and maximum page size for listing queries.
-const DEFAULT_PAGE: usize = 100;
-const MAX_PAGE: usize = 1_000;
 
 /// Module account that collects transaction fees.
 pub const FEE_COLLECTOR: &str = "fee_collector";
@@ -112,7 +109,7 @@ fn mint(ctx: &mut Ctx, to: &Address, coins: &Coins) -> Result<(), TxError> {
     add(ctx, to, coins)
 }
 
-fn supply_of(ctx: &mut Ctx, denom: &str) -> Result<u128, TxError> {
+pub fn supply_of(ctx: &mut Ctx, denom: &str) -> Result<u128, TxError> {
     match ctx.get(Substore::Bank, &supply_key(denom))? {
         Some(b) => decode_amount(&b).map_err(TxError::internal),
         None => Ok(0),
@@ -243,7 +240,7 @@ impl Module for Bank {
                 // Both requests share field numbers for address and pagination.
                 let req: bankv1::QueryAllBalancesRequest = decode_request(data)?;
                 let addr = query_addr(&req.address)?;
-                let (entries, next) = page(q, &balances_prefix(&addr), req.pagination.as_ref())?;
+                let (entries, next) = q.page(Substore::Bank, &balances_prefix(&addr), req.pagination.as_ref())?;
                 let balances = entries
                     .into_iter()
                     .map(|(k, v)| {
@@ -261,7 +258,7 @@ impl Module for Bank {
             })(),
             "/cosmos.bank.v1beta1.Query/TotalSupply" => (|| {
                 let req: bankv1::QueryTotalSupplyRequest = decode_request(data)?;
-                let (entries, next) = page(q, &[SUPPLY_PREFIX], req.pagination.as_ref())?;
+                let (entries, next) = q.page(Substore::Bank, &[SUPPLY_PREFIX], req.pagination.as_ref())?;
                 let supply = entries
                     .into_iter()
                     .map(|(k, v)| {
@@ -300,25 +297,4 @@ impl Module for Bank {
 
 fn query_addr(s: &str) -> Result<Address, QueryError> {
     s.parse().map_err(|e| QueryError::invalid(format!("invalid address: {e}")))
-}
-
-/// One page of entries under `prefix`, key-based (`next_key` = last key returned).
-fn page(
-    q: &QueryCtx,
-    prefix: &[u8],
-    req: Option<&cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest>,
-) -> Result<(Vec<(Vec<u8>, Vec<u8>)>, Vec<u8>), QueryError> {
-    let limit = match req.map(|p| p.limit).unwrap_or(0) {
-        0 => DEFAULT_PAGE,
-        n => (n as usize).min(MAX_PAGE),
-    };
-    let after = req.map(|p| p.key.as_slice()).filter(|k| !k.is_empty());
-    let mut entries = q.prefix_range(Substore::Bank, prefix, after, limit + 1)?;
-    let next = if entries.len() > limit {
-        entries.truncate(limit);
-        entries.last().map(|(k, _)| k.clone()).unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    Ok((entries, next))
 }

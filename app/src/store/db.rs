@@ -281,15 +281,33 @@ impl Snapshot {
         start: &[u8],
         end: Option<&[u8]>,
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        self.scan(start, end, false, usize::MAX)
+    }
+
+    /// At most `limit` entries with `start <= key < end`, ascending or (`reverse`) descending.
+    pub fn scan(
+        &self,
+        start: &[u8],
+        end: Option<&[u8]>,
+        reverse: bool,
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
         let iter = match end {
+            Some(end) if end <= start => return Ok(Vec::new()),
             Some(end) => self.flat.range(start..end)?,
             None => self.flat.range(start..)?,
         };
-        iter.map(|r| {
-            r.map(|(k, v)| (k.value().to_vec(), v.value().to_vec()))
-                .map_err(StoreError::from)
-        })
-        .collect()
+        let entry = |r: Result<_, redb::StorageError>| {
+            r.map(|(k, v): (redb::AccessGuard<&[u8]>, redb::AccessGuard<&[u8]>)| {
+                (k.value().to_vec(), v.value().to_vec())
+            })
+            .map_err(StoreError::from)
+        };
+        if reverse {
+            iter.rev().take(limit).map(entry).collect()
+        } else {
+            iter.take(limit).map(entry).collect()
+        }
     }
 
     fn check_height(&self, height: u64) -> Result<(), StoreError> {

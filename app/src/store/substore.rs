@@ -10,11 +10,13 @@ pub enum Substore {
     Bank = 2,
     /// Chain-level parameters and bookkeeping (fee collector totals, counters).
     Params = 3,
+    /// CosmWasm codes, contracts and contract storage (`x/wasm`'s layout).
+    Wasm = 4,
 }
 
 impl Substore {
     /// Every substore, in the order their roots enter the root tree.
-    pub const ALL: [Substore; 3] = [Substore::Acc, Substore::Bank, Substore::Params];
+    pub const ALL: [Substore; 4] = [Substore::Acc, Substore::Bank, Substore::Params, Substore::Wasm];
 
     pub fn id(self) -> u8 {
         self as u8
@@ -26,6 +28,7 @@ impl Substore {
             Substore::Acc => "acc",
             Substore::Bank => "bank",
             Substore::Params => "params",
+            Substore::Wasm => "wasm",
         }
     }
 

@@ -3,6 +3,7 @@
 //!
 //! `bench <quant.json | arch> <public|private> <reps> [inference|score:<rows>]`
 //!
+//! Single inferences get one untimed warm-up proof first.
 //! Prints one JSON line: circuit build time, proving times (all, median), verify times
 //! (median), proof size, gates and degree, and the process's peak RSS (VmHWM).
 
@@ -83,6 +84,12 @@ fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     let built = circuit(&arch, kind, mode);
     let build_s = t.elapsed().as_secs_f64();
+    // One untimed warm-up proof (thread pool start-up, first-touch page faults), then `reps`
+    // timed ones.
+    let warm: Vec<i64> = (0..arch.input_len()).map(|_| 128).collect();
+    if let ProofKind::Inference = kind {
+        prove_inference(&model, &warm, mode)?;
+    }
     let mut prove = Vec::new();
     let mut verify = Vec::new();
     let mut size = 0;

@@ -1,14 +1,19 @@
-//! Bank-send throughput and latency on a fresh 1-validator localnet.
-//!   cargo run --release -p inferchain-e2e --bin bench -- [ACCOUNTS] [TXS_PER_ACCOUNT]
-//! Funds ACCOUNTS fresh accounts with one MsgMultiSend, pre-signs TXS_PER_ACCOUNT sends per
-//! account, broadcasts them all (accounts in parallel, each in sequence order), and reports
-//! committed tx/s, single-tx confirmation latency, and the block interval seen.
+//! Throughput and latency on a fresh 1-validator localnet, of bank sends or of contract
+//! executions (a counter increment).
+//!   cargo run --release -p inferchain-e2e --bin bench -- [bank|wasm] [ACCOUNTS] [TXS_PER_ACCOUNT]
+//! Funds ACCOUNTS fresh accounts with one MsgMultiSend, pre-signs TXS_PER_ACCOUNT
+//! transactions per account, broadcasts them all (accounts in parallel, each in sequence
+//! order), and reports committed tx/s, single-tx confirmation latency, and the block interval.
 
 use std::time::{Duration, Instant};
 
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, MsgSend, Output};
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::Fee;
+use cosmos_sdk_proto::cosmwasm::wasm::v1::{
+    MsgExecuteContract, MsgInstantiateContract, MsgStoreCode, QuerySmartContractStateRequest,
+    QuerySmartContractStateResponse,
+};
 use inferchain_app::address::Address;
 use inferchain_app::client::{FeeSetting, GasSetting};
 use inferchain_app::keyring::{key_from_mnemonic, new_mnemonic, pubkey_bytes};
@@ -21,11 +26,12 @@ fn coin(amount: u128) -> Vec<Coin> {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
+    let wasm = std::env::args().any(|a| a == "wasm");
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let accounts = *args.first().unwrap_or(&8);
     let per_account = *args.get(1).unwrap_or(&150);
     eprintln!("starting a 1-validator localnet (500 ms blocks)...");
-    let net = Localnet::start("bench", 1, 3000).await?;
+    let net = Localnet::start("bench", 1, 6000).await?;
     let client = net.client(0);
     let faucet = net.account("faucet");
 
@@ -57,15 +63,31 @@ async fn main() -> anyhow::Result<()> {
     }
     latencies.sort_by(|a, b| a.partial_cmp(b).unwrap());
 
+    // The contract every account increments (wasm mode).
+    let counter = if wasm { Some(deploy_counter(&net, &client, &fee).await?) } else { None };
+    let (gas_limit, fee_amount) = if wasm { (400_000, 10_000) } else { (100_000, 2_500) };
+
     eprintln!("pre-signing {} transactions...", accounts * per_account);
     let mut signed = Vec::new();
     for (key, addr) in keys.iter().zip(&addrs) {
         let acct = client.account(addr).await?;
         let txs: Vec<Vec<u8>> = (0..per_account)
             .map(|i| {
-                let msg = MsgSend { from_address: addr.to_bech32(), to_address: faucet.address.clone(), amount: coin(1) };
-                let fee = Fee { amount: coin(2_500), gas_limit: 100_000, ..Default::default() };
-                client.sign(key, vec![to_any(&msg)], "", acct.account_number, acct.sequence + i as u64, fee)
+                let msg = match &counter {
+                    Some(contract) => to_any(&MsgExecuteContract {
+                        sender: addr.to_bech32(),
+                        contract: contract.clone(),
+                        msg: br#"{"increment":{}}"#.to_vec(),
+                        funds: vec![],
+                    }),
+                    None => to_any(&MsgSend {
+                        from_address: addr.to_bech32(),
+                        to_address: faucet.address.clone(),
+                        amount: coin(1),
+                    }),
+                };
+                let fee = Fee { amount: coin(fee_amount), gas_limit, ..Default::default() };
+                client.sign(key, vec![msg], "", acct.account_number, acct.sequence + i as u64, fee)
             })
             .collect();
         signed.push(txs);
@@ -105,7 +127,12 @@ async fn main() -> anyhow::Result<()> {
 
     let total = accounts * per_account;
     let blocks = end_height.saturating_sub(start_height).max(1);
-    println!("bank-send benchmark (1 validator, 500 ms timeout_commit, 2 cores)");
+    if let Some(contract) = &counter {
+        let count = query_count(&client, contract).await?;
+        anyhow::ensure!(count as usize == total, "counter is {count}, expected {total}");
+    }
+    let what = if wasm { "contract-execute (counter increment)" } else { "bank-send" };
+    println!("{what} benchmark (1 validator, 500 ms timeout_commit, 2 cores)");
     println!("  transactions           {total} ({accounts} accounts x {per_account})");
     println!("  broadcast (CheckTx)    {:.1} tx/s", total as f64 / submitted);
     println!("  committed throughput   {:.1} tx/s  ({total} txs in {elapsed:.2} s)", total as f64 / elapsed);
@@ -116,4 +143,52 @@ async fn main() -> anyhow::Result<()> {
         latencies[4] * 1000.0
     );
     Ok(())
+}
+
+async fn deploy_counter(net: &Localnet, client: &inferchain_app::client::Client, fee: &FeeSetting) -> anyhow::Result<String> {
+    use std::io::Write;
+    let faucet = net.account("faucet");
+    let wasm = std::fs::read(inferchain_e2e::repo_root().join("contracts/artifacts/counter.wasm"))?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&wasm)?;
+    let store = MsgStoreCode { sender: faucet.address.clone(), wasm_byte_code: gz.finish()?, instantiate_permission: None };
+    let b = client.send_tx(&faucet.key(), vec![to_any(&store)], "", fee).await?;
+    anyhow::ensure!(b.code == 0, "store rejected: {}", b.log);
+    let r = client.wait_for_tx(&b.txhash, Duration::from_secs(60)).await?;
+    let code_id: u64 = event_attr(&r, "store_code", "code_id").parse()?;
+    let inst = MsgInstantiateContract {
+        sender: faucet.address.clone(),
+        admin: String::new(),
+        code_id,
+        label: "bench-counter".into(),
+        msg: br#"{"count":0}"#.to_vec(),
+        funds: vec![],
+    };
+    let b = client.send_tx(&faucet.key(), vec![to_any(&inst)], "", fee).await?;
+    anyhow::ensure!(b.code == 0, "instantiate rejected: {}", b.log);
+    let r = client.wait_for_tx(&b.txhash, Duration::from_secs(60)).await?;
+    Ok(event_attr(&r, "instantiate", "_contract_address"))
+}
+
+fn event_attr(r: &serde_json::Value, ty: &str, key: &str) -> String {
+    r["tx_result"]["events"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["type"] == ty)
+        .flat_map(|e| e["attributes"].as_array().cloned().unwrap_or_default())
+        .find(|a| a["key"] == key)
+        .and_then(|a| a["value"].as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+async fn query_count(client: &inferchain_app::client::Client, contract: &str) -> anyhow::Result<u64> {
+    let r: QuerySmartContractStateResponse = client
+        .query(
+            "/cosmwasm.wasm.v1.Query/SmartContractState",
+            &QuerySmartContractStateRequest { address: contract.into(), query_data: br#"{"count":{}}"#.to_vec() },
+        )
+        .await?;
+    let v: serde_json::Value = serde_json::from_slice(&r.data)?;
+    v["count"].as_u64().ok_or_else(|| anyhow::anyhow!("bad count answer {v}"))
 }

@@ -1,0 +1,169 @@
+//! `inferchaind query wasm ...`, with wasmd's subcommand names.
+
+use anyhow::{Context, Result};
+use base64::Engine;
+use clap::Subcommand;
+use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest;
+use cosmos_sdk_proto::cosmwasm::wasm::v1::*;
+use inferchain_app::client::Client;
+use serde_json::{json, Value};
+
+use super::{print, NodeArgs};
+
+#[derive(Subcommand)]
+pub enum WasmQuery {
+    /// A contract's state: `contract-state smart|raw|all ...`.
+    #[command(subcommand)]
+    ContractState(ContractState),
+    /// Every stored code.
+    ListCode {
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// The contracts instantiated from a code.
+    ListContractByCode {
+        code_id: u64,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// A contract's metadata (code id, creator, admin, label).
+    Contract {
+        address: String,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// A contract's code history (instantiate and migrations).
+    ContractHistory {
+        address: String,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// A code's metadata and checksum.
+    CodeInfo {
+        code_id: u64,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ContractState {
+    /// Runs the contract's query entry point: `smart <contract> <json>`.
+    Smart {
+        address: String,
+        query: String,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// One raw key of the contract's storage: `raw <contract> <key>` (hex, or --ascii).
+    Raw {
+        address: String,
+        key: String,
+        #[arg(long)]
+        ascii: bool,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+    /// All of the contract's storage (first page).
+    All {
+        address: String,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
+}
+
+fn b64(b: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+fn page() -> Option<PageRequest> {
+    Some(PageRequest { limit: 1_000, ..Default::default() })
+}
+
+fn contract_json(address: &str, c: &ContractInfo) -> Value {
+    json!({"address": address, "contract_info": {
+        "code_id": c.code_id.to_string(), "creator": c.creator, "admin": c.admin, "label": c.label,
+        "created": c.created.as_ref().map(|p| json!({"block_height": p.block_height.to_string(), "tx_index": p.tx_index.to_string()})),
+    }})
+}
+
+pub async fn run(cmd: WasmQuery) -> Result<()> {
+    const Q: &str = "/cosmwasm.wasm.v1.Query/";
+    match cmd {
+        WasmQuery::ContractState(ContractState::Smart { address, query, node }) => {
+            serde_json::from_str::<Value>(&query).context("the query must be JSON")?;
+            let c = Client::new(&node.node, "");
+            let r: QuerySmartContractStateResponse = c
+                .query(&format!("{Q}SmartContractState"), &QuerySmartContractStateRequest {
+                    address,
+                    query_data: query.into_bytes(),
+                })
+                .await?;
+            let data: Value = serde_json::from_slice(&r.data).context("contract answered non-JSON")?;
+            print(node.output, &json!({"data": data}));
+        }
+        WasmQuery::ContractState(ContractState::Raw { address, key, ascii, node }) => {
+            let key = if ascii { key.into_bytes() } else { hex::decode(&key).context("key must be hex (or use --ascii)")? };
+            let c = Client::new(&node.node, "");
+            let r: QueryRawContractStateResponse = c
+                .query(&format!("{Q}RawContractState"), &QueryRawContractStateRequest { address, query_data: key })
+                .await?;
+            print(node.output, &json!({"data": b64(&r.data)}));
+        }
+        WasmQuery::ContractState(ContractState::All { address, node }) => {
+            let c = Client::new(&node.node, "");
+            let r: QueryAllContractStateResponse = c
+                .query(&format!("{Q}AllContractState"), &QueryAllContractStateRequest { address, pagination: page() })
+                .await?;
+            let models: Vec<_> =
+                r.models.iter().map(|m| json!({"key": hex::encode_upper(&m.key), "value": b64(&m.value)})).collect();
+            print(node.output, &json!({"models": models}));
+        }
+        WasmQuery::ListCode { node } => {
+            let c = Client::new(&node.node, "");
+            let r: QueryCodesResponse =
+                c.query(&format!("{Q}Codes"), &QueryCodesRequest { pagination: page() }).await?;
+            let infos: Vec<_> = r
+                .code_infos
+                .iter()
+                .map(|i| json!({"code_id": i.code_id.to_string(), "creator": i.creator, "data_hash": hex::encode_upper(&i.data_hash)}))
+                .collect();
+            print(node.output, &json!({"code_infos": infos}));
+        }
+        WasmQuery::ListContractByCode { code_id, node } => {
+            let c = Client::new(&node.node, "");
+            let r: QueryContractsByCodeResponse = c
+                .query(&format!("{Q}ContractsByCode"), &QueryContractsByCodeRequest { code_id, pagination: page() })
+                .await?;
+            print(node.output, &json!({"contracts": r.contracts}));
+        }
+        WasmQuery::Contract { address, node } => {
+            let c = Client::new(&node.node, "");
+            let r: QueryContractInfoResponse = c
+                .query(&format!("{Q}ContractInfo"), &QueryContractInfoRequest { address: address.clone() })
+                .await?;
+            print(node.output, &contract_json(&address, &r.contract_info.unwrap_or_default()));
+        }
+        WasmQuery::ContractHistory { address, node } => {
+            let c = Client::new(&node.node, "");
+            let r: QueryContractHistoryResponse = c
+                .query(&format!("{Q}ContractHistory"), &QueryContractHistoryRequest { address, pagination: page() })
+                .await?;
+            let entries: Vec<_> = r
+                .entries
+                .iter()
+                .map(|e| json!({"operation": e.operation().as_str_name(), "code_id": e.code_id.to_string(),
+                    "msg": serde_json::from_slice::<Value>(&e.msg).unwrap_or(Value::Null)}))
+                .collect();
+            print(node.output, &json!({"entries": entries}));
+        }
+        WasmQuery::CodeInfo { code_id, node } => {
+            let c = Client::new(&node.node, "");
+            let r: QueryCodeResponse = c.query(&format!("{Q}Code"), &QueryCodeRequest { code_id }).await?;
+            let i = r.code_info.unwrap_or_default();
+            print(node.output, &json!({"code_id": i.code_id.to_string(), "creator": i.creator,
+                "checksum": hex::encode(&i.data_hash), "size": r.data.len()}));
+        }
+    }
+    Ok(())
+}

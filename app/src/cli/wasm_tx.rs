@@ -1,0 +1,219 @@
+//! `inferchaind tx wasm ...`, with wasmd's argument order and flags.
+
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Args, Subcommand};
+use cosmos_sdk_proto::cosmwasm::wasm::v1::*;
+use inferchain_app::address::Address;
+use inferchain_app::coins::Coins;
+use inferchain_app::keyring::Keyring;
+use inferchain_app::modules::to_any;
+use tendermint_proto::google::protobuf::Any;
+
+use super::tx::{broadcast, TxArgs};
+
+#[derive(Args, Clone)]
+pub struct Signer {
+    /// Key (name in the keyring) that signs and pays.
+    #[arg(long)]
+    pub from: String,
+    #[command(flatten)]
+    pub tx: TxArgs,
+}
+
+#[derive(Args, Clone)]
+pub struct InstantiateFlags {
+    /// A human-readable name for the contract.
+    #[arg(long)]
+    pub label: String,
+    /// Address allowed to migrate the contract.
+    #[arg(long, conflicts_with = "no_admin")]
+    pub admin: Option<String>,
+    /// Instantiate without an admin (the contract can never be migrated).
+    #[arg(long)]
+    pub no_admin: bool,
+    /// Coins to send to the contract, e.g. 100uspec.
+    #[arg(long)]
+    pub amount: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum WasmTx {
+    /// Upload wasm code (gzipped before sending; .wasm or .wasm.gz).
+    Store {
+        file: String,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// Instantiate a contract: `instantiate <code-id> <json>`.
+    Instantiate {
+        code_id: u64,
+        msg: String,
+        #[command(flatten)]
+        flags: InstantiateFlags,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// Instantiate at a predictable address: `instantiate2 <code-id> <json> <salt>`.
+    Instantiate2 {
+        code_id: u64,
+        msg: String,
+        salt: String,
+        /// The salt is hex (otherwise its UTF-8 bytes are used).
+        #[arg(long)]
+        hex: bool,
+        /// Include the message in the address derivation.
+        #[arg(long)]
+        fix_msg: bool,
+        #[command(flatten)]
+        flags: InstantiateFlags,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// Execute a contract: `execute <contract> <json>`.
+    Execute {
+        contract: String,
+        msg: String,
+        #[arg(long)]
+        amount: Option<String>,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// Migrate a contract to new code: `migrate <contract> <new-code-id> <json>`.
+    Migrate {
+        contract: String,
+        code_id: u64,
+        msg: String,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// Set a contract's admin: `set-contract-admin <contract> <new-admin>`.
+    SetContractAdmin {
+        contract: String,
+        new_admin: String,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// Remove a contract's admin for good.
+    ClearContractAdmin {
+        contract: String,
+        #[command(flatten)]
+        signer: Signer,
+    },
+}
+
+fn coins(amount: &Option<String>) -> Result<Vec<cosmos_sdk_proto::cosmos::base::v1beta1::Coin>> {
+    match amount {
+        Some(a) => Ok(Coins::parse(a).map_err(|e| anyhow!(e.log))?.to_proto()),
+        None => Ok(vec![]),
+    }
+}
+
+fn json_msg(msg: &str) -> Result<Vec<u8>> {
+    serde_json::from_str::<serde_json::Value>(msg).context("the contract message must be JSON")?;
+    Ok(msg.as_bytes().to_vec())
+}
+
+fn admin(flags: &InstantiateFlags) -> Result<String> {
+    match (&flags.admin, flags.no_admin) {
+        (Some(a), _) => Ok(a.parse::<Address>()?.to_bech32()),
+        (None, true) => Ok(String::new()),
+        (None, false) => bail!("set --admin <address> or --no-admin (as wasmd requires)"),
+    }
+}
+
+/// Reads a wasm file and gzips it (as CosmJS does) unless it is gzipped already.
+fn read_wasm(file: &str) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {file}"))?;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(bytes);
+    }
+    if !bytes.starts_with(b"\0asm") {
+        bail!("{file} is not a wasm file");
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&bytes)?;
+    Ok(gz.finish()?)
+}
+
+pub async fn run(home: &Path, cmd: WasmTx) -> Result<()> {
+    let ring = Keyring::open(home)?;
+    let (from, msg, signer): (_, Any, Signer) = match cmd {
+        WasmTx::Store { file, signer } => {
+            let key = ring.get(&signer.from)?;
+            let msg = MsgStoreCode {
+                sender: key.address.clone(),
+                wasm_byte_code: read_wasm(&file)?,
+                instantiate_permission: None,
+            };
+            (key, to_any(&msg), signer)
+        }
+        WasmTx::Instantiate { code_id, msg, flags, signer } => {
+            let key = ring.get(&signer.from)?;
+            let m = MsgInstantiateContract {
+                sender: key.address.clone(),
+                admin: admin(&flags)?,
+                code_id,
+                label: flags.label.clone(),
+                msg: json_msg(&msg)?,
+                funds: coins(&flags.amount)?,
+            };
+            (key, to_any(&m), signer)
+        }
+        WasmTx::Instantiate2 { code_id, msg, salt, hex, fix_msg, flags, signer } => {
+            let key = ring.get(&signer.from)?;
+            let salt = if hex { ::hex::decode(&salt).context("--hex salt")? } else { salt.into_bytes() };
+            let m = MsgInstantiateContract2 {
+                sender: key.address.clone(),
+                admin: admin(&flags)?,
+                code_id,
+                label: flags.label.clone(),
+                msg: json_msg(&msg)?,
+                funds: coins(&flags.amount)?,
+                salt,
+                fix_msg,
+            };
+            (key, to_any(&m), signer)
+        }
+        WasmTx::Execute { contract, msg, amount, signer } => {
+            let key = ring.get(&signer.from)?;
+            let m = MsgExecuteContract {
+                sender: key.address.clone(),
+                contract: contract.parse::<Address>()?.to_bech32(),
+                msg: json_msg(&msg)?,
+                funds: coins(&amount)?,
+            };
+            (key, to_any(&m), signer)
+        }
+        WasmTx::Migrate { contract, code_id, msg, signer } => {
+            let key = ring.get(&signer.from)?;
+            let m = MsgMigrateContract {
+                sender: key.address.clone(),
+                contract: contract.parse::<Address>()?.to_bech32(),
+                code_id,
+                msg: json_msg(&msg)?,
+            };
+            (key, to_any(&m), signer)
+        }
+        WasmTx::SetContractAdmin { contract, new_admin, signer } => {
+            let key = ring.get(&signer.from)?;
+            let m = MsgUpdateAdmin {
+                sender: key.address.clone(),
+                new_admin: new_admin.parse::<Address>()?.to_bech32(),
+                contract: contract.parse::<Address>()?.to_bech32(),
+            };
+            (key, to_any(&m), signer)
+        }
+        WasmTx::ClearContractAdmin { contract, signer } => {
+            let key = ring.get(&signer.from)?;
+            let m = MsgClearAdmin {
+                sender: key.address.clone(),
+                contract: contract.parse::<Address>()?.to_bech32(),
+            };
+            (key, to_any(&m), signer)
+        }
+    };
+    broadcast(&from.signing_key()?, vec![msg], &signer.tx).await
+}

@@ -1,0 +1,555 @@
+//! Contract calls and what follows them: events, messages, sub-messages and replies, with
+//! CosmWasm's semantics: a sub-message runs in its own state layer, kept on success and
+//! dropped on failure; `reply_on` decides whether the caller hears back, and a failure
+//! nobody catches fails the whole transaction.
+
+use std::sync::{Arc, Mutex};
+
+use cosmos_sdk_proto::cosmwasm::wasm::v1::{
+    AbsoluteTxPosition, AccessConfig, AccessType, CodeInfo, ContractCodeHistoryEntry,
+    ContractCodeHistoryOperationType, ContractInfo,
+};
+use cosmwasm_std::{Binary, Checksum, ContractResult, Empty, ReplyOn, Response, SubMsg};
+use cosmwasm_vm::{
+    call_execute_raw, call_instantiate_raw, call_migrate_with_info_raw, call_reply_raw, VmError,
+};
+use prost::Message;
+use serde_json::json;
+use tendermint_proto::google::protobuf::Any;
+use tendermint_proto::v0_38::abci::{Event, EventAttribute};
+
+use super::vm::{lock, Exec, Vm, INSTANCE_MEMORY_LIMIT_BYTES};
+use super::{addr, keys, records, WasmError};
+use super::{
+    COMPILE_COST_PER_BYTE, EVENT_ATTRIBUTE_BYTE_COST, GAS_MULTIPLIER, INSTANCE_COST,
+    MAX_CALL_DEPTH, SIMULATION_GAS_CAP,
+};
+use crate::address::Address;
+use crate::coins::Coins;
+use crate::ctx::{event, Ctx};
+use crate::error::{TxError, SDK};
+use crate::gas::GasMeter;
+use crate::modules::{auth, bank, Module};
+use crate::state::StateDelta;
+use crate::store::{state_key, Substore};
+
+/// A wasm message in progress: the shared state, the transaction's gas meter, the events
+/// emitted so far, and how deeply contracts have called each other.
+pub struct Call<'a> {
+    exec: Arc<Exec>,
+    gas: &'a mut GasMeter,
+    events: Vec<Event>,
+    depth: u32,
+}
+
+/// Puts the block state back where it was lent from, even when a handler panics.
+struct Restore<'s> {
+    slot: &'s mut StateDelta,
+    exec: Option<Arc<Exec>>,
+}
+
+impl Drop for Restore<'_> {
+    fn drop(&mut self) {
+        let Some(exec) = self.exec.take() else { return };
+        *self.slot = match Arc::try_unwrap(exec) {
+            Ok(exec) => exec.state.into_inner().unwrap_or_else(|p| p.into_inner()),
+            // Something still holds the context (it shouldn't): copy the state out of it.
+            Err(shared) => lock(&shared.state).clone(),
+        };
+    }
+}
+
+/// Runs `f` with the context's state lent to a shared [`Exec`], then returns it.
+pub fn run<R>(
+    vm: &Arc<Vm>,
+    ctx: &mut Ctx,
+    f: impl FnOnce(&mut Call) -> Result<R, TxError>,
+) -> Result<R, TxError> {
+    let placeholder = StateDelta::new(ctx.state.base().clone());
+    let state = std::mem::replace(&mut *ctx.state, placeholder);
+    let exec = Arc::new(Exec {
+        state: Mutex::new(state),
+        block: ctx.block.clone(),
+        tx: ctx.tx,
+        vm: vm.clone(),
+    });
+    let _restore = Restore { slot: &mut *ctx.state, exec: Some(exec.clone()) };
+    let mut call = Call { exec, gas: &mut *ctx.gas, events: Vec::new(), depth: 0 };
+    let result = f(&mut call);
+    ctx.events.append(&mut call.events);
+    result
+}
+
+/// What a contract entry point is called with (JSON, as the VM passes it on).
+enum Entry<'m> {
+    Instantiate { info: Vec<u8>, msg: &'m [u8] },
+    Execute { info: Vec<u8>, msg: &'m [u8] },
+    Migrate { info: Vec<u8>, msg: &'m [u8] },
+    Reply(Vec<u8>),
+}
+
+/// The outcome of one message dispatched by a contract.
+pub struct Dispatched {
+    pub response: Any,
+}
+
+fn message_info(sender: &Address, funds: &Coins) -> Vec<u8> {
+    let funds: Vec<_> = funds
+        .0
+        .iter()
+        .map(|c| json!({"denom": c.denom, "amount": c.amount.to_string()}))
+        .collect();
+    serde_json::to_vec(&json!({"sender": sender.to_bech32(), "funds": funds})).expect("plain JSON")
+}
+
+fn next_sequence(ctx: &mut Ctx, name: &[u8]) -> Result<u64, TxError> {
+    let key = keys::sequence(name);
+    let last = match ctx.get(Substore::Wasm, &key)? {
+        Some(b) => u64::from_be_bytes(
+            b.as_slice().try_into().map_err(|_| TxError::internal("corrupt sequence"))?,
+        ),
+        None => 0,
+    };
+    let next = last + 1;
+    ctx.set(Substore::Wasm, &key, next.to_be_bytes().to_vec())?;
+    Ok(next)
+}
+
+fn append_history(
+    ctx: &mut Ctx,
+    contract: &Address,
+    entry: ContractCodeHistoryEntry,
+) -> Result<(), TxError> {
+    let last = ctx.prefix_range(Substore::Wasm, &keys::history_prefix(contract), usize::MAX)?;
+    let seq = last.len() as u64 + 1;
+    ctx.set(Substore::Wasm, &keys::history_entry(contract, seq), entry.encode_to_vec())
+}
+
+impl Call<'_> {
+    /// Runs `f` on a [`Ctx`] over the shared state (bank transfers, records); no contract
+    /// runs meanwhile, so holding the lock is fine.
+    fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx) -> Result<R, TxError>) -> Result<R, TxError> {
+        let mut state = lock(&self.exec.state);
+        let mut ctx = Ctx::new(&mut state, self.gas, &self.exec.block);
+        ctx.tx = self.exec.tx;
+        let result = f(&mut ctx);
+        let mut events = std::mem::take(&mut ctx.events);
+        drop(ctx);
+        drop(state);
+        self.events.append(&mut events);
+        result
+    }
+
+    fn position(&self) -> AbsoluteTxPosition {
+        AbsoluteTxPosition {
+            block_height: self.exec.block.height,
+            tx_index: self.exec.tx.map_or(0, |t| t.index as u64),
+        }
+    }
+
+    fn remaining_sdk_gas(&self) -> u64 {
+        self.gas.limit().unwrap_or(SIMULATION_GAS_CAP).saturating_sub(self.gas.used())
+    }
+
+    fn contract_code(&mut self, contract: &Address) -> Result<(ContractInfo, Checksum), TxError> {
+        let info = self.with_ctx(|ctx| records::contract_info(ctx, contract))?;
+        let code = self.with_ctx(|ctx| records::code_info(ctx, info.code_id))?;
+        let checksum = records::checksum(&code).map_err(TxError::internal)?;
+        Ok((info, checksum))
+    }
+
+    pub fn store_code(&mut self, sender: &Address, upload: &[u8]) -> Result<(u64, Checksum), TxError> {
+        let wasm = super::decode_upload(upload).map_err(|e| WasmError::Create.err(e))?;
+        self.gas.consume(COMPILE_COST_PER_BYTE * wasm.len() as u64, "compiling wasm code")?;
+        // Validates (floats, imports, exports, limits) and compiles into the module cache.
+        let checksum = self.exec.vm.cache.store_code(&wasm, true, true).map_err(|e| {
+            WasmError::Create.err(format!("wasm validation failed: {e}"))
+        })?;
+        let id = self.with_ctx(|ctx| {
+            let id = next_sequence(ctx, keys::LAST_CODE_ID)?;
+            let info = CodeInfo {
+                code_hash: checksum.as_slice().to_vec(),
+                creator: sender.to_bech32(),
+                instantiate_config: Some(AccessConfig {
+                    permission: AccessType::Everybody as i32,
+                    addresses: vec![],
+                }),
+            };
+            ctx.set(Substore::Wasm, &keys::code(id), info.encode_to_vec())?;
+            // The bytes are priced by the compile cost above; wasmd keeps them outside the
+            // KV store, we keep them in state so any node can rebuild its module cache.
+            ctx.state.set(state_key(Substore::Wasm, &keys::wasm_bytes(checksum.as_ref())), wasm);
+            ctx.emit(
+                "store_code",
+                &[("code_checksum", hex::encode(checksum.as_ref())), ("code_id", id.to_string())],
+            );
+            Ok(id)
+        })?;
+        Ok((id, checksum))
+    }
+
+    /// Instantiates `code_id`; with `salt`, at the predictable (instantiate2) address.
+    #[allow(clippy::too_many_arguments)]
+    pub fn instantiate(
+        &mut self,
+        sender: &Address,
+        code_id: u64,
+        admin: Option<Address>,
+        label: &str,
+        msg: &[u8],
+        funds: &Coins,
+        salt: Option<(&[u8], bool)>,
+    ) -> Result<(Address, Option<Vec<u8>>), TxError> {
+        let code = self.with_ctx(|ctx| records::code_info(ctx, code_id))?;
+        let checksum = records::checksum(&code).map_err(TxError::internal)?;
+        let contract = match salt {
+            None => addr::classic(code_id, self.with_ctx(|c| next_sequence(c, keys::LAST_INSTANCE_ID))?),
+            Some((salt, fix_msg)) => {
+                addr::predictable(checksum.as_ref(), sender, salt, if fix_msg { msg } else { b"" })
+            }
+        };
+        let info = ContractInfo {
+            code_id,
+            creator: sender.to_bech32(),
+            admin: admin.map(|a| a.to_bech32()).unwrap_or_default(),
+            label: label.to_string(),
+            created: Some(self.position()),
+            ibc_port_id: String::new(),
+            extension: None,
+        };
+        let position = self.position();
+        self.with_ctx(|ctx| {
+            if ctx.get(Substore::Wasm, &keys::contract(&contract))?.is_some() {
+                return Err(WasmError::Duplicate.err(format!(
+                    "contract address {contract} already exists, try a different combination of creator, checksum and salt"
+                )));
+            }
+            auth::ensure_account(ctx, &contract)?;
+            if !funds.is_empty() {
+                bank::send(ctx, sender, &contract, funds)?;
+            }
+            records::save_contract_info(ctx, &contract, &info)?;
+            ctx.set(Substore::Wasm, &keys::contract_by_code(code_id, &contract), vec![1])?;
+            ctx.set(Substore::Wasm, &keys::contract_by_creator(sender, &contract), vec![1])?;
+            append_history(ctx, &contract, ContractCodeHistoryEntry {
+                operation: ContractCodeHistoryOperationType::Init as i32,
+                code_id,
+                updated: Some(position),
+                msg: msg.to_vec(),
+            })
+        })?;
+        let entry = Entry::Instantiate { info: message_info(sender, funds), msg };
+        let response = self.call(&contract, &checksum, entry, WasmError::Instantiate)?;
+        self.events.push(event(
+            "instantiate",
+            &[("_contract_address", contract.to_bech32()), ("code_id", code_id.to_string())],
+        ));
+        let data = self.handle_response(&contract, response)?;
+        Ok((contract, data))
+    }
+
+    pub fn execute(
+        &mut self,
+        sender: &Address,
+        contract: &Address,
+        msg: &[u8],
+        funds: &Coins,
+    ) -> Result<Option<Vec<u8>>, TxError> {
+        let (_, checksum) = self.contract_code(contract)?;
+        if !funds.is_empty() {
+            self.with_ctx(|ctx| bank::send(ctx, sender, contract, funds))?;
+        }
+        let entry = Entry::Execute { info: message_info(sender, funds), msg };
+        let response = self.call(contract, &checksum, entry, WasmError::Execute)?;
+        self.events.push(event("execute", &[("_contract_address", contract.to_bech32())]));
+        self.handle_response(contract, response)
+    }
+
+    pub fn migrate(
+        &mut self,
+        sender: &Address,
+        contract: &Address,
+        new_code_id: u64,
+        msg: &[u8],
+    ) -> Result<Option<Vec<u8>>, TxError> {
+        let (mut info, old_checksum) = self.contract_code(contract)?;
+        if info.admin != sender.to_bech32() {
+            return Err(TxError::unauthorized(format!(
+                "{sender} is not the admin of {contract}; can not migrate"
+            )));
+        }
+        let code = self.with_ctx(|ctx| records::code_info(ctx, new_code_id))?;
+        let checksum = records::checksum(&code).map_err(TxError::internal)?;
+        let old_version = self
+            .exec
+            .vm
+            .cache
+            .analyze(&old_checksum)
+            .ok()
+            .and_then(|r| r.contract_migrate_version);
+        let old_code_id = info.code_id;
+        info.code_id = new_code_id;
+        let position = self.position();
+        self.with_ctx(|ctx| {
+            records::save_contract_info(ctx, contract, &info)?;
+            ctx.delete(Substore::Wasm, &keys::contract_by_code(old_code_id, contract))?;
+            ctx.set(Substore::Wasm, &keys::contract_by_code(new_code_id, contract), vec![1])?;
+            append_history(ctx, contract, ContractCodeHistoryEntry {
+                operation: ContractCodeHistoryOperationType::Migrate as i32,
+                code_id: new_code_id,
+                updated: Some(position),
+                msg: msg.to_vec(),
+            })
+        })?;
+        let migrate_info = serde_json::to_vec(
+            &json!({"sender": sender.to_bech32(), "old_migrate_version": old_version}),
+        )
+        .expect("plain JSON");
+        let entry = Entry::Migrate { info: migrate_info, msg };
+        let response = self.call(contract, &checksum, entry, WasmError::Migration)?;
+        self.events.push(event(
+            "migrate",
+            &[("code_id", new_code_id.to_string()), ("_contract_address", contract.to_bech32())],
+        ));
+        self.handle_response(contract, response)
+    }
+
+    /// Sets (or with `None` clears) a contract's admin; only the current admin may.
+    pub fn update_admin(
+        &mut self,
+        sender: &Address,
+        contract: &Address,
+        new_admin: Option<&Address>,
+    ) -> Result<(), TxError> {
+        let (mut info, _) = self.contract_code(contract)?;
+        if info.admin != sender.to_bech32() {
+            return Err(TxError::unauthorized(format!(
+                "{sender} is not the admin of {contract}; can not modify the admin"
+            )));
+        }
+        info.admin = new_admin.map(|a| a.to_bech32()).unwrap_or_default();
+        let admin = info.admin.clone();
+        self.with_ctx(|ctx| {
+            records::save_contract_info(ctx, contract, &info)?;
+            ctx.emit(
+                "update_contract_admin",
+                &[("_contract_address", contract.to_bech32()), ("new_admin_address", admin)],
+            );
+            Ok(())
+        })
+    }
+
+    /// Calls one entry point: charges the instance cost, runs the VM within the gas left,
+    /// and charges what it used.
+    fn call(
+        &mut self,
+        contract: &Address,
+        checksum: &Checksum,
+        entry: Entry,
+        fail: WasmError,
+    ) -> Result<Response<Empty>, TxError> {
+        self.gas.consume(INSTANCE_COST, "loading wasm contract")?;
+        let limit = self.remaining_sdk_gas().saturating_mul(GAS_MULTIPLIER);
+        let mut instance = self
+            .exec
+            .vm
+            .instance(&self.exec, contract, checksum, limit, 0)
+            .map_err(|e| fail.err(format!("loading contract {contract}: {e}")))?;
+        let env = self.exec.env(contract);
+        let result = match &entry {
+            Entry::Instantiate { info, msg } => call_instantiate_raw(&mut instance, &env, info, msg),
+            Entry::Execute { info, msg } => call_execute_raw(&mut instance, &env, info, msg),
+            Entry::Migrate { info, msg } => {
+                call_migrate_with_info_raw(&mut instance, &env, msg, info)
+            }
+            Entry::Reply(reply) => call_reply_raw(&mut instance, &env, reply),
+        };
+        let report = instance.create_gas_report();
+        let memory = instance.memory_pages() as u64 * 65_536;
+        drop(instance);
+        let used = report.limit.saturating_sub(report.remaining).div_ceil(GAS_MULTIPLIER);
+        match result {
+            Err(VmError::GasDepletion { .. }) => {
+                self.gas.consume(used, "wasm contract")?;
+                Err(TxError::out_of_gas(
+                    "wasm contract",
+                    self.gas.limit().unwrap_or(SIMULATION_GAS_CAP),
+                    self.gas.used(),
+                ))
+            }
+            Err(e) => {
+                self.gas.consume(used, "wasm contract")?;
+                let mut msg = format!("contract {contract}: {e}");
+                // A contract whose allocation failed aborts with a bare trap; say why.
+                if memory + 1024 * 1024 >= INSTANCE_MEMORY_LIMIT_BYTES {
+                    msg.push_str(&format!(
+                        " (the instance used its whole memory limit of {} MiB)",
+                        INSTANCE_MEMORY_LIMIT_BYTES >> 20
+                    ));
+                }
+                Err(fail.err(msg))
+            }
+            Ok(bytes) => {
+                self.gas.consume(used, "wasm contract")?;
+                match cosmwasm_std::from_json::<ContractResult<Response<Empty>>>(&bytes) {
+                    Ok(ContractResult::Ok(r)) => Ok(r),
+                    Ok(ContractResult::Err(e)) => Err(fail.err(e)),
+                    Err(e) => Err(fail.err(format!("contract {contract} returned an invalid response: {e}"))),
+                }
+            }
+        }
+    }
+
+    /// Emits the contract's events, then dispatches its messages in order. Returns the data
+    /// of the call: the contract's, unless a reply overrides it.
+    fn handle_response(
+        &mut self,
+        contract: &Address,
+        response: Response<Empty>,
+    ) -> Result<Option<Vec<u8>>, TxError> {
+        let address = contract.to_bech32();
+        if !response.attributes.is_empty() {
+            let attrs = self.contract_attributes(&address, &response.attributes)?;
+            self.events.push(Event { r#type: "wasm".into(), attributes: attrs });
+        }
+        for ev in &response.events {
+            let ty = ev.ty.trim();
+            if ty.len() < 2 {
+                return Err(WasmError::InvalidEvent.err(format!(
+                    "event type {:?} is too short (at least 2 characters)",
+                    ev.ty
+                )));
+            }
+            let attrs = self.contract_attributes(&address, &ev.attributes)?;
+            self.events.push(Event { r#type: format!("wasm-{ty}"), attributes: attrs });
+        }
+        let mut data = response.data.map(|d| d.to_vec());
+        for sub in response.messages {
+            if let Some(d) = self.dispatch_submsg(contract, sub)? {
+                data = Some(d);
+            }
+        }
+        Ok(data)
+    }
+
+    fn contract_attributes(
+        &mut self,
+        address: &str,
+        attrs: &[cosmwasm_std::Attribute],
+    ) -> Result<Vec<EventAttribute>, TxError> {
+        let mut out = vec![EventAttribute {
+            key: "_contract_address".into(),
+            value: address.to_string(),
+            index: true,
+        }];
+        let mut bytes = 0u64;
+        for a in attrs {
+            let key = a.key.trim();
+            if key.is_empty() {
+                return Err(WasmError::InvalidEvent.err("empty attribute key"));
+            }
+            if key.starts_with('_') {
+                return Err(WasmError::InvalidEvent.err(format!(
+                    "attribute key {key:?} starts with the reserved prefix _"
+                )));
+            }
+            bytes += (key.len() + a.value.len()) as u64;
+            out.push(EventAttribute { key: key.into(), value: a.value.trim().into(), index: true });
+        }
+        self.gas.consume(bytes * EVENT_ATTRIBUTE_BYTE_COST, "contract event attributes")?;
+        Ok(out)
+    }
+
+    /// One sub-message in its own state layer, then the reply its `reply_on` asks for.
+    fn dispatch_submsg(
+        &mut self,
+        contract: &Address,
+        sub: SubMsg<Empty>,
+    ) -> Result<Option<Vec<u8>>, TxError> {
+        let events_before = self.events.len();
+        let gas_before = self.gas.used();
+        lock(&self.exec.state).begin();
+        let outcome = match sub.gas_limit {
+            None => self.dispatch(contract, sub.msg),
+            Some(limit) => {
+                // The sub-message gets its own meter; its out-of-gas is its own failure.
+                let limit = limit.min(self.remaining_sdk_gas());
+                let parent = std::mem::replace(&mut *self.gas, GasMeter::new(limit));
+                let outcome = self.dispatch(contract, sub.msg);
+                let used = self.gas.used().min(limit);
+                *self.gas = parent;
+                match self.gas.consume(used, "sub-message") {
+                    Ok(()) => outcome,
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        let gas_used = self.gas.used().saturating_sub(gas_before);
+        let result = match outcome {
+            Ok(done) => {
+                lock(&self.exec.state).keep();
+                if !matches!(sub.reply_on, ReplyOn::Success | ReplyOn::Always) {
+                    return Ok(None);
+                }
+                let events: Vec<_> = self.events[events_before..]
+                    .iter()
+                    .map(|e| {
+                        json!({"type": e.r#type, "attributes": e.attributes.iter()
+                            .map(|a| json!({"key": a.key, "value": a.value})).collect::<Vec<_>>()})
+                    })
+                    .collect();
+                let response = done.response;
+                json!({"ok": {
+                    "events": events,
+                    "data": Binary::from(response.value.clone()),
+                    "msg_responses": [{"type_url": response.type_url, "value": Binary::from(response.value)}],
+                }})
+            }
+            Err(e) => {
+                lock(&self.exec.state).discard();
+                self.events.truncate(events_before);
+                // Running out of the transaction's own gas can't be caught (as in wasmd):
+                // only a sub-message with its own gas limit fails on its own.
+                let uncatchable = e.codespace == SDK && e.code == 11 && sub.gas_limit.is_none();
+                if uncatchable || !matches!(sub.reply_on, ReplyOn::Error | ReplyOn::Always) {
+                    return Err(e);
+                }
+                json!({"error": format!("codespace: {}, code: {}: {}", e.codespace, e.code, e.log)})
+            }
+        };
+        let reply = serde_json::to_vec(&json!({
+            "id": sub.id,
+            "payload": sub.payload,
+            "gas_used": gas_used,
+            "result": result,
+        }))
+        .expect("plain JSON");
+        let (_, checksum) = self.contract_code(contract)?;
+        let response = self.call(contract, &checksum, Entry::Reply(reply), WasmError::Execute)?;
+        self.events.push(event("reply", &[("_contract_address", contract.to_bech32())]));
+        self.handle_response(contract, response)
+    }
+
+    /// A message sent by a contract, executed with the contract as its sender.
+    fn dispatch(
+        &mut self,
+        contract: &Address,
+        msg: cosmwasm_std::CosmosMsg<Empty>,
+    ) -> Result<Dispatched, TxError> {
+        if self.depth >= MAX_CALL_DEPTH {
+            return Err(WasmError::Limit.err(format!(
+                "contracts called each other more than {MAX_CALL_DEPTH} levels deep"
+            )));
+        }
+        let any = super::msgs::from_cosmos_msg(contract, msg)?;
+        self.depth += 1;
+        let result = super::msgs::execute(self, &any, Some(contract));
+        self.depth -= 1;
+        result.map(|response| Dispatched { response })
+    }
+
+    /// A bank message sent by a contract (`BankMsg` or `CosmosMsg::Any`).
+    pub fn bank(&mut self, msg: &Any) -> Result<Any, TxError> {
+        self.with_ctx(|ctx| bank::Bank.deliver_msg(ctx, msg))
+    }
+}

@@ -1,0 +1,162 @@
+//! CosmWasm hosting (`cosmwasm.wasm.v1`), the way wasmd's `x/wasm` does it: codes stored by
+//! `MsgStoreCode`, contracts instantiated, executed, migrated and administered by the
+//! standard messages, executed by `cosmwasm-vm` against the contract's slice of the merkle
+//! store, with sub-messages, replies and wasmd's events and gas.
+//!
+//! - [`upload`]: decoding and static validation of uploads (also `inferchaind wasm check`).
+//! - [`vm`]: the module cache and the backend (storage, address API, querier) of an instance.
+//! - [`keeper`]: contract calls and message dispatch with CosmWasm's rollback semantics.
+//! - [`msgs`]: the transaction messages; [`queries`]: the gRPC query service.
+
+mod addr;
+mod keeper;
+mod keys;
+mod msgs;
+mod querier;
+mod queries;
+mod records;
+mod upload;
+pub mod vm;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use tendermint_proto::google::protobuf::Any;
+
+pub use addr::{classic as classic_address, predictable as predictable_address};
+pub use upload::{check_wasm, decode_upload, UploadError, MAX_UNCOMPRESSED_WASM, MAX_UPLOAD_BYTES};
+pub use vm::Vm;
+
+use crate::address::Address;
+use crate::ctx::Ctx;
+use crate::error::TxError;
+use crate::modules::Module;
+use crate::query::{QueryCtx, QueryError};
+use crate::store::Substore;
+
+/// CosmWasm gas per SDK gas (wasmd's `DefaultGasMultiplier`).
+pub const GAS_MULTIPLIER: u64 = 140_000;
+/// SDK gas to load a contract instance (wasmd's `DefaultInstanceCost`).
+pub const INSTANCE_COST: u64 = 60_000;
+/// SDK gas per byte of wasm compiled at upload (wasmd's `DefaultCompileCost`).
+pub const COMPILE_COST_PER_BYTE: u64 = 3;
+/// SDK gas per byte of event attributes a contract emits.
+pub const EVENT_ATTRIBUTE_BYTE_COST: u64 = 1;
+/// SDK gas a smart query served to clients may use (wasmd's `SmartQueryGasLimit`).
+pub const QUERY_GAS_LIMIT: u64 = 3_000_000;
+/// Without a gas limit (simulation), contract execution stops here.
+pub const SIMULATION_GAS_CAP: u64 = 50_000_000;
+/// Nesting of contract-to-contract messages.
+pub const MAX_CALL_DEPTH: u32 = 32;
+pub const MAX_LABEL_LEN: usize = 128;
+pub const MAX_SALT_LEN: usize = 64;
+
+/// Capabilities a contract may require (wasmd's list for cosmwasm-vm 3, minus ibc2).
+pub const CAPABILITIES: &[&str] = &[
+    "iterator",
+    "staking",
+    "stargate",
+    "cosmwasm_1_1",
+    "cosmwasm_1_2",
+    "cosmwasm_1_3",
+    "cosmwasm_1_4",
+    "cosmwasm_2_0",
+    "cosmwasm_2_1",
+    "cosmwasm_2_2",
+    "cosmwasm_3_0",
+];
+
+pub fn capabilities() -> HashSet<String> {
+    CAPABILITIES.iter().map(|c| c.to_string()).collect()
+}
+
+/// wasmd's error codes (codespace `wasm`), so clients see the same codes as on wasmd.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WasmError {
+    Create = 2,
+    Instantiate = 4,
+    Execute = 5,
+    NotFound = 8,
+    InvalidMsg = 10,
+    Migration = 11,
+    Empty = 12,
+    Limit = 13,
+    Invalid = 14,
+    Duplicate = 15,
+    InvalidEvent = 21,
+}
+
+pub const CODESPACE: &str = "wasm";
+
+impl WasmError {
+    fn describe(self) -> &'static str {
+        match self {
+            WasmError::Create => "create wasm contract failed",
+            WasmError::Instantiate => "instantiate wasm contract failed",
+            WasmError::Execute => "execute wasm contract failed",
+            WasmError::NotFound => "not found",
+            WasmError::InvalidMsg => "invalid CosmosMsg from the contract",
+            WasmError::Migration => "migrate wasm contract failed",
+            WasmError::Empty => "empty",
+            WasmError::Limit => "exceeds limit",
+            WasmError::Invalid => "invalid",
+            WasmError::Duplicate => "duplicate",
+            WasmError::InvalidEvent => "invalid event",
+        }
+    }
+
+    pub fn err(self, msg: impl std::fmt::Display) -> TxError {
+        TxError { codespace: CODESPACE, code: self as u32, log: format!("{msg}: {}", self.describe()) }
+    }
+}
+
+/// Block time of the last block, kept for the `env` of client queries.
+const BLOCK_TIME_KEY: &[u8] = &[0x09];
+
+pub struct Wasm {
+    vm: Arc<Vm>,
+}
+
+impl Wasm {
+    pub fn new(vm: Arc<Vm>) -> Self {
+        Wasm { vm }
+    }
+}
+
+impl Module for Wasm {
+    fn name(&self) -> &'static str {
+        "wasm"
+    }
+
+    fn begin_block(&self, ctx: &mut Ctx) -> Result<(), TxError> {
+        let (secs, nanos) = ctx.block.time;
+        let mut v = secs.to_be_bytes().to_vec();
+        v.extend_from_slice(&nanos.to_be_bytes());
+        ctx.state.set(crate::store::state_key(Substore::Wasm, BLOCK_TIME_KEY), v);
+        Ok(())
+    }
+
+    fn handles(&self, url: &str) -> bool {
+        msgs::handles(url)
+    }
+
+    fn check_msg(&self, msg: &Any) -> Result<Vec<Address>, TxError> {
+        msgs::check(msg).map(|signer| vec![signer])
+    }
+
+    fn deliver_msg(&self, ctx: &mut Ctx, msg: &Any) -> Result<Any, TxError> {
+        keeper::run(&self.vm, ctx, |call| msgs::execute(call, msg, None))
+    }
+
+    fn query(&self, q: &QueryCtx, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, QueryError>> {
+        queries::answer(&self.vm, q, path, data)
+    }
+}
+
+/// Last block time recorded by `begin_block` ((0, 0) before the first block).
+fn last_block_time(q: &QueryCtx) -> (i64, i32) {
+    let Ok(Some(v)) = q.get(Substore::Wasm, BLOCK_TIME_KEY) else { return (0, 0) };
+    let secs = v.get(..8).and_then(|b| b.try_into().ok()).map(i64::from_be_bytes).unwrap_or(0);
+    let nanos = v.get(8..12).and_then(|b| b.try_into().ok()).map(i32::from_be_bytes).unwrap_or(0);
+    (secs, nanos)
+}

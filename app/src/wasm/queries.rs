@@ -1,0 +1,254 @@
+//! `cosmwasm.wasm.v1.Query`, answered from committed state (ABCI query paths; the gRPC
+//! server forwards here too).
+
+use std::sync::{Arc, Mutex};
+
+use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
+use cosmos_sdk_proto::cosmwasm::wasm::v1::*;
+use cosmwasm_std::{Binary, ContractResult};
+use cosmwasm_vm::{call_query_raw, VmError};
+use prost::Message;
+
+use super::vm::{Exec, Vm};
+use super::{keys, records, GAS_MULTIPLIER, QUERY_GAS_LIMIT};
+use crate::address::Address;
+use crate::ctx::BlockInfo;
+use crate::query::{decode_request, QueryCtx, QueryError};
+use crate::state::StateDelta;
+use crate::store::Substore;
+
+/// `QueryCodeInfo` (wasmd 0.53+), not in the generated types we use.
+#[derive(Clone, PartialEq, Message)]
+pub struct QueryCodeInfoRequest {
+    #[prost(uint64, tag = "1")]
+    pub code_id: u64,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct QueryCodeInfoResponse {
+    #[prost(uint64, tag = "1")]
+    pub code_id: u64,
+    #[prost(string, tag = "2")]
+    pub creator: String,
+    #[prost(bytes = "vec", tag = "3")]
+    pub checksum: Vec<u8>,
+    #[prost(message, optional, tag = "4")]
+    pub instantiate_permission: Option<AccessConfig>,
+}
+
+fn addr(s: &str) -> Result<Address, QueryError> {
+    s.parse().map_err(|e| QueryError::invalid(format!("invalid address {s:?}: {e}")))
+}
+
+fn pagination(next_key: Vec<u8>) -> Option<PageResponse> {
+    Some(PageResponse { next_key, total: 0 })
+}
+
+fn code_info_response(code_id: u64, code: CodeInfo) -> CodeInfoResponse {
+    CodeInfoResponse {
+        code_id,
+        creator: code.creator,
+        data_hash: code.code_hash,
+        instantiate_permission: code.instantiate_config,
+    }
+}
+
+fn address_list(entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<Vec<String>, QueryError> {
+    entries
+        .into_iter()
+        .map(|(k, _)| {
+            Address::from_bytes(k)
+                .map(|a| a.to_bech32())
+                .map_err(|e| QueryError::internal(format!("index entry: {e}")))
+        })
+        .collect()
+}
+
+pub fn answer(
+    vm: &Arc<Vm>,
+    q: &QueryCtx,
+    path: &str,
+    data: &[u8],
+) -> Option<Result<Vec<u8>, QueryError>> {
+    let method = path.strip_prefix("/cosmwasm.wasm.v1.Query/")?;
+    Some((|| match method {
+        "ContractInfo" => {
+            let req: QueryContractInfoRequest = decode_request(data)?;
+            let info = records::query_contract_info(q, &addr(&req.address)?)?;
+            Ok(QueryContractInfoResponse { address: req.address, contract_info: Some(info) }
+                .encode_to_vec())
+        }
+        "ContractHistory" => {
+            let req: QueryContractHistoryRequest = decode_request(data)?;
+            let contract = addr(&req.address)?;
+            records::query_contract_info(q, &contract)?;
+            let (entries, next) =
+                q.page(Substore::Wasm, &keys::history_prefix(&contract), req.pagination.as_ref())?;
+            let entries = entries
+                .into_iter()
+                .map(|(_, v)| {
+                    ContractCodeHistoryEntry::decode(v.as_slice())
+                        .map_err(|e| QueryError::internal(format!("history entry: {e}")))
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(QueryContractHistoryResponse { entries, pagination: pagination(next) }
+                .encode_to_vec())
+        }
+        "ContractsByCode" => {
+            let req: QueryContractsByCodeRequest = decode_request(data)?;
+            let prefix = keys::contracts_by_code_prefix(req.code_id);
+            let (entries, next) = q.page(Substore::Wasm, &prefix, req.pagination.as_ref())?;
+            Ok(QueryContractsByCodeResponse {
+                contracts: address_list(entries)?,
+                pagination: pagination(next),
+            }
+            .encode_to_vec())
+        }
+        "ContractsByCreator" => {
+            let req: QueryContractsByCreatorRequest = decode_request(data)?;
+            let prefix = keys::contracts_by_creator_prefix(&addr(&req.creator_address)?);
+            let (entries, next) = q.page(Substore::Wasm, &prefix, req.pagination.as_ref())?;
+            Ok(QueryContractsByCreatorResponse {
+                contract_addresses: address_list(entries)?,
+                pagination: pagination(next),
+            }
+            .encode_to_vec())
+        }
+        "AllContractState" => {
+            let req: QueryAllContractStateRequest = decode_request(data)?;
+            let contract = addr(&req.address)?;
+            records::query_contract_info(q, &contract)?;
+            let prefix = keys::contract_store(&contract);
+            let (entries, next) = q.page(Substore::Wasm, &prefix, req.pagination.as_ref())?;
+            let models = entries.into_iter().map(|(key, value)| Model { key, value }).collect();
+            Ok(QueryAllContractStateResponse { models, pagination: pagination(next) }
+                .encode_to_vec())
+        }
+        "RawContractState" => {
+            let req: QueryRawContractStateRequest = decode_request(data)?;
+            let contract = addr(&req.address)?;
+            records::query_contract_info(q, &contract)?;
+            let mut key = keys::contract_store(&contract);
+            key.extend_from_slice(&req.query_data);
+            let data = q.get(Substore::Wasm, &key)?.unwrap_or_default();
+            Ok(QueryRawContractStateResponse { data }.encode_to_vec())
+        }
+        "SmartContractState" => {
+            let req: QuerySmartContractStateRequest = decode_request(data)?;
+            let data = smart_query(vm, q, &addr(&req.address)?, &req.query_data)?;
+            Ok(QuerySmartContractStateResponse { data }.encode_to_vec())
+        }
+        "Code" => {
+            let req: QueryCodeRequest = decode_request(data)?;
+            let code = records::query_code_info(q, req.code_id)?;
+            let wasm = q.get(Substore::Wasm, &keys::wasm_bytes(&code.code_hash))?.unwrap_or_default();
+            Ok(QueryCodeResponse { code_info: Some(code_info_response(req.code_id, code)), data: wasm }
+                .encode_to_vec())
+        }
+        "CodeInfo" => {
+            let req: QueryCodeInfoRequest = decode_request(data)?;
+            let code = records::query_code_info(q, req.code_id)?;
+            Ok(QueryCodeInfoResponse {
+                code_id: req.code_id,
+                creator: code.creator,
+                checksum: code.code_hash,
+                instantiate_permission: code.instantiate_config,
+            }
+            .encode_to_vec())
+        }
+        "Codes" => {
+            let req: QueryCodesRequest = decode_request(data)?;
+            let (entries, next) =
+                q.page(Substore::Wasm, &keys::codes_prefix(), req.pagination.as_ref())?;
+            let code_infos = entries
+                .into_iter()
+                .map(|(k, v)| {
+                    let id = keys::code_id_from_key(&k)
+                        .ok_or_else(|| QueryError::internal("code key"))?;
+                    let code = CodeInfo::decode(v.as_slice())
+                        .map_err(|e| QueryError::internal(format!("code info: {e}")))?;
+                    Ok(code_info_response(id, code))
+                })
+                .collect::<Result<_, QueryError>>()?;
+            Ok(QueryCodesResponse { code_infos, pagination: pagination(next) }.encode_to_vec())
+        }
+        "BuildAddress" => {
+            let req: QueryBuildAddressRequest = decode_request(data)?;
+            let hexed = |s: &str, what: &str| {
+                hex::decode(s).map_err(|e| QueryError::invalid(format!("{what} must be hex: {e}")))
+            };
+            let checksum = hexed(&req.code_hash, "code hash")?;
+            let salt = hexed(&req.salt, "salt")?;
+            if checksum.len() != 32 || salt.is_empty() || salt.len() > super::MAX_SALT_LEN {
+                return Err(QueryError::invalid("code hash must be 32 bytes, salt 1 to 64 bytes"));
+            }
+            let creator = addr(&req.creator_address)?;
+            let address = super::addr::predictable(&checksum, &creator, &salt, &req.init_args);
+            Ok(QueryBuildAddressResponse { address: address.to_bech32() }.encode_to_vec())
+        }
+        "PinnedCodes" => {
+            Ok(QueryPinnedCodesResponse { code_ids: vec![], pagination: pagination(vec![]) }
+                .encode_to_vec())
+        }
+        "Params" => Ok(QueryParamsResponse {
+            params: Some(Params {
+                code_upload_access: Some(AccessConfig {
+                    permission: AccessType::Everybody as i32,
+                    addresses: vec![],
+                }),
+                instantiate_default_permission: AccessType::Everybody as i32,
+            }),
+        }
+        .encode_to_vec()),
+        _ => Err(QueryError::unimplemented(format!("unknown query path: {path}"))),
+    })())
+}
+
+/// A client's smart query: a read-only instance over committed state, with wasmd's query
+/// gas limit so an endless query stops.
+fn smart_query(vm: &Arc<Vm>, q: &QueryCtx, contract: &Address, msg: &[u8]) -> Result<Vec<u8>, QueryError> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(msg)
+        .map_err(|e| QueryError::invalid(format!("query data must be JSON: {e}")))?;
+    if q.height != q.snapshot.height() {
+        return Err(QueryError::invalid(format!(
+            "smart queries are served at the latest height ({}) only, not {}",
+            q.snapshot.height(),
+            q.height
+        )));
+    }
+    let info = records::query_contract_info(q, contract)?;
+    let code = records::query_code_info(q, info.code_id)?;
+    let checksum = records::checksum(&code).map_err(QueryError::internal)?;
+    let exec = Arc::new(Exec {
+        state: Mutex::new(StateDelta::new(q.snapshot.clone())),
+        block: BlockInfo {
+            chain_id: vm.chain_id.clone(),
+            height: q.height,
+            time: super::last_block_time(q),
+            tx_index: 0,
+        },
+        tx: None,
+        vm: vm.clone(),
+    });
+    let mut instance = vm
+        .instance(&exec, contract, &checksum, QUERY_GAS_LIMIT * GAS_MULTIPLIER, 0)
+        .map_err(|e| QueryError::internal(format!("loading contract: {e}")))?;
+    let result = call_query_raw(&mut instance, &exec.env(contract), msg);
+    drop(instance);
+    let bytes = match result {
+        Ok(b) => b,
+        Err(VmError::GasDepletion { .. }) => {
+            return Err(QueryError::invalid(format!(
+                "query ran out of gas (limit {QUERY_GAS_LIMIT}): query wasm contract failed"
+            )))
+        }
+        Err(e) => return Err(QueryError::invalid(format!("{e}: query wasm contract failed"))),
+    };
+    match cosmwasm_std::from_json::<ContractResult<Binary>>(&bytes) {
+        Ok(ContractResult::Ok(data)) => Ok(data.to_vec()),
+        Ok(ContractResult::Err(e)) => {
+            Err(QueryError::invalid(format!("{e}: query wasm contract failed")))
+        }
+        Err(e) => Err(QueryError::internal(format!("contract returned an invalid response: {e}"))),
+    }
+}
