@@ -8,6 +8,7 @@ use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg};
 use crate::state::RESULT;
 
 const CHUNK: usize = 1 << 20;
+const PAGE: usize = 4096;
 const FRAME: usize = 1024;
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -58,14 +59,23 @@ fn spin() -> u64 {
     }
 }
 
-/// Keeps every 1 MiB chunk alive and touched until the allocator aborts.
+/// Keeps every 1 MiB chunk alive, one byte of each 4 KiB page written (so the memory is
+/// really committed, at little gas), until the allocator aborts at the memory limit.
 #[inline(never)]
 fn hoard() -> u64 {
     let mut chunks: Vec<Vec<u8>> = Vec::new();
     let mut total: u64 = 0;
     loop {
-        let chunk = vec![black_box(0xa5u8); CHUNK];
-        total += chunk.len() as u64;
+        let mut chunk: Vec<u8> = Vec::with_capacity(CHUNK);
+        for (j, byte) in chunk
+            .spare_capacity_mut()
+            .iter_mut()
+            .enumerate()
+            .step_by(PAGE)
+        {
+            byte.write(black_box(j as u8) | 1);
+        }
+        total += chunk.capacity() as u64;
         chunks.push(black_box(chunk));
         if black_box(chunks.len()) == usize::MAX {
             return total;

@@ -8,8 +8,9 @@ pub enum ExecuteMsg {
     /// Spins (2^64 iterations of an opaque counter; the result is saved afterwards): only the
     /// gas limit stops it.
     Loop {},
-    /// Allocates 1 MiB chunks filled with non-zero bytes and keeps them all, until allocation
-    /// fails (a trap) — far past a 32 MiB instance memory limit.
+    /// Allocates 1 MiB chunks, writes a byte in each 4 KiB page, and keeps them all until
+    /// allocation fails (a trap) — past any instance memory limit, at little gas (~1 000 SDK
+    /// gas to reach 32 MiB), so the memory limit and not the gas limit stops it.
     MemoryBomb {},
     /// Non-tail recursion, `depth` frames deep, each frame holding a 1 KiB array on the stack;
     /// `depth` 1_000_000 overflows the wasm stack (a trap), a small depth succeeds.
