@@ -44,6 +44,8 @@ init() {
     peers+=("$(cometbft show-node-id --home "$dir/node$i")@127.0.0.1:$(p2p_port $i)")
   done
   local peer_list; peer_list=$(IFS=,; echo "${peers[*]}")
+  # Contract uploads (800 KiB) must reach the app's own size check: CometBFT's default caps
+  # on the RPC body (1 MB, base64 inflates a tx by 4/3) and on mempool txs are raised.
   for ((i = 0; i < validators; i++)); do
     python3 "$INFERCHAIN_ROOT/localnet/configure_node.py" "$dir/node$i/config/config.toml" \
       ".proxy_app=\"tcp://127.0.0.1:$(abci_port $i)\"" \
@@ -54,7 +56,9 @@ init() {
       "p2p.addr_book_strict=false" \
       "p2p.allow_duplicate_ip=true" \
       "consensus.timeout_commit=\"$block_time\"" \
-      "tx_index.indexer=\"kv\""
+      "tx_index.indexer=\"kv\"" \
+      "rpc.max_body_bytes=4000000" \
+      "mempool.max_tx_bytes=2097152"
   done
   local home0="$dir/node0"
   inferchaind --home "$home0" genesis init --chain-id "$INFERCHAIN_CHAIN_ID"

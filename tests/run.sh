@@ -6,14 +6,14 @@ source "$(dirname "$0")/../localnet/env.sh"
 cd "$INFERCHAIN_ROOT"
 
 "$INFERCHAIN_ROOT/localnet/install-deps.sh"
-if [ ! -d tests/cosmjs/node_modules/@cosmjs/stargate ] || [ tests/cosmjs/package-lock.json -nt tests/cosmjs/node_modules ]; then
+if [ ! -d tests/cosmjs/node_modules/@cosmjs/cosmwasm-stargate ] || [ tests/cosmjs/package-lock.json -nt tests/cosmjs/node_modules ]; then
   log "installing CosmJS (npm ci)"
   (cd tests/cosmjs && npm ci --no-audit --no-fund --loglevel=error)
 fi
 "$INFERCHAIN_ROOT/localnet/build.sh"
-# Contracts to wasm (Debian's rustc + build-std; see contracts/build.sh), checked by the
-# chain's own `inferchaind wasm check` in tests/tests/contracts_wasm.rs.
-contracts/build.sh
+# Contracts to wasm (Debian's rustc + build-std; see contracts/build.sh), each checked by the
+# chain's own upload validation (`inferchaind wasm check`, cosmwasm-vm's checks and compile).
+INFERCHAIN_WASM_CHECK="inferchaind wasm check" contracts/build.sh
 log "running tests"
 # Each e2e test binary starts its own localnet on its own ports.
 cargo test --release --workspace

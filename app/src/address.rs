@@ -89,7 +89,10 @@ mod tests {
         assert!(s.starts_with("infer1"));
         assert_eq!(s.parse::<Address>().unwrap(), a);
         let cosmos = bech32::encode::<Bech32>(Hrp::parse("cosmos").unwrap(), &[7u8; 20]).unwrap();
-        assert!(matches!(cosmos.parse::<Address>(), Err(AddressError::WrongPrefix { .. })));
+        assert!(matches!(
+            cosmos.parse::<Address>(),
+            Err(AddressError::WrongPrefix { .. })
+        ));
         assert!("infer1xyz".parse::<Address>().is_err());
     }
 }

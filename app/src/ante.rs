@@ -47,9 +47,15 @@ impl GasPrice {
             return Err(format!("invalid gas price amount {num:?}"));
         }
         let digits = format!("{int}{frac}");
-        let numerator = digits.parse::<u128>().map_err(|e| format!("gas price {num:?}: {e}"))?;
+        let numerator = digits
+            .parse::<u128>()
+            .map_err(|e| format!("gas price {num:?}: {e}"))?;
         crate::coins::validate_denom(denom).map_err(|e| e.log)?;
-        Ok(GasPrice { numerator, denominator: 10u128.pow(frac.len() as u32), denom: denom.into() })
+        Ok(GasPrice {
+            numerator,
+            denominator: 10u128.pow(frac.len() as u32),
+            denom: denom.into(),
+        })
     }
 
     /// Fee required for `gas`, rounded up.
@@ -64,7 +70,8 @@ pub fn run_ante(
     mode: ExecMode,
     min_gas_price: Option<&GasPrice>,
 ) -> Result<(), TxError> {
-    ctx.gas.consume(gas::TX_SIZE_PER_BYTE * tx.len as u64, "txSize")?;
+    ctx.gas
+        .consume(gas::TX_SIZE_PER_BYTE * tx.len as u64, "txSize")?;
 
     let timeout = tx.body.timeout_height;
     if timeout > 0 && ctx.block.height > timeout {
@@ -81,7 +88,11 @@ pub fn run_ante(
             if got < required {
                 return Err(TxError::insufficient_fee(format!(
                     "insufficient fees; got: {} required: {}",
-                    if tx.fee.is_empty() { "0".to_string() } else { tx.fee.to_string() },
+                    if tx.fee.is_empty() {
+                        "0".to_string()
+                    } else {
+                        tx.fee.to_string()
+                    },
                     Coin::new(&price.denom, required)
                 )));
             }
@@ -89,12 +100,18 @@ pub fn run_ante(
     }
     for c in &tx.fee.0 {
         if c.denom != NATIVE_DENOM {
-            return Err(TxError::invalid_coins(format!("fees must be paid in {NATIVE_DENOM}, not {}", c.denom)));
+            return Err(TxError::invalid_coins(format!(
+                "fees must be paid in {NATIVE_DENOM}, not {}",
+                c.denom
+            )));
         }
     }
 
     let Some(_) = auth::get_account(ctx, &tx.fee_payer)? else {
-        return Err(TxError::unknown_address(format!("fee payer address: {} does not exist", tx.fee_payer)));
+        return Err(TxError::unknown_address(format!(
+            "fee payer address: {} does not exist",
+            tx.fee_payer
+        )));
     };
     if tx.fee.is_empty() && mode == ExecMode::Simulate {
         // Clients simulate with an empty fee, then pay one: charge that transfer's gas too,
@@ -102,31 +119,53 @@ pub fn run_ante(
         let events = ctx.events.len();
         ctx.state.begin();
         let probe = crate::coins::Coins(vec![Coin::new(NATIVE_DENOM, 1)]);
-        let _ = bank::send(ctx, &tx.fee_payer, &Address::module(bank::FEE_COLLECTOR), &probe);
+        let _ = bank::send(
+            ctx,
+            &tx.fee_payer,
+            &Address::module(bank::FEE_COLLECTOR),
+            &probe,
+        );
         ctx.state.discard();
         ctx.events.truncate(events);
     }
     if !tx.fee.is_empty() {
-        bank::send(ctx, &tx.fee_payer, &Address::module(bank::FEE_COLLECTOR), &tx.fee).map_err(|e| {
+        bank::send(
+            ctx,
+            &tx.fee_payer,
+            &Address::module(bank::FEE_COLLECTOR),
+            &tx.fee,
+        )
+        .map_err(|e| {
             if e.code == 5 {
-                TxError::insufficient_funds(format!("{}; insufficient funds to pay for fees", e.log.trim_end_matches(": insufficient funds")))
+                TxError::insufficient_funds(format!(
+                    "{}; insufficient funds to pay for fees",
+                    e.log.trim_end_matches(": insufficient funds")
+                ))
             } else {
                 e
             }
         })?;
     }
-    ctx.emit("tx", &[("fee", tx.fee.to_string()), ("fee_payer", tx.fee_payer.to_bech32())]);
+    ctx.emit(
+        "tx",
+        &[
+            ("fee", tx.fee.to_string()),
+            ("fee_payer", tx.fee_payer.to_bech32()),
+        ],
+    );
 
     for (i, signer) in tx.signers.iter().enumerate() {
         let info = &tx.auth_info.signer_infos[i];
-        let mut account = auth::get_account(ctx, signer)?.ok_or_else(|| {
-            TxError::unknown_address(format!("account {signer} does not exist"))
-        })?;
+        let mut account = auth::get_account(ctx, signer)?
+            .ok_or_else(|| TxError::unknown_address(format!("account {signer} does not exist")))?;
 
         let pubkey = match &info.public_key {
             Some(any) => {
                 if any.type_url != type_url::<Secp256k1PubKey>() {
-                    return Err(TxError::invalid_pubkey(format!("unsupported key type {}", any.type_url)));
+                    return Err(TxError::invalid_pubkey(format!(
+                        "unsupported key type {}",
+                        any.type_url
+                    )));
                 }
                 decode_any::<Secp256k1PubKey>(any)?.key
             }
@@ -140,7 +179,8 @@ pub fn run_ante(
             )));
         }
 
-        ctx.gas.consume(gas::SIG_VERIFY_SECP256K1, "ante verify: secp256k1")?;
+        ctx.gas
+            .consume(gas::SIG_VERIFY_SECP256K1, "ante verify: secp256k1")?;
 
         if info.sequence != account.sequence {
             return Err(TxError::wrong_sequence(format!(
@@ -155,9 +195,16 @@ pub fn run_ante(
                 Some(mode_info::Sum::Single(mode_info::Single { mode })) if *mode == SignMode::Direct as i32
             );
             if !direct {
-                return Err(TxError::not_supported("only SIGN_MODE_DIRECT single signatures are accepted"));
+                return Err(TxError::not_supported(
+                    "only SIGN_MODE_DIRECT single signatures are accepted",
+                ));
             }
-            let sign_bytes = sign_doc_bytes(&tx.body_bytes, &tx.auth_info_bytes, &ctx.block.chain_id, account.number);
+            let sign_bytes = sign_doc_bytes(
+                &tx.body_bytes,
+                &tx.auth_info_bytes,
+                &ctx.block.chain_id,
+                account.number,
+            );
             if !verify_secp256k1(&pubkey, &sign_bytes, &tx.signatures[i]) {
                 return Err(TxError::unauthorized(format!(
                     "signature verification failed; please verify account number ({}), sequence ({}) and chain-id ({})",
@@ -178,8 +225,12 @@ pub fn run_ante(
 
 /// secp256k1 ECDSA over SHA-256 of `msg`; rejects high-S signatures (malleable), as the SDK.
 pub fn verify_secp256k1(pubkey: &[u8], msg: &[u8], sig: &[u8]) -> bool {
-    let Ok(key) = VerifyingKey::from_sec1_bytes(pubkey) else { return false };
-    let Ok(sig) = Signature::from_slice(sig) else { return false };
+    let Ok(key) = VerifyingKey::from_sec1_bytes(pubkey) else {
+        return false;
+    };
+    let Ok(sig) = Signature::from_slice(sig) else {
+        return false;
+    };
     if sig.normalize_s().is_some() {
         return false;
     }

@@ -60,7 +60,10 @@ pub struct App {
 
 impl App {
     pub fn new(min_gas_price: Option<GasPrice>, vm: Arc<Vm>) -> Self {
-        App { modules: vec![Box::new(Auth), Box::new(Bank), Box::new(Wasm::new(vm))], min_gas_price }
+        App {
+            modules: vec![Box::new(Auth), Box::new(Bank), Box::new(Wasm::new(vm))],
+            min_gas_price,
+        }
     }
 
     pub fn decode(&self, bytes: &[u8]) -> Result<ParsedTx, TxError> {
@@ -126,7 +129,12 @@ impl App {
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_default();
                 tracing::error!(%what, "transaction handler panicked; tx failed, state rolled back");
-                TxOutcome::failed(TxError::internal(format!("panic in handler: {what}")), 0, 0, vec![])
+                TxOutcome::failed(
+                    TxError::internal(format!("panic in handler: {what}")),
+                    0,
+                    0,
+                    vec![],
+                )
             }
         }
     }
@@ -174,7 +182,10 @@ impl App {
 
         state.begin();
         let mut ctx = Ctx::new(state, &mut gas, block);
-        ctx.tx = Some(TxPosition { index: block.tx_index, hash: Sha256::digest(bytes).into() });
+        ctx.tx = Some(TxPosition {
+            index: block.tx_index,
+            hash: Sha256::digest(bytes).into(),
+        });
         let mut responses = Vec::with_capacity(tx.msgs.len());
         let mut msg_events = Vec::new();
         for (index, (msg, module)) in tx.msgs.iter().enumerate() {
@@ -185,11 +196,18 @@ impl App {
                 Err(mut e) => {
                     drop(ctx);
                     state.discard();
-                    e.log = format!("failed to execute message; message index: {index}: {}", e.log);
+                    e.log = format!(
+                        "failed to execute message; message index: {index}: {}",
+                        e.log
+                    );
                     return TxOutcome::failed(e, gas_wanted, gas.used(), ante_events);
                 }
             }
-            let signer = tx.signers.first().map(|s| s.to_bech32()).unwrap_or_default();
+            let signer = tx
+                .signers
+                .first()
+                .map(|s| s.to_bech32())
+                .unwrap_or_default();
             let mut events = vec![event(
                 "message",
                 &[
@@ -214,7 +232,11 @@ impl App {
         let mut events = ante_events;
         events.extend(msg_events);
         #[allow(deprecated)]
-        let data = TxMsgData { data: vec![], msg_responses: responses.clone() }.encode_to_vec();
+        let data = TxMsgData {
+            data: vec![],
+            msg_responses: responses.clone(),
+        }
+        .encode_to_vec();
         TxOutcome {
             gas_wanted,
             gas_used: gas.used(),
@@ -232,6 +254,8 @@ impl App {
                 return result;
             }
         }
-        Err(QueryError::unimplemented(format!("unknown query path: {path}")))
+        Err(QueryError::unimplemented(format!(
+            "unknown query path: {path}"
+        )))
     }
 }

@@ -19,7 +19,10 @@ pub struct Coin {
 /// Validates a denomination like the SDK (`[a-zA-Z][a-zA-Z0-9/:._-]{2,127}`).
 pub fn validate_denom(denom: &str) -> Result<(), TxError> {
     let ok = (3..=128).contains(&denom.len())
-        && denom.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && denom
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
         && denom
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "/:._-".contains(c));
@@ -32,11 +35,17 @@ pub fn validate_denom(denom: &str) -> Result<(), TxError> {
 
 impl Coin {
     pub fn new(denom: &str, amount: u128) -> Self {
-        Coin { denom: denom.to_string(), amount }
+        Coin {
+            denom: denom.to_string(),
+            amount,
+        }
     }
 
     pub fn to_proto(&self) -> ProtoCoin {
-        ProtoCoin { denom: self.denom.clone(), amount: self.amount.to_string() }
+        ProtoCoin {
+            denom: self.denom.clone(),
+            amount: self.amount.to_string(),
+        }
     }
 }
 
@@ -46,13 +55,19 @@ impl TryFrom<&ProtoCoin> for Coin {
     fn try_from(c: &ProtoCoin) -> Result<Self, TxError> {
         validate_denom(&c.denom)?;
         if c.amount.is_empty() || !c.amount.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(TxError::invalid_coins(format!("invalid amount: {:?}", c.amount)));
+            return Err(TxError::invalid_coins(format!(
+                "invalid amount: {:?}",
+                c.amount
+            )));
         }
         let amount: u128 = c
             .amount
             .parse()
             .map_err(|_| TxError::invalid_coins(format!("amount out of range: {}", c.amount)))?;
-        Ok(Coin { denom: c.denom.clone(), amount })
+        Ok(Coin {
+            denom: c.denom.clone(),
+            amount,
+        })
     }
 }
 
@@ -71,7 +86,9 @@ impl Coins {
         let mut out: Vec<Coin> = coins.iter().map(Coin::try_from).collect::<Result<_, _>>()?;
         for c in &out {
             if c.amount == 0 {
-                return Err(TxError::invalid_coins(format!("coin {c} amount is not positive")));
+                return Err(TxError::invalid_coins(format!(
+                    "coin {c} amount is not positive"
+                )));
             }
         }
         let sorted = out.windows(2).all(|w| w[0].denom < w[1].denom);
@@ -80,7 +97,9 @@ impl Coins {
             if out.windows(2).any(|w| w[0].denom == w[1].denom) {
                 return Err(TxError::invalid_coins("duplicate denomination"));
             }
-            return Err(TxError::invalid_coins("coins are not sorted by denomination"));
+            return Err(TxError::invalid_coins(
+                "coins are not sorted by denomination",
+            ));
         }
         Ok(Coins(out))
     }
@@ -101,7 +120,15 @@ impl Coins {
                 return Err(TxError::invalid_coins(format!("duplicate denom {denom}")));
             }
         }
-        Ok(Coins(by_denom.into_iter().map(|(d, a)| Coin { denom: d, amount: a }).collect()))
+        Ok(Coins(
+            by_denom
+                .into_iter()
+                .map(|(d, a)| Coin {
+                    denom: d,
+                    amount: a,
+                })
+                .collect(),
+        ))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -109,7 +136,10 @@ impl Coins {
     }
 
     pub fn amount_of(&self, denom: &str) -> u128 {
-        self.0.iter().find(|c| c.denom == denom).map_or(0, |c| c.amount)
+        self.0
+            .iter()
+            .find(|c| c.denom == denom)
+            .map_or(0, |c| c.amount)
     }
 
     pub fn to_proto(&self) -> Vec<ProtoCoin> {
@@ -134,11 +164,17 @@ mod tests {
         assert_eq!(c.to_string(), "5foo,100uspec");
         assert!(Coins::parse("100").is_err());
         assert!(Coins::parse("1uspec,2uspec").is_err());
-        let unsorted = vec![Coin::new("uspec", 1).to_proto(), Coin::new("foo", 1).to_proto()];
+        let unsorted = vec![
+            Coin::new("uspec", 1).to_proto(),
+            Coin::new("foo", 1).to_proto(),
+        ];
         assert!(Coins::from_proto(&unsorted).is_err());
         let zero = vec![Coin::new("uspec", 0).to_proto()];
         assert!(Coins::from_proto(&zero).is_err());
-        let bad = vec![ProtoCoin { denom: "uspec".into(), amount: "-5".into() }];
+        let bad = vec![ProtoCoin {
+            denom: "uspec".into(),
+            amount: "-5".into(),
+        }];
         assert!(Coins::from_proto(&bad).is_err());
     }
 }

@@ -36,21 +36,31 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(state: &'a mut StateDelta, gas: &'a mut GasMeter, block: &'a BlockInfo) -> Self {
-        Ctx { state, gas, block, events: Vec::new(), tx: None }
+        Ctx {
+            state,
+            gas,
+            block,
+            events: Vec::new(),
+            tx: None,
+        }
     }
 
     pub fn get(&mut self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, TxError> {
         self.gas.consume(gas::READ_FLAT, "ReadFlat")?;
         let value = self.state.get(&state_key(store, key))?;
         if let Some(v) = &value {
-            self.gas.consume(gas::READ_PER_BYTE * v.len() as u64, "ReadPerByte")?;
+            self.gas
+                .consume(gas::READ_PER_BYTE * v.len() as u64, "ReadPerByte")?;
         }
         Ok(value)
     }
 
     pub fn set(&mut self, store: Substore, key: &[u8], value: Vec<u8>) -> Result<(), TxError> {
         self.gas.consume(gas::WRITE_FLAT, "WriteFlat")?;
-        self.gas.consume(gas::WRITE_PER_BYTE * (key.len() + value.len()) as u64, "WritePerByte")?;
+        self.gas.consume(
+            gas::WRITE_PER_BYTE * (key.len() + value.len()) as u64,
+            "WritePerByte",
+        )?;
         self.state.set(state_key(store, key), value);
         Ok(())
     }
@@ -92,7 +102,11 @@ pub fn event(kind: &str, attrs: &[(&str, String)]) -> Event {
         r#type: kind.to_string(),
         attributes: attrs
             .iter()
-            .map(|(k, v)| EventAttribute { key: k.to_string(), value: v.clone(), index: true })
+            .map(|(k, v)| EventAttribute {
+                key: k.to_string(),
+                value: v.clone(),
+                index: true,
+            })
             .collect(),
     }
 }

@@ -23,12 +23,18 @@ pub struct GasMeter {
 
 impl GasMeter {
     pub fn new(limit: u64) -> Self {
-        GasMeter { limit: Some(limit), used: 0 }
+        GasMeter {
+            limit: Some(limit),
+            used: 0,
+        }
     }
 
     /// For simulation: counts without a limit.
     pub fn infinite() -> Self {
-        GasMeter { limit: None, used: 0 }
+        GasMeter {
+            limit: None,
+            used: 0,
+        }
     }
 
     pub fn used(&self) -> u64 {
@@ -43,7 +49,9 @@ impl GasMeter {
     pub fn consume(&mut self, amount: u64, descriptor: &str) -> Result<(), TxError> {
         self.used = self.used.saturating_add(amount);
         match self.limit {
-            Some(limit) if self.used > limit => Err(TxError::out_of_gas(descriptor, limit, self.used)),
+            Some(limit) if self.used > limit => {
+                Err(TxError::out_of_gas(descriptor, limit, self.used))
+            }
             _ => Ok(()),
         }
     }

@@ -31,8 +31,18 @@ fn request_height<T>(req: &Request<T>) -> i64 {
 
 /// Runs one query through the node's router; returns the answer and the height it was
 /// answered at.
-fn query_raw(node: &Node, path: &str, data: Vec<u8>, height: i64) -> Result<(Vec<u8>, i64), Status> {
-    let q = RequestQuery { data: data.into(), path: path.into(), height, prove: false };
+fn query_raw(
+    node: &Node,
+    path: &str,
+    data: Vec<u8>,
+    height: i64,
+) -> Result<(Vec<u8>, i64), Status> {
+    let q = RequestQuery {
+        data: data.into(),
+        path: path.into(),
+        height,
+        prove: false,
+    };
     let r = node.query(&q);
     if r.code != 0 {
         let code = match r.code {
@@ -181,13 +191,26 @@ impl txv1::service_server::Service for TxService {
         req: Request<txv1::BroadcastTxRequest>,
     ) -> Result<Response<txv1::BroadcastTxResponse>, Status> {
         let req = req.into_inner();
-        let (code, log, hash) = self.rpc.broadcast_sync(&req.tx_bytes).await.map_err(rpc_status)?;
+        let r = self
+            .rpc
+            .broadcast_sync(&req.tx_bytes)
+            .await
+            .map_err(rpc_status)?;
         Ok(Response::new(txv1::BroadcastTxResponse {
-            tx_response: Some(TxResponse { code, raw_log: log, txhash: hash, ..Default::default() }),
+            tx_response: Some(TxResponse {
+                code: r.code,
+                codespace: r.codespace,
+                raw_log: r.log,
+                txhash: r.hash,
+                ..Default::default()
+            }),
         }))
     }
 
-    async fn get_tx(&self, req: Request<txv1::GetTxRequest>) -> Result<Response<txv1::GetTxResponse>, Status> {
+    async fn get_tx(
+        &self,
+        req: Request<txv1::GetTxRequest>,
+    ) -> Result<Response<txv1::GetTxResponse>, Status> {
         let hash = req.into_inner().hash;
         let t = self
             .rpc
@@ -196,28 +219,36 @@ impl txv1::service_server::Service for TxService {
             .map_err(rpc_status)?
             .ok_or_else(|| Status::not_found(format!("tx not found: {hash}")))?;
         let (resp, bytes) = tx_response(&t)?;
-        Ok(Response::new(txv1::GetTxResponse { tx: decode_tx(&bytes), tx_response: Some(resp) }))
+        Ok(Response::new(txv1::GetTxResponse {
+            tx: decode_tx(&bytes),
+            tx_response: Some(resp),
+        }))
     }
 
     async fn get_txs_event(
         &self,
         _req: Request<txv1::GetTxsEventRequest>,
     ) -> Result<Response<txv1::GetTxsEventResponse>, Status> {
-        Err(Status::unimplemented("GetTxsEvent: use CometBFT's tx_search"))
+        Err(Status::unimplemented(
+            "GetTxsEvent: use CometBFT's tx_search",
+        ))
     }
 
     async fn get_block_with_txs(
         &self,
         _req: Request<txv1::GetBlockWithTxsRequest>,
     ) -> Result<Response<txv1::GetBlockWithTxsResponse>, Status> {
-        Err(Status::unimplemented("GetBlockWithTxs: use cosmos.base.tendermint GetBlockByHeight"))
+        Err(Status::unimplemented(
+            "GetBlockWithTxs: use cosmos.base.tendermint GetBlockByHeight",
+        ))
     }
 
     async fn tx_decode(
         &self,
         req: Request<txv1::TxDecodeRequest>,
     ) -> Result<Response<txv1::TxDecodeResponse>, Status> {
-        let tx = decode_tx(&req.into_inner().tx_bytes).ok_or_else(|| Status::invalid_argument("not a TxRaw"))?;
+        let tx = decode_tx(&req.into_inner().tx_bytes)
+            .ok_or_else(|| Status::invalid_argument("not a TxRaw"))?;
         Ok(Response::new(txv1::TxDecodeResponse { tx: Some(tx) }))
     }
 
@@ -225,13 +256,18 @@ impl txv1::service_server::Service for TxService {
         &self,
         req: Request<txv1::TxEncodeRequest>,
     ) -> Result<Response<txv1::TxEncodeResponse>, Status> {
-        let tx = req.into_inner().tx.ok_or_else(|| Status::invalid_argument("empty tx"))?;
+        let tx = req
+            .into_inner()
+            .tx
+            .ok_or_else(|| Status::invalid_argument("empty tx"))?;
         let raw = txv1::TxRaw {
             body_bytes: tx.body.map(|b| b.encode_to_vec()).unwrap_or_default(),
             auth_info_bytes: tx.auth_info.map(|a| a.encode_to_vec()).unwrap_or_default(),
             signatures: tx.signatures,
         };
-        Ok(Response::new(txv1::TxEncodeResponse { tx_bytes: raw.encode_to_vec() }))
+        Ok(Response::new(txv1::TxEncodeResponse {
+            tx_bytes: raw.encode_to_vec(),
+        }))
     }
 
     async fn tx_encode_amino(
@@ -255,7 +291,16 @@ pub struct TendermintService {
 }
 
 impl TendermintService {
-    async fn block(&self, height: Option<i64>) -> Result<(tendermint_proto::types::BlockId, tendermint_proto::types::Block), Status> {
+    async fn block(
+        &self,
+        height: Option<i64>,
+    ) -> Result<
+        (
+            tendermint_proto::types::BlockId,
+            tendermint_proto::types::Block,
+        ),
+        Status,
+    > {
         let params = match height {
             Some(h) => serde_json::json!({"height": h.to_string()}),
             None => serde_json::json!({}),
@@ -304,7 +349,10 @@ impl tmv1::service_server::Service for TendermintService {
                 go_version: String::new(),
                 build_deps: vec![tmv1::Module {
                     path: "github.com/cometbft/cometbft".into(),
-                    version: s["node_info"]["version"].as_str().unwrap_or_default().into(),
+                    version: s["node_info"]["version"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .into(),
                     sum: String::new(),
                 }],
                 ..Default::default()
@@ -328,7 +376,11 @@ impl tmv1::service_server::Service for TendermintService {
     ) -> Result<Response<tmv1::GetLatestBlockResponse>, Status> {
         let (id, block) = self.block(None).await?;
         #[allow(deprecated)]
-        Ok(Response::new(tmv1::GetLatestBlockResponse { block_id: Some(id), block: Some(block), sdk_block: None }))
+        Ok(Response::new(tmv1::GetLatestBlockResponse {
+            block_id: Some(id),
+            block: Some(block),
+            sdk_block: None,
+        }))
     }
 
     async fn get_block_by_height(
@@ -337,7 +389,11 @@ impl tmv1::service_server::Service for TendermintService {
     ) -> Result<Response<tmv1::GetBlockByHeightResponse>, Status> {
         let (id, block) = self.block(Some(req.into_inner().height)).await?;
         #[allow(deprecated)]
-        Ok(Response::new(tmv1::GetBlockByHeightResponse { block_id: Some(id), block: Some(block), sdk_block: None }))
+        Ok(Response::new(tmv1::GetBlockByHeightResponse {
+            block_id: Some(id),
+            block: Some(block),
+            sdk_block: None,
+        }))
     }
 
     async fn get_latest_validator_set(
@@ -359,7 +415,11 @@ impl tmv1::service_server::Service for TendermintService {
         req: Request<tmv1::AbciQueryRequest>,
     ) -> Result<Response<tmv1::AbciQueryResponse>, Status> {
         let req = req.into_inner();
-        let r = self.rpc.abci_query(&req.path, &req.data, req.height as u64, req.prove).await.map_err(rpc_status)?;
+        let r = self
+            .rpc
+            .abci_query(&req.path, &req.data, req.height as u64, req.prove)
+            .await
+            .map_err(rpc_status)?;
         Ok(Response::new(tmv1::AbciQueryResponse {
             code: r.code,
             log: r.log,
@@ -401,7 +461,11 @@ impl tonic::codec::Codec for RawCodec {
 impl tonic::codec::Encoder for RawCodec {
     type Item = Vec<u8>;
     type Error = Status;
-    fn encode(&mut self, item: Vec<u8>, dst: &mut tonic::codec::EncodeBuf<'_>) -> Result<(), Status> {
+    fn encode(
+        &mut self,
+        item: Vec<u8>,
+        dst: &mut tonic::codec::EncodeBuf<'_>,
+    ) -> Result<(), Status> {
         use prost::bytes::BufMut;
         dst.put_slice(&item);
         Ok(())
@@ -454,7 +518,10 @@ where
     }
 
     fn call(&mut self, req: tonic::codegen::http::Request<B>) -> Self::Future {
-        let unary = RawUnary { node: self.node.clone(), path: req.uri().path().to_string() };
+        let unary = RawUnary {
+            node: self.node.clone(),
+            path: req.uri().path().to_string(),
+        };
         Box::pin(async move {
             let mut grpc = tonic::server::Grpc::new(RawCodec);
             Ok(grpc.unary(unary, req).await)
@@ -469,11 +536,20 @@ pub async fn serve(node: Arc<Node>, addr: SocketAddr, rpc: &str) -> Result<()> {
         .build_v1()?;
     tracing::info!(%addr, "gRPC server listening");
     tonic::transport::Server::builder()
-        .add_service(authv1::query_server::QueryServer::new(AuthQuery { node: node.clone() }))
-        .add_service(bankv1::query_server::QueryServer::new(BankQuery { node: node.clone() }))
+        .add_service(authv1::query_server::QueryServer::new(AuthQuery {
+            node: node.clone(),
+        }))
+        .add_service(bankv1::query_server::QueryServer::new(BankQuery {
+            node: node.clone(),
+        }))
         .add_service(WasmQuery { node: node.clone() })
-        .add_service(txv1::service_server::ServiceServer::new(TxService { node, rpc: rpc.clone() }))
-        .add_service(tmv1::service_server::ServiceServer::new(TendermintService { rpc }))
+        .add_service(txv1::service_server::ServiceServer::new(TxService {
+            node,
+            rpc: rpc.clone(),
+        }))
+        .add_service(tmv1::service_server::ServiceServer::new(
+            TendermintService { rpc },
+        ))
         .add_service(reflection)
         .serve(addr)
         .await?;

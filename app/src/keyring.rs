@@ -46,21 +46,28 @@ pub fn key_from_mnemonic(phrase: &str) -> Result<SigningKey, KeyringError> {
         .map_err(|e| KeyringError::Mnemonic(e.to_string()))?;
     let seed = m.to_seed("");
     let path: DerivationPath = HD_PATH.parse().expect("static path parses");
-    let xprv = XPrv::derive_from_path(seed, &path).map_err(|e| KeyringError::Mnemonic(e.to_string()))?;
+    let xprv =
+        XPrv::derive_from_path(seed, &path).map_err(|e| KeyringError::Mnemonic(e.to_string()))?;
     Ok(xprv.private_key().clone())
 }
 
 pub fn new_mnemonic() -> String {
-    Mnemonic::random(rand::rngs::OsRng, Language::English).phrase().to_string()
+    Mnemonic::random(rand::rngs::OsRng, Language::English)
+        .phrase()
+        .to_string()
 }
 
 pub fn pubkey_bytes(key: &SigningKey) -> Vec<u8> {
-    key.verifying_key().to_encoded_point(true).as_bytes().to_vec()
+    key.verifying_key()
+        .to_encoded_point(true)
+        .as_bytes()
+        .to_vec()
 }
 
 impl KeyEntry {
     pub fn signing_key(&self) -> Result<SigningKey, KeyringError> {
-        let bytes = hex::decode(&self.private_key).map_err(|e| KeyringError::Mnemonic(e.to_string()))?;
+        let bytes =
+            hex::decode(&self.private_key).map_err(|e| KeyringError::Mnemonic(e.to_string()))?;
         SigningKey::from_slice(&bytes).map_err(|e| KeyringError::Mnemonic(e.to_string()))
     }
 }
@@ -85,7 +92,9 @@ impl Keyring {
         self.keys
             .get(name_or_address)
             .or_else(|| self.keys.values().find(|k| k.address == name_or_address))
-            .ok_or_else(|| KeyringError::NotFound(name_or_address.into(), self.path.display().to_string()))
+            .ok_or_else(|| {
+                KeyringError::NotFound(name_or_address.into(), self.path.display().to_string())
+            })
     }
 
     /// Adds a key from `mnemonic`, writing the keyring file (0600) before returning.
@@ -107,7 +116,8 @@ impl Keyring {
     }
 
     fn save(&self) -> Result<(), KeyringError> {
-        let io = |e: std::io::Error| KeyringError::Io(self.path.display().to_string(), e.to_string());
+        let io =
+            |e: std::io::Error| KeyringError::Io(self.path.display().to_string(), e.to_string());
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
         }

@@ -9,7 +9,10 @@ fn main() {
     let args = cli::Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_env("INFERCHAIN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
     if let Err(e) = cli::run(args) {
         eprintln!("Error: {e:#}");
         std::process::exit(1);

@@ -67,7 +67,10 @@ fn timestamp(t: &Option<tendermint_proto::google::protobuf::Timestamp>) -> (i64,
 impl Node {
     pub fn new(store: Arc<Store>, config: NodeConfig) -> anyhow::Result<Self> {
         let vm = crate::wasm::Vm::open(&config.wasm_dir, &config.chain_id).map_err(|e| {
-            anyhow::anyhow!("opening the wasm module cache in {}: {e}", config.wasm_dir.display())
+            anyhow::anyhow!(
+                "opening the wasm module cache in {}: {e}",
+                config.wasm_dir.display()
+            )
         })?;
         let app = App::new(config.min_gas_price.clone(), Arc::new(vm));
         let snapshot = store.snapshot()?;
@@ -84,7 +87,10 @@ impl Node {
             app,
             store,
             config,
-            consensus: Mutex::new(Consensus { pending: None, last_block_time: (0, 0) }),
+            consensus: Mutex::new(Consensus {
+                pending: None,
+                last_block_time: (0, 0),
+            }),
             mempool: Mutex::new(mempool),
         })
     }
@@ -94,7 +100,12 @@ impl Node {
     }
 
     fn block_info(&self, height: u64, time: (i64, i32)) -> BlockInfo {
-        BlockInfo { chain_id: self.config.chain_id.clone(), height, time, tx_index: 0 }
+        BlockInfo {
+            chain_id: self.config.chain_id.clone(),
+            height,
+            time,
+            tx_index: 0,
+        }
     }
 
     fn reset_mempool(&self) -> Result<(), StoreError> {
@@ -111,7 +122,9 @@ impl Node {
         let mut m = lock(&self.mempool);
         let block = m.block.clone();
         m.state.begin();
-        let outcome = self.app.run_tx(&mut m.state, &block, tx_bytes, ExecMode::Simulate);
+        let outcome = self
+            .app
+            .run_tx(&mut m.state, &block, tx_bytes, ExecMode::Simulate);
         m.state.discard();
         outcome
     }
@@ -120,7 +133,8 @@ impl Node {
     pub fn check(&self, tx_bytes: &[u8]) -> TxOutcome {
         let mut m = lock(&self.mempool);
         let block = m.block.clone();
-        self.app.run_tx(&mut m.state, &block, tx_bytes, ExecMode::Check)
+        self.app
+            .run_tx(&mut m.state, &block, tx_bytes, ExecMode::Check)
     }
 
     /// Answers an ABCI query: `store/<name>/key` (raw, optionally proven), Simulate, or any
@@ -130,18 +144,33 @@ impl Node {
             Ok(s) => s,
             Err(e) => return query_error(QueryError::from(e), 0),
         };
-        let height = if req.height <= 0 { snapshot.height() } else { req.height as u64 };
-        if let Some(name) = req.path.strip_prefix("store/").and_then(|p| p.strip_suffix("/key")) {
+        let height = if req.height <= 0 {
+            snapshot.height()
+        } else {
+            req.height as u64
+        };
+        if let Some(name) = req
+            .path
+            .strip_prefix("store/")
+            .and_then(|p| p.strip_suffix("/key"))
+        {
             return self.store_query(&snapshot, name, &req.data, height, req.prove);
         }
         let result = if req.path == "/cosmos.tx.v1beta1.Service/Simulate" {
             self.simulate_query(&req.data)
         } else {
-            let q = QueryCtx { snapshot: snapshot.clone(), height };
+            let q = QueryCtx {
+                snapshot: snapshot.clone(),
+                height,
+            };
             self.app.query(&q, &req.path, &req.data)
         };
         match result {
-            Ok(value) => ResponseQuery { value: value.into(), height: height as i64, ..Default::default() },
+            Ok(value) => ResponseQuery {
+                value: value.into(),
+                height: height as i64,
+                ..Default::default()
+            },
             Err(e) => query_error(e, height),
         }
     }
@@ -166,7 +195,10 @@ impl Node {
         if !outcome.is_ok() {
             return Err(QueryError {
                 code: tonic::Code::Unknown,
-                message: format!("{} [codespace {} code {}]", outcome.log, outcome.codespace, outcome.code),
+                message: format!(
+                    "{} [codespace {} code {}]",
+                    outcome.log, outcome.codespace, outcome.code
+                ),
             });
         }
         Ok(simulate_response(&outcome).encode_to_vec())
@@ -181,16 +213,29 @@ impl Node {
         prove: bool,
     ) -> ResponseQuery {
         let Some(store) = Substore::from_name(name) else {
-            return query_error(QueryError::invalid(format!("no substore named {name:?}")), height);
+            return query_error(
+                QueryError::invalid(format!("no substore named {name:?}")),
+                height,
+            );
         };
         let result = if prove {
-            snapshot.get_with_proof(store, key, height).map(|(value, proofs)| {
-                let ops = vec![
-                    ProofOp { r#type: "ics23:jmt".into(), key: key.to_vec().into(), data: proofs[0].encode_to_vec().into() },
-                    ProofOp { r#type: "ics23:jmt".into(), key: name.as_bytes().to_vec().into(), data: proofs[1].encode_to_vec().into() },
-                ];
-                (value, Some(ProofOps { ops }))
-            })
+            snapshot
+                .get_with_proof(store, key, height)
+                .map(|(value, proofs)| {
+                    let ops = vec![
+                        ProofOp {
+                            r#type: "ics23:jmt".into(),
+                            key: key.to_vec().into(),
+                            data: proofs[0].encode_to_vec().into(),
+                        },
+                        ProofOp {
+                            r#type: "ics23:jmt".into(),
+                            key: name.as_bytes().to_vec().into(),
+                            data: proofs[1].encode_to_vec().into(),
+                        },
+                    ];
+                    (value, Some(ProofOps { ops }))
+                })
         } else {
             snapshot.get_at(store, key, height).map(|v| (v, None))
         };
@@ -210,7 +255,10 @@ impl Node {
 pub fn simulate_response(outcome: &TxOutcome) -> SimulateResponse {
     #[allow(deprecated)]
     SimulateResponse {
-        gas_info: Some(GasInfo { gas_wanted: outcome.gas_wanted, gas_used: outcome.gas_used }),
+        gas_info: Some(GasInfo {
+            gas_wanted: outcome.gas_wanted,
+            gas_used: outcome.gas_used,
+        }),
         result: Some(SdkResult {
             data: outcome.data.clone(),
             log: outcome.log.clone(),
@@ -273,7 +321,10 @@ impl Application for AbciApp {
         // CometBFT calls InitChain again after a restart until block 1 commits: genesis is
         // already durable then, so answer with its hash instead of applying it twice.
         if let Ok(Some((0, hash))) = node.store.last_commit() {
-            return ResponseInitChain { app_hash: hash.to_vec().into(), ..Default::default() };
+            return ResponseInitChain {
+                app_hash: hash.to_vec().into(),
+                ..Default::default()
+            };
         }
         if req.chain_id != node.config.chain_id {
             panic!(
@@ -287,7 +338,9 @@ impl Application for AbciApp {
             let snapshot = node.store.snapshot().map_err(|e| e.to_string())?;
             let mut state = StateDelta::new(snapshot.clone());
             let block = node.block_info(0, timestamp(&req.time));
-            node.app.init_genesis(&mut state, &block, &genesis).map_err(|e| e.log)?;
+            node.app
+                .init_genesis(&mut state, &block, &genesis)
+                .map_err(|e| e.log)?;
             let pending = node
                 .store
                 .prepare_commit(&snapshot, 0, state.into_writes())
@@ -303,7 +356,10 @@ impl Application for AbciApp {
                     tracing::error!(error = %e, "resetting mempool after genesis");
                 }
                 tracing::info!(app_hash = %hex::encode_upper(hash), "genesis applied");
-                ResponseInitChain { app_hash: hash.to_vec().into(), ..Default::default() }
+                ResponseInitChain {
+                    app_hash: hash.to_vec().into(),
+                    ..Default::default()
+                }
             }
             // Without a valid genesis there is no chain to run: refuse loudly.
             Err(e) => panic!("applying genesis failed: {e}"),
@@ -346,7 +402,10 @@ impl Application for AbciApp {
     fn process_proposal(&self, req: RequestProcessProposal) -> ResponseProcessProposal {
         let valid = req.txs.iter().all(|tx| self.0.app.decode(tx).is_ok());
         if !valid {
-            tracing::warn!(height = req.height, "rejecting proposal holding an invalid tx");
+            tracing::warn!(
+                height = req.height,
+                "rejecting proposal holding an invalid tx"
+            );
         }
         ResponseProcessProposal {
             status: if valid {
@@ -364,19 +423,26 @@ impl Application for AbciApp {
         let block = node.block_info(height, time);
         // A storage failure here can't be turned into a tx error: the node can't know the
         // state, so it must stop rather than vote for a wrong app hash.
-        let snapshot = node.store.snapshot().unwrap_or_else(|e| panic!("reading state: {e}"));
+        let snapshot = node
+            .store
+            .snapshot()
+            .unwrap_or_else(|e| panic!("reading state: {e}"));
         assert_eq!(snapshot.height() + 1, height, "FinalizeBlock out of order");
         let mut state = StateDelta::new(snapshot.clone());
 
-        let mut events = node.app.block_hook(&mut state, &block, false).unwrap_or_else(|e| {
-            panic!("begin-block failed: {}", e.log)
-        });
+        let mut events = node
+            .app
+            .block_hook(&mut state, &block, false)
+            .unwrap_or_else(|e| panic!("begin-block failed: {}", e.log));
         let tx_results: Vec<ExecTxResult> = req
             .txs
             .iter()
             .enumerate()
             .map(|(index, tx)| {
-                let block = BlockInfo { tx_index: index as u32, ..block.clone() };
+                let block = BlockInfo {
+                    tx_index: index as u32,
+                    ..block.clone()
+                };
                 let o = node.app.run_tx(&mut state, &block, tx, ExecMode::Deliver);
                 ExecTxResult {
                     code: o.code,
@@ -403,7 +469,12 @@ impl Application for AbciApp {
         let mut c = lock(&node.consensus);
         c.pending = Some(pending);
         c.last_block_time = time;
-        ResponseFinalizeBlock { events, tx_results, app_hash, ..Default::default() }
+        ResponseFinalizeBlock {
+            events,
+            tx_results,
+            app_hash,
+            ..Default::default()
+        }
     }
 
     fn commit(&self) -> ResponseCommit {

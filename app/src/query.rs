@@ -18,16 +18,28 @@ pub struct QueryError {
 
 impl QueryError {
     pub fn not_found(m: impl Into<String>) -> Self {
-        QueryError { code: tonic::Code::NotFound, message: m.into() }
+        QueryError {
+            code: tonic::Code::NotFound,
+            message: m.into(),
+        }
     }
     pub fn invalid(m: impl Into<String>) -> Self {
-        QueryError { code: tonic::Code::InvalidArgument, message: m.into() }
+        QueryError {
+            code: tonic::Code::InvalidArgument,
+            message: m.into(),
+        }
     }
     pub fn unimplemented(m: impl Into<String>) -> Self {
-        QueryError { code: tonic::Code::Unimplemented, message: m.into() }
+        QueryError {
+            code: tonic::Code::Unimplemented,
+            message: m.into(),
+        }
     }
     pub fn internal(m: impl Into<String>) -> Self {
-        QueryError { code: tonic::Code::Internal, message: m.into() }
+        QueryError {
+            code: tonic::Code::Internal,
+            message: m.into(),
+        }
     }
 
     /// The SDK's ABCI code for this gRPC code (`baseapp.gRPCErrorToSDKError`).

@@ -34,7 +34,10 @@ pub struct AbciQueryResult {
 impl CometRpc {
     pub fn new(url: &str) -> Self {
         let url = url.trim_end_matches('/').replace("tcp://", "http://");
-        CometRpc { url, http: reqwest::Client::new() }
+        CometRpc {
+            url,
+            http: reqwest::Client::new(),
+        }
     }
 
     pub fn url(&self) -> &str {
@@ -49,16 +52,24 @@ impl CometRpc {
             .json(&body)
             .send()
             .await
-            .map_err(|source| RpcError::Transport { url: self.url.clone(), source })?;
-        let v: Value = resp
-            .json()
-            .await
-            .map_err(|source| RpcError::Transport { url: self.url.clone(), source })?;
+            .map_err(|source| RpcError::Transport {
+                url: self.url.clone(),
+                source,
+            })?;
+        let v: Value = resp.json().await.map_err(|source| RpcError::Transport {
+            url: self.url.clone(),
+            source,
+        })?;
         if let Some(err) = v.get("error") {
             let msg = err.get("data").and_then(Value::as_str).unwrap_or_default();
-            return Err(RpcError::Rpc(format!("{} {msg}", err.get("message").unwrap_or(err))));
+            return Err(RpcError::Rpc(format!(
+                "{} {msg}",
+                err.get("message").unwrap_or(err)
+            )));
         }
-        v.get("result").cloned().ok_or_else(|| RpcError::Malformed(v.to_string()))
+        v.get("result")
+            .cloned()
+            .ok_or_else(|| RpcError::Malformed(v.to_string()))
     }
 
     pub async fn abci_query(
@@ -96,19 +107,27 @@ impl CometRpc {
     }
 
     /// `broadcast_tx_sync`: returns CheckTx's (code, log, tx hash hex).
-    pub async fn broadcast_sync(&self, tx: &[u8]) -> Result<(u32, String, String), RpcError> {
-        let r = self.call("broadcast_tx_sync", json!({"tx": B64.encode(tx)})).await?;
-        Ok((
-            r["code"].as_u64().unwrap_or(0) as u32,
-            r["log"].as_str().unwrap_or_default().to_string(),
-            r["hash"].as_str().unwrap_or_default().to_string(),
-        ))
+    pub async fn broadcast_sync(&self, tx: &[u8]) -> Result<CheckTxResult, RpcError> {
+        let r = self
+            .call("broadcast_tx_sync", json!({"tx": B64.encode(tx)}))
+            .await?;
+        let text = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+        Ok(CheckTxResult {
+            code: r["code"].as_u64().unwrap_or(0) as u32,
+            codespace: text("codespace"),
+            log: text("log"),
+            hash: text("hash"),
+        })
     }
 
     /// The indexed transaction with this hash, if it was included in a block.
     pub async fn tx(&self, hash_hex: &str) -> Result<Option<Value>, RpcError> {
-        let hash = hex::decode(hash_hex).map_err(|e| RpcError::Malformed(format!("tx hash: {e}")))?;
-        match self.call("tx", json!({"hash": B64.encode(hash), "prove": false})).await {
+        let hash =
+            hex::decode(hash_hex).map_err(|e| RpcError::Malformed(format!("tx hash: {e}")))?;
+        match self
+            .call("tx", json!({"hash": B64.encode(hash), "prove": false}))
+            .await
+        {
             Ok(v) => Ok(Some(v)),
             Err(RpcError::Rpc(m)) if m.contains("not found") => Ok(None),
             Err(e) => Err(e),
@@ -131,6 +150,17 @@ pub fn num(v: &Value) -> u64 {
 pub fn b64(v: Option<&Value>) -> Result<Vec<u8>, RpcError> {
     match v.and_then(Value::as_str) {
         None | Some("") => Ok(Vec::new()),
-        Some(s) => B64.decode(s).map_err(|e| RpcError::Malformed(format!("base64: {e}"))),
+        Some(s) => B64
+            .decode(s)
+            .map_err(|e| RpcError::Malformed(format!("base64: {e}"))),
     }
+}
+
+/// CometBFT's answer to `broadcast_tx_sync`: the CheckTx result.
+#[derive(Debug, Clone)]
+pub struct CheckTxResult {
+    pub code: u32,
+    pub codespace: String,
+    pub log: String,
+    pub hash: String,
 }

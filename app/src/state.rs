@@ -21,7 +21,10 @@ pub struct StateDelta {
 
 impl StateDelta {
     pub fn new(base: Arc<Snapshot>) -> Self {
-        StateDelta { base, layers: vec![Writes::new()] }
+        StateDelta {
+            base,
+            layers: vec![Writes::new()],
+        }
     }
 
     pub fn base(&self) -> &Arc<Snapshot> {
@@ -46,7 +49,9 @@ impl StateDelta {
     }
 
     fn top(&mut self) -> &mut Writes {
-        self.layers.last_mut().expect("a delta always has its bottom layer")
+        self.layers
+            .last_mut()
+            .expect("a delta always has its bottom layer")
     }
 
     /// Starts a layer that can be dropped as a whole with [`Self::discard`].
@@ -106,8 +111,11 @@ impl StateDelta {
         // Each overlay entry hides at most one base entry, so the first `limit` live keys
         // are among the first `limit + overlay.len()` base keys.
         let base_limit = limit.saturating_add(overlay.len());
-        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> =
-            self.base.scan(start, end, reverse, base_limit)?.into_iter().collect();
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = self
+            .base
+            .scan(start, end, reverse, base_limit)?
+            .into_iter()
+            .collect();
         for (k, v) in overlay {
             match v {
                 Some(v) => {

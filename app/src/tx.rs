@@ -37,14 +37,17 @@ pub fn decode_tx(bytes: &[u8], modules: &[Box<dyn Module>]) -> Result<ParsedTx, 
             bytes.len()
         )));
     }
-    let raw = TxRaw::decode(bytes).map_err(|e| TxError::tx_decode(format!("decoding TxRaw: {e}")))?;
+    let raw =
+        TxRaw::decode(bytes).map_err(|e| TxError::tx_decode(format!("decoding TxRaw: {e}")))?;
     let body = TxBody::decode(raw.body_bytes.as_slice())
         .map_err(|e| TxError::tx_decode(format!("decoding TxBody: {e}")))?;
     let auth_info = AuthInfo::decode(raw.auth_info_bytes.as_slice())
         .map_err(|e| TxError::tx_decode(format!("decoding AuthInfo: {e}")))?;
 
     if body.messages.is_empty() {
-        return Err(TxError::invalid_request("must contain at least one message"));
+        return Err(TxError::invalid_request(
+            "must contain at least one message",
+        ));
     }
     if !body.extension_options.is_empty() {
         return Err(TxError {
@@ -67,9 +70,12 @@ pub fn decode_tx(bytes: &[u8], modules: &[Box<dyn Module>]) -> Result<ParsedTx, 
     let mut msgs = Vec::with_capacity(body.messages.len());
     let mut signers: Vec<Address> = Vec::new();
     for msg in &body.messages {
-        let idx = modules.iter().position(|m| m.handles(&msg.type_url)).ok_or_else(|| {
-            TxError::unknown_request(format!("unrecognized message type: {}", msg.type_url))
-        })?;
+        let idx = modules
+            .iter()
+            .position(|m| m.handles(&msg.type_url))
+            .ok_or_else(|| {
+                TxError::unknown_request(format!("unrecognized message type: {}", msg.type_url))
+            })?;
         for s in modules[idx].check_msg(msg)? {
             if !signers.contains(&s) {
                 signers.push(s);
@@ -105,7 +111,9 @@ pub fn decode_tx(bytes: &[u8], modules: &[Box<dyn Module>]) -> Result<ParsedTx, 
             .parse()
             .map_err(|e| TxError::invalid_address(format!("invalid fee payer: {e}")))?;
         if !signers.contains(&p) {
-            return Err(TxError::unauthorized("fee payer must be a signer of the tx"));
+            return Err(TxError::unauthorized(
+                "fee payer must be a signer of the tx",
+            ));
         }
         p
     };

@@ -17,7 +17,10 @@ use serde_json::Value;
 pub const CHAIN_ID: &str = "inferchain-local-1";
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 pub struct DevAccount {
@@ -62,7 +65,8 @@ impl Localnet {
     /// Initialises and starts `validators` nodes on ports shifted by `offset`, and waits until
     /// every node has committed a block.
     pub async fn start(name: &str, validators: usize, offset: u32) -> Result<Self> {
-        let dir = std::env::temp_dir().join(format!("inferchain-e2e-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("inferchain-e2e-{name}-{}", std::process::id()));
         run_checked(Command::new("bash").arg(script()).args([
             "init",
             "--validators",
@@ -85,7 +89,12 @@ impl Localnet {
                 mnemonic: a["mnemonic"].as_str().unwrap_or_default().into(),
             })
             .collect();
-        let net = Localnet { dir, validators, offset, accounts };
+        let net = Localnet {
+            dir,
+            validators,
+            offset,
+            accounts,
+        };
         net.start_stopped()?;
         for i in 0..validators {
             net.wait_height(i, 2, Duration::from_secs(90)).await?;
@@ -95,7 +104,11 @@ impl Localnet {
 
     /// Starts every node that isn't running (after a kill).
     pub fn start_stopped(&self) -> Result<()> {
-        run_checked(Command::new("bash").arg(script()).args(["start", "--dir", self.dir.to_str().unwrap()]))?;
+        run_checked(Command::new("bash").arg(script()).args([
+            "start",
+            "--dir",
+            self.dir.to_str().unwrap(),
+        ]))?;
         Ok(())
     }
 
@@ -116,7 +129,10 @@ impl Localnet {
     }
 
     pub fn account(&self, name: &str) -> &DevAccount {
-        self.accounts.iter().find(|a| a.name == name).unwrap_or_else(|| panic!("no dev account {name}"))
+        self.accounts
+            .iter()
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("no dev account {name}"))
     }
 
     pub async fn height(&self, i: usize) -> Result<u64> {
@@ -141,8 +157,15 @@ impl Localnet {
 
     /// The app hash after executing block `h` (it is in block h+1's header).
     pub async fn app_hash_after(&self, i: usize, h: u64) -> Result<String> {
-        let b = self.client(i).rpc.call("block", serde_json::json!({"height": (h + 1).to_string()})).await?;
-        Ok(b["block"]["header"]["app_hash"].as_str().unwrap_or_default().to_string())
+        let b = self
+            .client(i)
+            .rpc
+            .call("block", serde_json::json!({"height": (h + 1).to_string()}))
+            .await?;
+        Ok(b["block"]["header"]["app_hash"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string())
     }
 
     /// `kill -9` node i's app and CometBFT.
@@ -190,7 +213,10 @@ impl Localnet {
             );
         }
         serde_json::from_slice(&out.stdout).with_context(|| {
-            format!("inferchaind {args:?} printed non-JSON: {}", String::from_utf8_lossy(&out.stdout))
+            format!(
+                "inferchaind {args:?} printed non-JSON: {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
         })
     }
 
@@ -200,17 +226,29 @@ impl Localnet {
             .client(i)
             .query(
                 "/cosmos.bank.v1beta1.Query/Balance",
-                &QueryBalanceRequest { address: addr.into(), denom: "uspec".into() },
+                &QueryBalanceRequest {
+                    address: addr.into(),
+                    denom: "uspec".into(),
+                },
             )
             .await?;
-        Ok(r.balance.map(|c| c.amount.parse().unwrap_or(0)).unwrap_or(0))
+        Ok(r.balance
+            .map(|c| c.amount.parse().unwrap_or(0))
+            .unwrap_or(0))
     }
 
     pub async fn total_supply(&self, i: usize) -> Result<u128> {
-        use cosmos_sdk_proto::cosmos::bank::v1beta1::{QuerySupplyOfRequest, QuerySupplyOfResponse};
+        use cosmos_sdk_proto::cosmos::bank::v1beta1::{
+            QuerySupplyOfRequest, QuerySupplyOfResponse,
+        };
         let r: QuerySupplyOfResponse = self
             .client(i)
-            .query("/cosmos.bank.v1beta1.Query/SupplyOf", &QuerySupplyOfRequest { denom: "uspec".into() })
+            .query(
+                "/cosmos.bank.v1beta1.Query/SupplyOf",
+                &QuerySupplyOfRequest {
+                    denom: "uspec".into(),
+                },
+            )
             .await?;
         Ok(r.amount.map(|c| c.amount.parse().unwrap_or(0)).unwrap_or(0))
     }
@@ -218,7 +256,10 @@ impl Localnet {
 
 impl Drop for Localnet {
     fn drop(&mut self) {
-        let _ = Command::new("bash").arg(script()).args(["stop", "--dir", self.dir.to_str().unwrap()]).status();
+        let _ = Command::new("bash")
+            .arg(script())
+            .args(["stop", "--dir", self.dir.to_str().unwrap()])
+            .status();
         if std::env::var_os("KEEP_LOCALNET").is_none() && !std::thread::panicking() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }

@@ -15,7 +15,10 @@ async fn assert_same_app_hash(net: &Localnet, height: u64) {
         hashes.push(net.app_hash_after(i, height).await.unwrap());
     }
     assert!(!hashes[0].is_empty());
-    assert!(hashes.iter().all(|h| h == &hashes[0]), "app hashes differ at height {height}: {hashes:?}");
+    assert!(
+        hashes.iter().all(|h| h == &hashes[0]),
+        "app hashes differ at height {height}: {hashes:?}"
+    );
 }
 
 async fn common_height(net: &Localnet) -> u64 {
@@ -31,7 +34,10 @@ async fn transfer(net: &Localnet, node: usize, from: &str, to: &str, amount: u12
     let msg = to_any(&MsgSend {
         from_address: acct.address.clone(),
         to_address: net.account(to).address.clone(),
-        amount: vec![Coin { denom: "uspec".into(), amount: amount.to_string() }],
+        amount: vec![Coin {
+            denom: "uspec".into(),
+            amount: amount.to_string(),
+        }],
     });
     let fee = FeeSetting {
         gas: GasSetting::Auto { adjustment: 1.5 },
@@ -39,42 +45,64 @@ async fn transfer(net: &Localnet, node: usize, from: &str, to: &str, amount: u12
         gas_price: Some(inferchain_app::ante::GasPrice::parse("0.025uspec").unwrap()),
     };
     let client = net.client(node);
-    let b = client.send_tx(&acct.key(), vec![msg], "", &fee).await.unwrap();
+    let b = client
+        .send_tx(&acct.key(), vec![msg], "", &fee)
+        .await
+        .unwrap();
     assert_eq!(b.code, 0, "{}", b.log);
-    let r = client.wait_for_tx(&b.txhash, Duration::from_secs(60)).await.unwrap();
+    let r = client
+        .wait_for_tx(&b.txhash, Duration::from_secs(60))
+        .await
+        .unwrap();
     assert_eq!(r["tx_result"]["code"], 0, "{r}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_validators_agree_and_recover() {
-    let net = Localnet::start("four", 4, 2000).await.expect("localnet starts");
+    let net = Localnet::start("four", 4, 2000)
+        .await
+        .expect("localnet starts");
 
     // Blocks advance with transactions, and every validator computes the same app hash.
     transfer(&net, 1, "alice", "bob", 1_000).await;
     let h = common_height(&net).await;
-    net.wait_height(0, h + 1, Duration::from_secs(60)).await.unwrap();
+    net.wait_height(0, h + 1, Duration::from_secs(60))
+        .await
+        .unwrap();
     for i in 0..4 {
-        net.wait_height(i, h + 1, Duration::from_secs(60)).await.unwrap();
+        net.wait_height(i, h + 1, Duration::from_secs(60))
+            .await
+            .unwrap();
     }
     assert_same_app_hash(&net, h).await;
     let bob = net.account("bob").address.clone();
     let expected = net.balance(0, &bob).await.unwrap();
     for i in 1..4 {
-        assert_eq!(net.balance(i, &bob).await.unwrap(), expected, "node{i} disagrees on a balance");
+        assert_eq!(
+            net.balance(i, &bob).await.unwrap(),
+            expected,
+            "node{i} disagrees on a balance"
+        );
     }
 
     // kill -9 validator 3 (app and CometBFT) while the other three keep going.
     net.kill9(3).unwrap();
     transfer(&net, 0, "carol", "bob", 2_000).await;
     let before_restart = net.height(0).await.unwrap();
-    net.wait_height(0, before_restart + 3, Duration::from_secs(60)).await.unwrap();
+    net.wait_height(0, before_restart + 3, Duration::from_secs(60))
+        .await
+        .unwrap();
     net.start_stopped().unwrap();
 
     // It catches up past where the others were, and agrees on the app hash there.
     let target = net.height(0).await.unwrap() + 2;
-    net.wait_height(3, target, Duration::from_secs(120)).await.unwrap();
+    net.wait_height(3, target, Duration::from_secs(120))
+        .await
+        .unwrap();
     for i in 0..3 {
-        net.wait_height(i, target + 1, Duration::from_secs(60)).await.unwrap();
+        net.wait_height(i, target + 1, Duration::from_secs(60))
+            .await
+            .unwrap();
     }
     assert_same_app_hash(&net, target).await;
     assert_eq!(net.balance(3, &bob).await.unwrap(), expected + 2_000);

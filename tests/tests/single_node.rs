@@ -16,17 +16,29 @@ fn send_msg(from: &str, to: &str, amount: u128) -> tendermint_proto::google::pro
     to_any(&MsgSend {
         from_address: from.into(),
         to_address: to.into(),
-        amount: vec![Coin { denom: "uspec".into(), amount: amount.to_string() }],
+        amount: vec![Coin {
+            denom: "uspec".into(),
+            amount: amount.to_string(),
+        }],
     })
 }
 
 fn fee(amount: u128, gas: u64) -> Fee {
-    Fee { amount: vec![Coin { denom: "uspec".into(), amount: amount.to_string() }], gas_limit: gas, ..Default::default() }
+    Fee {
+        amount: vec![Coin {
+            denom: "uspec".into(),
+            amount: amount.to_string(),
+        }],
+        gas_limit: gas,
+        ..Default::default()
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn single_node_localnet() {
-    let net = Localnet::start("single", 1, 1000).await.expect("localnet starts");
+    let net = Localnet::start("single", 1, 1000)
+        .await
+        .expect("localnet starts");
     cli_bank_send(&net).await;
     bad_input_is_rejected_without_state_change(&net).await;
     ics23_proof_verifies_against_app_hash(&net).await;
@@ -39,10 +51,26 @@ async fn cli_bank_send(net: &Localnet) {
     let bob = net.account("bob").address.clone();
     let alice = net.account("alice").address.clone();
     let supply = net.total_supply(0).await.unwrap();
-    let (a0, b0) = (net.balance(0, &alice).await.unwrap(), net.balance(0, &bob).await.unwrap());
+    let (a0, b0) = (
+        net.balance(0, &alice).await.unwrap(),
+        net.balance(0, &bob).await.unwrap(),
+    );
 
     let res = net
-        .cli_json(&["tx", "bank", "send", "alice", &bob, "12345uspec", "--node", &net.rpc(0), "--wait", "-o", "json", "-y"])
+        .cli_json(&[
+            "tx",
+            "bank",
+            "send",
+            "alice",
+            &bob,
+            "12345uspec",
+            "--node",
+            &net.rpc(0),
+            "--wait",
+            "-o",
+            "json",
+            "-y",
+        ])
         .expect("cli send succeeds");
     assert_eq!(res["code"], 0, "{res}");
     let fee_paid: u128 = res["events"]
@@ -50,20 +78,63 @@ async fn cli_bank_send(net: &Localnet) {
         .unwrap()
         .iter()
         .find(|e| e["type"] == "tx" && e["attributes"][0]["key"] == "fee")
-        .map(|e| e["attributes"][0]["value"].as_str().unwrap().trim_end_matches("uspec").parse().unwrap())
+        .map(|e| {
+            e["attributes"][0]["value"]
+                .as_str()
+                .unwrap()
+                .trim_end_matches("uspec")
+                .parse()
+                .unwrap()
+        })
         .expect("fee event");
     assert!(fee_paid > 0);
 
     assert_eq!(net.balance(0, &bob).await.unwrap(), b0 + 12345);
     assert_eq!(net.balance(0, &alice).await.unwrap(), a0 - 12345 - fee_paid);
-    assert_eq!(net.total_supply(0).await.unwrap(), supply, "a transfer never changes supply");
+    assert_eq!(
+        net.total_supply(0).await.unwrap(),
+        supply,
+        "a transfer never changes supply"
+    );
 
     // The CLI's query commands agree with the raw queries.
-    let q = net.cli_json(&["query", "bank", "balances", &bob, "--node", &net.rpc(0), "-o", "json"]).unwrap();
+    let q = net
+        .cli_json(&[
+            "query",
+            "bank",
+            "balances",
+            &bob,
+            "--node",
+            &net.rpc(0),
+            "-o",
+            "json",
+        ])
+        .unwrap();
     assert_eq!(q["balances"][0]["amount"], (b0 + 12345).to_string());
-    let txq = net.cli_json(&["query", "tx", res["txhash"].as_str().unwrap(), "--node", &net.rpc(0), "-o", "json"]).unwrap();
+    let txq = net
+        .cli_json(&[
+            "query",
+            "tx",
+            res["txhash"].as_str().unwrap(),
+            "--node",
+            &net.rpc(0),
+            "-o",
+            "json",
+        ])
+        .unwrap();
     assert_eq!(txq["code"], 0);
-    let acct = net.cli_json(&["query", "auth", "account", &alice, "--node", &net.rpc(0), "-o", "json"]).unwrap();
+    let acct = net
+        .cli_json(&[
+            "query",
+            "auth",
+            "account",
+            &alice,
+            "--node",
+            &net.rpc(0),
+            "-o",
+            "json",
+        ])
+        .unwrap();
     assert!(acct["sequence"].as_str().unwrap().parse::<u64>().unwrap() >= 1);
 }
 
@@ -74,10 +145,22 @@ async fn bad_input_is_rejected_without_state_change(net: &Localnet) {
     let key = carol.key();
     let acct = client.account(&carol.addr()).await.unwrap();
     let before = balances(net, &carol.address, &bob).await;
-    let good = || client.sign(&key, vec![send_msg(&carol.address, &bob, 10)], "", acct.account_number, acct.sequence, fee(5_000, 200_000));
+    let good = || {
+        client.sign(
+            &key,
+            vec![send_msg(&carol.address, &bob, 10)],
+            "",
+            acct.account_number,
+            acct.sequence,
+            fee(5_000, 200_000),
+        )
+    };
 
     // Garbage bytes.
-    let b = client.broadcast(b"\x0a\xff\xfe not a transaction").await.unwrap();
+    let b = client
+        .broadcast(b"\x0a\xff\xfe not a transaction")
+        .await
+        .unwrap();
     assert_eq!(b.code, 2, "garbage: {}", b.log);
 
     // A valid transaction with one signature byte flipped.
@@ -89,54 +172,143 @@ async fn bad_input_is_rejected_without_state_change(net: &Localnet) {
 
     // Signed for another chain.
     let other = inferchain_app::client::Client::new(&net.rpc(0), "some-other-chain");
-    let tx = other.sign(&key, vec![send_msg(&carol.address, &bob, 10)], "", acct.account_number, acct.sequence, fee(5_000, 200_000));
+    let tx = other.sign(
+        &key,
+        vec![send_msg(&carol.address, &bob, 10)],
+        "",
+        acct.account_number,
+        acct.sequence,
+        fee(5_000, 200_000),
+    );
     let b = client.broadcast(&tx).await.unwrap();
     assert_eq!(b.code, 4, "wrong chain id: {}", b.log);
     assert!(b.log.contains(CHAIN_ID), "{}", b.log);
 
     // Wrong sequence.
-    let tx = client.sign(&key, vec![send_msg(&carol.address, &bob, 10)], "", acct.account_number, acct.sequence + 3, fee(5_000, 200_000));
+    let tx = client.sign(
+        &key,
+        vec![send_msg(&carol.address, &bob, 10)],
+        "",
+        acct.account_number,
+        acct.sequence + 3,
+        fee(5_000, 200_000),
+    );
     let b = client.broadcast(&tx).await.unwrap();
     assert_eq!(b.code, 32, "wrong sequence: {}", b.log);
-    assert!(b.log.contains(&format!("account sequence mismatch, expected {}, got {}", acct.sequence, acct.sequence + 3)), "{}", b.log);
+    assert!(
+        b.log.contains(&format!(
+            "account sequence mismatch, expected {}, got {}",
+            acct.sequence,
+            acct.sequence + 3
+        )),
+        "{}",
+        b.log
+    );
 
     // Fee below the node's minimum gas price.
-    let tx = client.sign(&key, vec![send_msg(&carol.address, &bob, 10)], "", acct.account_number, acct.sequence, fee(1, 200_000));
+    let tx = client.sign(
+        &key,
+        vec![send_msg(&carol.address, &bob, 10)],
+        "",
+        acct.account_number,
+        acct.sequence,
+        fee(1, 200_000),
+    );
     let b = client.broadcast(&tx).await.unwrap();
     assert_eq!(b.code, 13, "insufficient fee: {}", b.log);
 
     // Not enough funds to pay the fee.
-    let tx = client.sign(&key, vec![send_msg(&carol.address, &bob, 10)], "", acct.account_number, acct.sequence, fee(10u128.pow(15), 200_000));
+    let tx = client.sign(
+        &key,
+        vec![send_msg(&carol.address, &bob, 10)],
+        "",
+        acct.account_number,
+        acct.sequence,
+        fee(10u128.pow(15), 200_000),
+    );
     let b = client.broadcast(&tx).await.unwrap();
     assert_eq!(b.code, 5, "fee beyond balance: {}", b.log);
 
-    assert_eq!(balances(net, &carol.address, &bob).await, before, "rejected transactions changed state");
-    assert_eq!(client.account(&carol.addr()).await.unwrap().sequence, acct.sequence);
+    assert_eq!(
+        balances(net, &carol.address, &bob).await,
+        before,
+        "rejected transactions changed state"
+    );
+    assert_eq!(
+        client.account(&carol.addr()).await.unwrap().sequence,
+        acct.sequence
+    );
 
     // Insufficient funds for the transfer itself: admitted (fee is payable), fails in the
     // block with code 5; only the fee and sequence change, as in the Cosmos SDK.
-    let tx = client.sign(&key, vec![send_msg(&carol.address, &bob, before.0 * 2)], "", acct.account_number, acct.sequence, fee(5_000, 200_000));
+    let tx = client.sign(
+        &key,
+        vec![send_msg(&carol.address, &bob, before.0 * 2)],
+        "",
+        acct.account_number,
+        acct.sequence,
+        fee(5_000, 200_000),
+    );
     let b = client.broadcast(&tx).await.unwrap();
     assert_eq!(b.code, 0, "{}", b.log);
-    let r = client.wait_for_tx(&b.txhash, Duration::from_secs(30)).await.unwrap();
+    let r = client
+        .wait_for_tx(&b.txhash, Duration::from_secs(30))
+        .await
+        .unwrap();
     assert_eq!(r["tx_result"]["code"], 5, "{r}");
-    assert_eq!(balances(net, &carol.address, &bob).await, (before.0 - 5_000, before.1));
+    assert_eq!(
+        balances(net, &carol.address, &bob).await,
+        (before.0 - 5_000, before.1)
+    );
 
     // Out of gas: the message's writes revert, fee and sequence stay.
     // A limit just under what simulate says: enough for the ante step, not for the transfer.
-    let needed = client.simulate(&key, vec![send_msg(&carol.address, &bob, 10)], "", acct.sequence + 1).await.unwrap();
-    let tx = client.sign(&key, vec![send_msg(&carol.address, &bob, 10)], "", acct.account_number, acct.sequence + 1, fee(5_000, needed - 2_000));
+    let needed = client
+        .simulate(
+            &key,
+            vec![send_msg(&carol.address, &bob, 10)],
+            "",
+            acct.sequence + 1,
+        )
+        .await
+        .unwrap();
+    let tx = client.sign(
+        &key,
+        vec![send_msg(&carol.address, &bob, 10)],
+        "",
+        acct.account_number,
+        acct.sequence + 1,
+        fee(5_000, needed - 2_000),
+    );
     let b = client.broadcast(&tx).await.unwrap();
     assert_eq!(b.code, 0, "{}", b.log);
-    let r = client.wait_for_tx(&b.txhash, Duration::from_secs(30)).await.unwrap();
+    let r = client
+        .wait_for_tx(&b.txhash, Duration::from_secs(30))
+        .await
+        .unwrap();
     assert_eq!(r["tx_result"]["code"], 11, "{r}");
-    assert!(r["tx_result"]["log"].as_str().unwrap().contains("out of gas"), "{r}");
-    assert_eq!(balances(net, &carol.address, &bob).await, (before.0 - 10_000, before.1));
-    assert_eq!(client.account(&carol.addr()).await.unwrap().sequence, acct.sequence + 2);
+    assert!(
+        r["tx_result"]["log"]
+            .as_str()
+            .unwrap()
+            .contains("out of gas"),
+        "{r}"
+    );
+    assert_eq!(
+        balances(net, &carol.address, &bob).await,
+        (before.0 - 10_000, before.1)
+    );
+    assert_eq!(
+        client.account(&carol.addr()).await.unwrap().sequence,
+        acct.sequence + 2
+    );
 }
 
 async fn balances(net: &Localnet, a: &str, b: &str) -> (u128, u128) {
-    (net.balance(0, a).await.unwrap(), net.balance(0, b).await.unwrap())
+    (
+        net.balance(0, a).await.unwrap(),
+        net.balance(0, b).await.unwrap(),
+    )
 }
 
 async fn ics23_proof_verifies_against_app_hash(net: &Localnet) {
@@ -147,40 +319,84 @@ async fn ics23_proof_verifies_against_app_hash(net: &Localnet) {
     let mut key = vec![0x02, 20];
     key.extend_from_slice(bob.addr().as_bytes());
     key.extend_from_slice(b"uspec");
-    let r = client.rpc.abci_query("store/bank/key", &key, height, true).await.unwrap();
+    let r = client
+        .rpc
+        .abci_query("store/bank/key", &key, height, true)
+        .await
+        .unwrap();
     assert_eq!(r.code, 0, "{}", r.log);
     assert_eq!(r.height, height);
-    assert_eq!(u128::from_be_bytes(r.value.clone().try_into().unwrap()), net.balance(0, &bob.address).await.unwrap());
-    assert_eq!(r.proof_ops.len(), 2, "two layers: key in substore, substore in app root");
+    assert_eq!(
+        u128::from_be_bytes(r.value.clone().try_into().unwrap()),
+        net.balance(0, &bob.address).await.unwrap()
+    );
+    assert_eq!(
+        r.proof_ops.len(),
+        2,
+        "two layers: key in substore, substore in app root"
+    );
 
-    net.wait_height(0, height + 1, Duration::from_secs(30)).await.unwrap();
+    net.wait_height(0, height + 1, Duration::from_secs(30))
+        .await
+        .unwrap();
     let app_hash = hex::decode(net.app_hash_after(0, height).await.unwrap()).unwrap();
     let spec = proof_spec();
     let key_proof = ics23::CommitmentProof::decode(r.proof_ops[0].2.as_slice()).unwrap();
     let store_proof = ics23::CommitmentProof::decode(r.proof_ops[1].2.as_slice()).unwrap();
-    let Some(ics23::commitment_proof::Proof::Exist(exist)) = &key_proof.proof else { panic!("existence proof expected") };
-    let substore_root = ics23::calculate_existence_root::<ics23::HostFunctionsManager>(exist).unwrap();
-    assert!(ics23::verify_membership::<ics23::HostFunctionsManager>(&key_proof, &spec, &substore_root, &key, &r.value));
-    assert!(ics23::verify_membership::<ics23::HostFunctionsManager>(&store_proof, &spec, &app_hash, b"bank", &substore_root));
+    let Some(ics23::commitment_proof::Proof::Exist(exist)) = &key_proof.proof else {
+        panic!("existence proof expected")
+    };
+    let substore_root =
+        ics23::calculate_existence_root::<ics23::HostFunctionsManager>(exist).unwrap();
+    assert!(ics23::verify_membership::<ics23::HostFunctionsManager>(
+        &key_proof,
+        &spec,
+        &substore_root,
+        &key,
+        &r.value
+    ));
+    assert!(ics23::verify_membership::<ics23::HostFunctionsManager>(
+        &store_proof,
+        &spec,
+        &app_hash,
+        b"bank",
+        &substore_root
+    ));
     // A tampered value does not verify.
     let mut forged = r.value.clone();
     forged[15] ^= 1;
-    assert!(!ics23::verify_membership::<ics23::HostFunctionsManager>(&key_proof, &spec, &substore_root, &key, &forged));
+    assert!(!ics23::verify_membership::<ics23::HostFunctionsManager>(
+        &key_proof,
+        &spec,
+        &substore_root,
+        &key,
+        &forged
+    ));
 
     // An absent key comes back empty with a non-existence proof (its verification is a known
     // gap of jmt 0.12 vs ics23 0.12 for some key positions, so only its shape is checked).
     let mut absent = key.clone();
     absent.extend_from_slice(b"-nothing");
-    let r = client.rpc.abci_query("store/bank/key", &absent, height, true).await.unwrap();
+    let r = client
+        .rpc
+        .abci_query("store/bank/key", &absent, height, true)
+        .await
+        .unwrap();
     assert_eq!(r.code, 0, "{}", r.log);
     assert!(r.value.is_empty());
     let proof = ics23::CommitmentProof::decode(r.proof_ops[0].2.as_slice()).unwrap();
-    assert!(matches!(proof.proof, Some(ics23::commitment_proof::Proof::Nonexist(_))));
+    assert!(matches!(
+        proof.proof,
+        Some(ics23::commitment_proof::Proof::Nonexist(_))
+    ));
 }
 
 async fn cosmjs_reads_and_sends(net: &Localnet) {
     let dir = inferchain_e2e::repo_root().join("tests/cosmjs");
-    assert!(dir.join("node_modules/@cosmjs/stargate").exists(), "run tests/run.sh (it installs the npm packages)");
+    assert!(
+        dir.join("node_modules/@cosmjs/stargate").exists(),
+        "run tests/run.sh (it installs the npm packages)"
+    );
     let to = net.account("bob").address.clone();
     let before = net.balance(0, &to).await.unwrap();
     let out = std::process::Command::new("node")
@@ -192,7 +408,11 @@ async fn cosmjs_reads_and_sends(net: &Localnet) {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "cosmjs failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cosmjs failed: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_str(stdout.trim().lines().last().unwrap()).unwrap();
     assert_eq!(v["chainId"], CHAIN_ID);
     assert_eq!(v["code"], 0);
@@ -202,47 +422,103 @@ async fn cosmjs_reads_and_sends(net: &Localnet) {
 }
 
 async fn grpc_serves_the_same_state(net: &Localnet) {
-    use cosmos_sdk_proto::cosmos::auth::v1beta1::{query_client::QueryClient as AuthClient, QueryAccountRequest};
-    use cosmos_sdk_proto::cosmos::bank::v1beta1::{query_client::QueryClient as BankClient, QueryBalanceRequest};
-    use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::{service_client::ServiceClient as TmClient, GetLatestBlockRequest, GetNodeInfoRequest};
-    use cosmos_sdk_proto::cosmos::tx::v1beta1::{service_client::ServiceClient as TxClient, GetTxRequest};
+    use cosmos_sdk_proto::cosmos::auth::v1beta1::{
+        query_client::QueryClient as AuthClient, QueryAccountRequest,
+    };
+    use cosmos_sdk_proto::cosmos::bank::v1beta1::{
+        query_client::QueryClient as BankClient, QueryBalanceRequest,
+    };
+    use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::{
+        service_client::ServiceClient as TmClient, GetLatestBlockRequest, GetNodeInfoRequest,
+    };
+    use cosmos_sdk_proto::cosmos::tx::v1beta1::{
+        service_client::ServiceClient as TxClient, GetTxRequest,
+    };
 
-    let channel = tonic::transport::Channel::from_shared(net.grpc(0)).unwrap().connect().await.expect("gRPC server up");
+    let channel = tonic::transport::Channel::from_shared(net.grpc(0))
+        .unwrap()
+        .connect()
+        .await
+        .expect("gRPC server up");
     let bob = net.account("bob").address.clone();
     let balance = BankClient::new(channel.clone())
-        .balance(QueryBalanceRequest { address: bob.clone(), denom: "uspec".into() })
+        .balance(QueryBalanceRequest {
+            address: bob.clone(),
+            denom: "uspec".into(),
+        })
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(balance.balance.unwrap().amount, net.balance(0, &bob).await.unwrap().to_string());
+    assert_eq!(
+        balance.balance.unwrap().amount,
+        net.balance(0, &bob).await.unwrap().to_string()
+    );
 
     let missing = AuthClient::new(channel.clone())
-        .account(QueryAccountRequest { address: "infer1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqj7hryj".into() })
+        .account(QueryAccountRequest {
+            address: "infer1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqj7hryj".into(),
+        })
         .await;
     // A valid-looking but unknown address is NotFound; a malformed one InvalidArgument.
     match missing {
-        Err(s) => assert!(matches!(s.code(), tonic::Code::NotFound | tonic::Code::InvalidArgument), "{s:?}"),
+        Err(s) => assert!(
+            matches!(
+                s.code(),
+                tonic::Code::NotFound | tonic::Code::InvalidArgument
+            ),
+            "{s:?}"
+        ),
         Ok(r) => panic!("unexpected account {r:?}"),
     }
     let alice = net.account("alice").address.clone();
-    let acct = AuthClient::new(channel.clone()).account(QueryAccountRequest { address: alice }).await.unwrap();
+    let acct = AuthClient::new(channel.clone())
+        .account(QueryAccountRequest { address: alice })
+        .await
+        .unwrap();
     assert!(acct.into_inner().account.is_some());
 
-    let info = TmClient::new(channel.clone()).get_node_info(GetNodeInfoRequest {}).await.unwrap().into_inner();
+    let info = TmClient::new(channel.clone())
+        .get_node_info(GetNodeInfoRequest {})
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(info.default_node_info.unwrap().network, CHAIN_ID);
-    let block = TmClient::new(channel.clone()).get_latest_block(GetLatestBlockRequest {}).await.unwrap().into_inner();
+    let block = TmClient::new(channel.clone())
+        .get_latest_block(GetLatestBlockRequest {})
+        .await
+        .unwrap()
+        .into_inner();
     assert!(block.block.unwrap().header.unwrap().height > 0);
 
     // A tx sent earlier, looked up by hash over gRPC.
     let hash = net
-        .cli_json(&["tx", "bank", "send", "alice", &bob, "1uspec", "--node", &net.rpc(0), "--wait", "-o", "json"])
+        .cli_json(&[
+            "tx",
+            "bank",
+            "send",
+            "alice",
+            &bob,
+            "1uspec",
+            "--node",
+            &net.rpc(0),
+            "--wait",
+            "-o",
+            "json",
+        ])
         .unwrap()["txhash"]
         .as_str()
         .unwrap()
         .to_string();
-    let tx = TxClient::new(channel).get_tx(GetTxRequest { hash: hash.clone() }).await.unwrap().into_inner();
+    let tx = TxClient::new(channel)
+        .get_tx(GetTxRequest { hash: hash.clone() })
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(tx.tx_response.unwrap().txhash, hash);
-    assert_eq!(tx.tx.unwrap().body.unwrap().messages[0].type_url, "/cosmos.bank.v1beta1.MsgSend");
+    assert_eq!(
+        tx.tx.unwrap().body.unwrap().messages[0].type_url,
+        "/cosmos.bank.v1beta1.MsgSend"
+    );
 }
 
 async fn kill9_while_txs_flow_loses_and_doubles_nothing(net: &Localnet) {
@@ -265,11 +541,21 @@ async fn kill9_while_txs_flow_loses_and_doubles_nothing(net: &Localnet) {
                 if let Ok(a) = client.account(&sender.addr()).await {
                     break a;
                 }
-                assert!(std::time::Instant::now() < deadline, "node did not come back");
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "node did not come back"
+                );
                 tokio::time::sleep(Duration::from_millis(200)).await;
             };
         }
-        let tx = client.sign(&key, vec![send_msg(&sender.address, &to, 1000 + round)], "", acct.account_number, acct.sequence, fee(5_000, 200_000));
+        let tx = client.sign(
+            &key,
+            vec![send_msg(&sender.address, &to, 1000 + round)],
+            "",
+            acct.account_number,
+            acct.sequence,
+            fee(5_000, 200_000),
+        );
         match client.broadcast(&tx).await {
             Ok(b) if b.code == 0 => {
                 hashes.push((b.txhash, 1000 + round));
@@ -285,7 +571,12 @@ async fn kill9_while_txs_flow_loses_and_doubles_nothing(net: &Localnet) {
     let mut expected = 0u128;
     for (i, (hash, amount)) in hashes.iter().enumerate() {
         let found = if i >= 15 {
-            Some(client.wait_for_tx(hash, Duration::from_secs(60)).await.unwrap())
+            Some(
+                client
+                    .wait_for_tx(hash, Duration::from_secs(60))
+                    .await
+                    .unwrap(),
+            )
         } else {
             client.rpc.tx(hash).await.unwrap()
         };
@@ -294,7 +585,14 @@ async fn kill9_while_txs_flow_loses_and_doubles_nothing(net: &Localnet) {
             expected += amount;
         }
     }
-    assert_eq!(net.balance(0, &to).await.unwrap(), start_balance + expected, "balance = exactly the included transfers");
+    assert_eq!(
+        net.balance(0, &to).await.unwrap(),
+        start_balance + expected,
+        "balance = exactly the included transfers"
+    );
     let seq_now = client.account(&sender.addr()).await.unwrap().sequence;
-    assert_eq!(seq_now, acct.sequence, "sequence = the last admitted tx's + 1");
+    assert_eq!(
+        seq_now, acct.sequence,
+        "sequence = the last admitted tx's + 1"
+    );
 }

@@ -18,7 +18,10 @@ pub enum GenesisCmd {
         chain_id: String,
     },
     /// Give an address (or a key name from the keyring) coins at genesis.
-    AddAccount { address_or_key: String, coins: String },
+    AddAccount {
+        address_or_key: String,
+        coins: String,
+    },
 }
 
 pub fn genesis_path(home: &Path) -> std::path::PathBuf {
@@ -27,8 +30,13 @@ pub fn genesis_path(home: &Path) -> std::path::PathBuf {
 
 fn load(home: &Path) -> Result<Value> {
     let path = genesis_path(home);
-    let bytes = std::fs::read(&path)
-        .with_context(|| format!("reading {} (run `cometbft init --home {}` first)", path.display(), home.display()))?;
+    let bytes = std::fs::read(&path).with_context(|| {
+        format!(
+            "reading {} (run `cometbft init --home {}` first)",
+            path.display(),
+            home.display()
+        )
+    })?;
     Ok(serde_json::from_slice(&bytes).with_context(|| format!("parsing {}", path.display()))?)
 }
 
@@ -44,7 +52,10 @@ fn save(home: &Path, v: &Value) -> Result<()> {
 /// and the app state. Refuses to overwrite an existing genesis.
 pub fn init_home(home: &Path, moniker: &str, chain_id: &str) -> Result<()> {
     if genesis_path(home).exists() {
-        bail!("{} already exists; remove the home to start over", genesis_path(home).display());
+        bail!(
+            "{} already exists; remove the home to start over",
+            genesis_path(home).display()
+        );
     }
     let status = std::process::Command::new("cometbft")
         .arg("init")
@@ -60,12 +71,26 @@ pub fn init_home(home: &Path, moniker: &str, chain_id: &str) -> Result<()> {
     let text = std::fs::read_to_string(&config)?;
     let text = text
         .lines()
-        .map(|l| if l.starts_with("moniker = ") { format!("moniker = {moniker:?}") } else { l.to_string() })
+        .map(|l| {
+            if l.starts_with("moniker = ") {
+                format!("moniker = {moniker:?}")
+            } else {
+                l.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(&config, text + "\n")?;
-    run(home, GenesisCmd::Init { chain_id: chain_id.to_string() })?;
-    println!("initialised {} (chain id {chain_id}); add accounts with `inferchaind genesis add-account`", home.display());
+    run(
+        home,
+        GenesisCmd::Init {
+            chain_id: chain_id.to_string(),
+        },
+    )?;
+    println!(
+        "initialised {} (chain id {chain_id}); add accounts with `inferchaind genesis add-account`",
+        home.display()
+    );
     Ok(())
 }
 
@@ -76,7 +101,10 @@ pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
             doc["chain_id"] = Value::String(chain_id);
             doc["app_state"] = serde_json::to_value(Genesis::default())?;
         }
-        GenesisCmd::AddAccount { address_or_key, coins } => {
+        GenesisCmd::AddAccount {
+            address_or_key,
+            coins,
+        } => {
             let address: Address = match address_or_key.parse() {
                 Ok(a) => a,
                 Err(addr_err) => match Keyring::open(home)?.get(&address_or_key) {
@@ -85,11 +113,20 @@ pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
                 },
             };
             let coins = Coins::parse(&coins).map_err(|e| anyhow::anyhow!(e.log))?;
-            let mut app: Genesis = serde_json::from_value(doc["app_state"].take()).unwrap_or_default();
-            if app.bank.balances.iter().any(|b| b.address == address.to_bech32()) {
+            let mut app: Genesis =
+                serde_json::from_value(doc["app_state"].take()).unwrap_or_default();
+            if app
+                .bank
+                .balances
+                .iter()
+                .any(|b| b.address == address.to_bech32())
+            {
                 bail!("{address} already has a genesis balance");
             }
-            app.bank.balances.push(GenesisBalance { address: address.to_bech32(), coins: coins.to_string() });
+            app.bank.balances.push(GenesisBalance {
+                address: address.to_bech32(),
+                coins: coins.to_string(),
+            });
             doc["app_state"] = serde_json::to_value(app)?;
         }
     }

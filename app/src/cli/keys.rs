@@ -39,11 +39,18 @@ pub enum KeysCmd {
 pub fn run(home: &Path, cmd: KeysCmd) -> Result<()> {
     let mut ring = Keyring::open(home)?;
     match cmd {
-        KeysCmd::Add { name, recover, output } => {
+        KeysCmd::Add {
+            name,
+            recover,
+            output,
+        } => {
             let mnemonic = if recover {
                 eprintln!("> Enter your bip39 mnemonic");
                 let mut line = String::new();
-                std::io::stdin().lock().read_line(&mut line).context("reading mnemonic")?;
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .context("reading mnemonic")?;
                 line.trim().to_string()
             } else {
                 new_mnemonic()
@@ -66,13 +73,20 @@ pub fn run(home: &Path, cmd: KeysCmd) -> Result<()> {
                 .collect();
             print(output, &json!(v));
         }
-        KeysCmd::Show { name, address, output } => {
+        KeysCmd::Show {
+            name,
+            address,
+            output,
+        } => {
             let k = ring.get(&name)?;
             if address {
                 println!("{}", k.address);
             } else {
-                print(output, &json!({"name": k.name, "type": "local", "address": k.address,
-                                      "pubkey": {"@type": "/cosmos.crypto.secp256k1.PubKey", "key": k.pubkey}}));
+                print(
+                    output,
+                    &json!({"name": k.name, "type": "local", "address": k.address,
+                                      "pubkey": {"@type": "/cosmos.crypto.secp256k1.PubKey", "key": k.pubkey}}),
+                );
             }
         }
     }

@@ -25,7 +25,10 @@ pub struct Cli {
 }
 
 fn default_home() -> PathBuf {
-    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default().join(".inferchain")
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default()
+        .join(".inferchain")
 }
 
 #[derive(Subcommand)]
@@ -86,29 +89,38 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
 }
 
 /// Prints `value` as JSON, or as indented `key: value` lines for humans.
+/// Prints a result. A closed stdout (`| head`) ends the output quietly instead of panicking.
 pub fn print(output: Output, value: &serde_json::Value) {
+    let mut text = String::new();
     match output {
-        Output::Json => println!("{value}"),
-        Output::Text => print_text(value, 0),
+        Output::Json => text = format!("{value}\n"),
+        Output::Text => render_text(&mut text, value, 0),
     }
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-fn print_text(value: &serde_json::Value, indent: usize) {
+fn render_text(out: &mut String, value: &serde_json::Value, indent: usize) {
     use serde_json::Value;
+    use std::fmt::Write;
     let pad = " ".repeat(indent);
     match value {
         Value::Object(map) => {
             for (k, v) in map {
                 match v {
                     Value::Object(_) | Value::Array(_) => {
-                        println!("{pad}{k}:");
-                        print_text(v, indent + 2);
+                        let _ = writeln!(out, "{pad}{k}:");
+                        render_text(out, v, indent + 2);
                     }
-                    _ => println!("{pad}{k}: {}", scalar(v)),
+                    _ => {
+                        let _ = writeln!(out, "{pad}{k}: {}", scalar(v));
+                    }
                 }
             }
         }
@@ -116,14 +128,18 @@ fn print_text(value: &serde_json::Value, indent: usize) {
             for item in items {
                 match item {
                     Value::Object(_) | Value::Array(_) => {
-                        println!("{pad}-");
-                        print_text(item, indent + 2);
+                        let _ = writeln!(out, "{pad}-");
+                        render_text(out, item, indent + 2);
                     }
-                    _ => println!("{pad}- {}", scalar(item)),
+                    _ => {
+                        let _ = writeln!(out, "{pad}- {}", scalar(item));
+                    }
                 }
             }
         }
-        v => println!("{pad}{}", scalar(v)),
+        v => {
+            let _ = writeln!(out, "{pad}{}", scalar(v));
+        }
     }
 }
 

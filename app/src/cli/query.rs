@@ -51,7 +51,10 @@ pub enum AuthQuery {
 }
 
 fn coins_json(coins: &[cosmos_sdk_proto::cosmos::base::v1beta1::Coin]) -> Value {
-    json!(coins.iter().map(|c| json!({"denom": c.denom, "amount": c.amount})).collect::<Vec<_>>())
+    json!(coins
+        .iter()
+        .map(|c| json!({"denom": c.denom, "amount": c.amount}))
+        .collect::<Vec<_>>())
 }
 
 pub async fn run(cmd: QueryCmd) -> Result<()> {
@@ -61,7 +64,10 @@ pub async fn run(cmd: QueryCmd) -> Result<()> {
             let r: bankv1::QueryAllBalancesResponse = c
                 .query(
                     "/cosmos.bank.v1beta1.Query/AllBalances",
-                    &bankv1::QueryAllBalancesRequest { address, ..Default::default() },
+                    &bankv1::QueryAllBalancesRequest {
+                        address,
+                        ..Default::default()
+                    },
                 )
                 .await?;
             print(node.output, &json!({"balances": coins_json(&r.balances)}));
@@ -69,7 +75,10 @@ pub async fn run(cmd: QueryCmd) -> Result<()> {
         QueryCmd::Bank(BankQuery::Total { node }) => {
             let c = Client::new(&node.node, "");
             let r: bankv1::QueryTotalSupplyResponse = c
-                .query("/cosmos.bank.v1beta1.Query/TotalSupply", &bankv1::QueryTotalSupplyRequest::default())
+                .query(
+                    "/cosmos.bank.v1beta1.Query/TotalSupply",
+                    &bankv1::QueryTotalSupplyRequest::default(),
+                )
                 .await?;
             print(node.output, &json!({"supply": coins_json(&r.supply)}));
         }
@@ -81,8 +90,11 @@ pub async fn run(cmd: QueryCmd) -> Result<()> {
                     <cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey as prost::Message>::decode(k.value.as_slice())
                         .map(|p| p.key).unwrap_or_default())})
             });
-            print(node.output, &json!({"@type": "/cosmos.auth.v1beta1.BaseAccount", "address": a.address,
-                "pub_key": pk, "account_number": a.account_number.to_string(), "sequence": a.sequence.to_string()}));
+            print(
+                node.output,
+                &json!({"@type": "/cosmos.auth.v1beta1.BaseAccount", "address": a.address,
+                "pub_key": pk, "account_number": a.account_number.to_string(), "sequence": a.sequence.to_string()}),
+            );
         }
         QueryCmd::Wasm(cmd) => super::wasm_query::run(cmd).await?,
         QueryCmd::Tx { hash, node } => {

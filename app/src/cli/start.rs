@@ -31,9 +31,13 @@ pub struct StartArgs {
 pub fn run(home: &Path, args: StartArgs) -> Result<()> {
     let genesis_path = super::genesis::genesis_path(home);
     let genesis: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(&genesis_path).with_context(|| format!("reading {}", genesis_path.display()))?,
+        &std::fs::read(&genesis_path)
+            .with_context(|| format!("reading {}", genesis_path.display()))?,
     )?;
-    let chain_id = genesis["chain_id"].as_str().context("genesis has no chain_id")?.to_string();
+    let chain_id = genesis["chain_id"]
+        .as_str()
+        .context("genesis has no chain_id")?
+        .to_string();
     let min_gas_price = match args.minimum_gas_prices.trim() {
         "" => None,
         s => Some(GasPrice::parse(s).map_err(anyhow::Error::msg)?),
@@ -59,7 +63,10 @@ pub fn run(home: &Path, args: StartArgs) -> Result<()> {
 
     if args.grpc_address != "off" {
         let addr = args.grpc_address.parse().context("--grpc-address")?;
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
         rt.block_on(inferchain_app::grpc::serve(node, addr, &args.rpc))?;
     }
     match abci.join() {

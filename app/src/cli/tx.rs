@@ -21,7 +21,11 @@ use super::{print, NodeArgs, Output};
 pub struct TxArgs {
     #[command(flatten)]
     pub node: NodeArgs,
-    #[arg(long, default_value = "inferchain-local-1", env = "INFERCHAIN_CHAIN_ID")]
+    #[arg(
+        long,
+        default_value = "inferchain-local-1",
+        env = "INFERCHAIN_CHAIN_ID"
+    )]
     pub chain_id: String,
     /// Gas limit, or "auto" to simulate first.
     #[arg(long, default_value = "auto")]
@@ -67,11 +71,20 @@ pub enum BankTx {
 pub async fn run(home: &Path, cmd: TxCmd) -> Result<()> {
     let ring = Keyring::open(home)?;
     match cmd {
-        TxCmd::Bank(BankTx::Send { from, to, amount, tx }) => {
+        TxCmd::Bank(BankTx::Send {
+            from,
+            to,
+            amount,
+            tx,
+        }) => {
             let key = ring.get(&from)?;
             let to: Address = to.parse()?;
             let coins = Coins::parse(&amount).map_err(|e| anyhow!(e.log))?;
-            let msg = MsgSend { from_address: key.address.clone(), to_address: to.to_bech32(), amount: coins.to_proto() };
+            let msg = MsgSend {
+                from_address: key.address.clone(),
+                to_address: to.to_bech32(),
+                amount: coins.to_proto(),
+            };
             broadcast(&key.signing_key()?, vec![to_any(&msg)], &tx).await
         }
         TxCmd::Wasm(cmd) => super::wasm_tx::run(home, cmd).await,
@@ -82,23 +95,44 @@ pub async fn run(home: &Path, cmd: TxCmd) -> Result<()> {
 pub async fn broadcast(key: &k256::ecdsa::SigningKey, msgs: Vec<Any>, args: &TxArgs) -> Result<()> {
     let client = Client::new(&args.node.node, &args.chain_id);
     let gas = match args.gas.as_str() {
-        "auto" => GasSetting::Auto { adjustment: args.gas_adjustment },
-        n => GasSetting::Fixed(n.parse().map_err(|_| anyhow!("--gas must be a number or \"auto\""))?),
+        "auto" => GasSetting::Auto {
+            adjustment: args.gas_adjustment,
+        },
+        n => GasSetting::Fixed(
+            n.parse()
+                .map_err(|_| anyhow!("--gas must be a number or \"auto\""))?,
+        ),
     };
     let fees = match &args.fees {
         Some(f) => Some(Coins::parse(f).map_err(|e| anyhow!(e.log))?),
         None => None,
     };
     let gas_price = Some(GasPrice::parse(&args.gas_prices).map_err(anyhow::Error::msg)?);
-    let b = client.send_tx(key, msgs, &args.note, &FeeSetting { gas, fees, gas_price }).await?;
+    let b = client
+        .send_tx(
+            key,
+            msgs,
+            &args.note,
+            &FeeSetting {
+                gas,
+                fees,
+                gas_price,
+            },
+        )
+        .await?;
     if b.code != 0 || !args.wait {
-        print(args.node.output, &json!({"txhash": b.txhash, "code": b.code, "raw_log": b.log}));
+        print(
+            args.node.output,
+            &json!({"txhash": b.txhash, "code": b.code, "codespace": b.codespace, "raw_log": b.log}),
+        );
         if b.code != 0 {
             std::process::exit(1);
         }
         return Ok(());
     }
-    let result = client.wait_for_tx(&b.txhash, Duration::from_secs(60)).await?;
+    let result = client
+        .wait_for_tx(&b.txhash, Duration::from_secs(60))
+        .await?;
     let v = super::query::tx_json(&result);
     print(args.node.output, &v);
     if v["code"].as_u64() != Some(0) {

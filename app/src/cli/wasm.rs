@@ -29,7 +29,8 @@ pub fn run(cmd: WasmCmd) -> Result<()> {
     let mut results = Vec::new();
     for f in &files {
         let bytes = std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
-        let verdict = decode_upload(&bytes).and_then(|wasm| check_wasm(&wasm).map(|c| (c, wasm.len())));
+        let verdict =
+            decode_upload(&bytes).and_then(|wasm| check_wasm(&wasm).map(|c| (c, wasm.len())));
         match verdict {
             Ok((checksum, size)) => results.push(json!({
                 "file": f.display().to_string(), "ok": true, "size": size, "checksum": hex::encode(checksum)

@@ -38,6 +38,17 @@ pub enum WasmQuery {
         #[command(flatten)]
         node: NodeArgs,
     },
+    /// The instantiate2 address for a code checksum (hex), creator and salt (hex).
+    BuildAddress {
+        code_hash: String,
+        creator: String,
+        salt: String,
+        /// The instantiate message, for `--fix-msg` instantiations.
+        #[arg(long)]
+        init_msg: Option<String>,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
     /// A code's metadata and checksum.
     CodeInfo {
         code_id: u64,
@@ -77,7 +88,10 @@ fn b64(b: &[u8]) -> String {
 }
 
 fn page() -> Option<PageRequest> {
-    Some(PageRequest { limit: 1_000, ..Default::default() })
+    Some(PageRequest {
+        limit: 1_000,
+        ..Default::default()
+    })
 }
 
 fn contract_json(address: &str, c: &ContractInfo) -> Value {
@@ -90,39 +104,75 @@ fn contract_json(address: &str, c: &ContractInfo) -> Value {
 pub async fn run(cmd: WasmQuery) -> Result<()> {
     const Q: &str = "/cosmwasm.wasm.v1.Query/";
     match cmd {
-        WasmQuery::ContractState(ContractState::Smart { address, query, node }) => {
+        WasmQuery::ContractState(ContractState::Smart {
+            address,
+            query,
+            node,
+        }) => {
             serde_json::from_str::<Value>(&query).context("the query must be JSON")?;
             let c = Client::new(&node.node, "");
             let r: QuerySmartContractStateResponse = c
-                .query(&format!("{Q}SmartContractState"), &QuerySmartContractStateRequest {
-                    address,
-                    query_data: query.into_bytes(),
-                })
+                .query(
+                    &format!("{Q}SmartContractState"),
+                    &QuerySmartContractStateRequest {
+                        address,
+                        query_data: query.into_bytes(),
+                    },
+                )
                 .await?;
-            let data: Value = serde_json::from_slice(&r.data).context("contract answered non-JSON")?;
+            let data: Value =
+                serde_json::from_slice(&r.data).context("contract answered non-JSON")?;
             print(node.output, &json!({"data": data}));
         }
-        WasmQuery::ContractState(ContractState::Raw { address, key, ascii, node }) => {
-            let key = if ascii { key.into_bytes() } else { hex::decode(&key).context("key must be hex (or use --ascii)")? };
+        WasmQuery::ContractState(ContractState::Raw {
+            address,
+            key,
+            ascii,
+            node,
+        }) => {
+            let key = if ascii {
+                key.into_bytes()
+            } else {
+                hex::decode(&key).context("key must be hex (or use --ascii)")?
+            };
             let c = Client::new(&node.node, "");
             let r: QueryRawContractStateResponse = c
-                .query(&format!("{Q}RawContractState"), &QueryRawContractStateRequest { address, query_data: key })
+                .query(
+                    &format!("{Q}RawContractState"),
+                    &QueryRawContractStateRequest {
+                        address,
+                        query_data: key,
+                    },
+                )
                 .await?;
             print(node.output, &json!({"data": b64(&r.data)}));
         }
         WasmQuery::ContractState(ContractState::All { address, node }) => {
             let c = Client::new(&node.node, "");
             let r: QueryAllContractStateResponse = c
-                .query(&format!("{Q}AllContractState"), &QueryAllContractStateRequest { address, pagination: page() })
+                .query(
+                    &format!("{Q}AllContractState"),
+                    &QueryAllContractStateRequest {
+                        address,
+                        pagination: page(),
+                    },
+                )
                 .await?;
-            let models: Vec<_> =
-                r.models.iter().map(|m| json!({"key": hex::encode_upper(&m.key), "value": b64(&m.value)})).collect();
+            let models: Vec<_> = r
+                .models
+                .iter()
+                .map(|m| json!({"key": hex::encode_upper(&m.key), "value": b64(&m.value)}))
+                .collect();
             print(node.output, &json!({"models": models}));
         }
         WasmQuery::ListCode { node } => {
             let c = Client::new(&node.node, "");
-            let r: QueryCodesResponse =
-                c.query(&format!("{Q}Codes"), &QueryCodesRequest { pagination: page() }).await?;
+            let r: QueryCodesResponse = c
+                .query(
+                    &format!("{Q}Codes"),
+                    &QueryCodesRequest { pagination: page() },
+                )
+                .await?;
             let infos: Vec<_> = r
                 .code_infos
                 .iter()
@@ -133,21 +183,41 @@ pub async fn run(cmd: WasmQuery) -> Result<()> {
         WasmQuery::ListContractByCode { code_id, node } => {
             let c = Client::new(&node.node, "");
             let r: QueryContractsByCodeResponse = c
-                .query(&format!("{Q}ContractsByCode"), &QueryContractsByCodeRequest { code_id, pagination: page() })
+                .query(
+                    &format!("{Q}ContractsByCode"),
+                    &QueryContractsByCodeRequest {
+                        code_id,
+                        pagination: page(),
+                    },
+                )
                 .await?;
             print(node.output, &json!({"contracts": r.contracts}));
         }
         WasmQuery::Contract { address, node } => {
             let c = Client::new(&node.node, "");
             let r: QueryContractInfoResponse = c
-                .query(&format!("{Q}ContractInfo"), &QueryContractInfoRequest { address: address.clone() })
+                .query(
+                    &format!("{Q}ContractInfo"),
+                    &QueryContractInfoRequest {
+                        address: address.clone(),
+                    },
+                )
                 .await?;
-            print(node.output, &contract_json(&address, &r.contract_info.unwrap_or_default()));
+            print(
+                node.output,
+                &contract_json(&address, &r.contract_info.unwrap_or_default()),
+            );
         }
         WasmQuery::ContractHistory { address, node } => {
             let c = Client::new(&node.node, "");
             let r: QueryContractHistoryResponse = c
-                .query(&format!("{Q}ContractHistory"), &QueryContractHistoryRequest { address, pagination: page() })
+                .query(
+                    &format!("{Q}ContractHistory"),
+                    &QueryContractHistoryRequest {
+                        address,
+                        pagination: page(),
+                    },
+                )
                 .await?;
             let entries: Vec<_> = r
                 .entries
@@ -157,12 +227,38 @@ pub async fn run(cmd: WasmQuery) -> Result<()> {
                 .collect();
             print(node.output, &json!({"entries": entries}));
         }
+        WasmQuery::BuildAddress {
+            code_hash,
+            creator,
+            salt,
+            init_msg,
+            node,
+        } => {
+            let c = Client::new(&node.node, "");
+            let r: QueryBuildAddressResponse = c
+                .query(
+                    &format!("{Q}BuildAddress"),
+                    &QueryBuildAddressRequest {
+                        code_hash,
+                        creator_address: creator,
+                        salt,
+                        init_args: init_msg.map(String::into_bytes).unwrap_or_default(),
+                    },
+                )
+                .await?;
+            print(node.output, &json!({"address": r.address}));
+        }
         WasmQuery::CodeInfo { code_id, node } => {
             let c = Client::new(&node.node, "");
-            let r: QueryCodeResponse = c.query(&format!("{Q}Code"), &QueryCodeRequest { code_id }).await?;
+            let r: QueryCodeResponse = c
+                .query(&format!("{Q}Code"), &QueryCodeRequest { code_id })
+                .await?;
             let i = r.code_info.unwrap_or_default();
-            print(node.output, &json!({"code_id": i.code_id.to_string(), "creator": i.creator,
-                "checksum": hex::encode(&i.data_hash), "size": r.data.len()}));
+            print(
+                node.output,
+                &json!({"code_id": i.code_id.to_string(), "creator": i.creator,
+                "checksum": hex::encode(&i.data_hash), "size": r.data.len()}),
+            );
         }
     }
     Ok(())

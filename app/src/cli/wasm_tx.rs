@@ -150,7 +150,12 @@ pub async fn run(home: &Path, cmd: WasmTx) -> Result<()> {
             };
             (key, to_any(&msg), signer)
         }
-        WasmTx::Instantiate { code_id, msg, flags, signer } => {
+        WasmTx::Instantiate {
+            code_id,
+            msg,
+            flags,
+            signer,
+        } => {
             let key = ring.get(&signer.from)?;
             let m = MsgInstantiateContract {
                 sender: key.address.clone(),
@@ -162,9 +167,21 @@ pub async fn run(home: &Path, cmd: WasmTx) -> Result<()> {
             };
             (key, to_any(&m), signer)
         }
-        WasmTx::Instantiate2 { code_id, msg, salt, hex, fix_msg, flags, signer } => {
+        WasmTx::Instantiate2 {
+            code_id,
+            msg,
+            salt,
+            hex,
+            fix_msg,
+            flags,
+            signer,
+        } => {
             let key = ring.get(&signer.from)?;
-            let salt = if hex { ::hex::decode(&salt).context("--hex salt")? } else { salt.into_bytes() };
+            let salt = if hex {
+                ::hex::decode(&salt).context("--hex salt")?
+            } else {
+                salt.into_bytes()
+            };
             let m = MsgInstantiateContract2 {
                 sender: key.address.clone(),
                 admin: admin(&flags)?,
@@ -177,7 +194,12 @@ pub async fn run(home: &Path, cmd: WasmTx) -> Result<()> {
             };
             (key, to_any(&m), signer)
         }
-        WasmTx::Execute { contract, msg, amount, signer } => {
+        WasmTx::Execute {
+            contract,
+            msg,
+            amount,
+            signer,
+        } => {
             let key = ring.get(&signer.from)?;
             let m = MsgExecuteContract {
                 sender: key.address.clone(),
@@ -187,7 +209,12 @@ pub async fn run(home: &Path, cmd: WasmTx) -> Result<()> {
             };
             (key, to_any(&m), signer)
         }
-        WasmTx::Migrate { contract, code_id, msg, signer } => {
+        WasmTx::Migrate {
+            contract,
+            code_id,
+            msg,
+            signer,
+        } => {
             let key = ring.get(&signer.from)?;
             let m = MsgMigrateContract {
                 sender: key.address.clone(),
@@ -197,7 +224,11 @@ pub async fn run(home: &Path, cmd: WasmTx) -> Result<()> {
             };
             (key, to_any(&m), signer)
         }
-        WasmTx::SetContractAdmin { contract, new_admin, signer } => {
+        WasmTx::SetContractAdmin {
+            contract,
+            new_admin,
+            signer,
+        } => {
             let key = ring.get(&signer.from)?;
             let m = MsgUpdateAdmin {
                 sender: key.address.clone(),

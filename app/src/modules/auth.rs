@@ -38,7 +38,10 @@ impl Account {
     pub fn to_proto(&self) -> authv1::BaseAccount {
         authv1::BaseAccount {
             address: self.address.to_bech32(),
-            pub_key: self.pub_key.as_ref().map(|k| to_any(&Secp256k1PubKey { key: k.clone() })),
+            pub_key: self
+                .pub_key
+                .as_ref()
+                .map(|k| to_any(&Secp256k1PubKey { key: k.clone() })),
             account_number: self.number,
             sequence: self.sequence,
         }
@@ -49,11 +52,18 @@ impl Account {
         let address: Address = base.address.parse().map_err(|e| format!("{e}"))?;
         let pub_key = match base.pub_key {
             Some(any) => Some(
-                decode_any::<Secp256k1PubKey>(&any).map_err(|e| e.to_string())?.key,
+                decode_any::<Secp256k1PubKey>(&any)
+                    .map_err(|e| e.to_string())?
+                    .key,
             ),
             None => None,
         };
-        Ok(Account { address, pub_key, number: base.account_number, sequence: base.sequence })
+        Ok(Account {
+            address,
+            pub_key,
+            number: base.account_number,
+            sequence: base.sequence,
+        })
     }
 }
 
@@ -67,7 +77,11 @@ pub fn get_account(ctx: &mut Ctx, addr: &Address) -> Result<Option<Account>, TxE
 }
 
 pub fn set_account(ctx: &mut Ctx, account: &Account) -> Result<(), TxError> {
-    ctx.set(Substore::Acc, &account_key(&account.address), account.to_proto().encode_to_vec())
+    ctx.set(
+        Substore::Acc,
+        &account_key(&account.address),
+        account.to_proto().encode_to_vec(),
+    )
 }
 
 /// The account at `addr`, created with the next account number if it doesn't exist yet
@@ -78,12 +92,22 @@ pub fn ensure_account(ctx: &mut Ctx, addr: &Address) -> Result<Account, TxError>
     }
     let number = match ctx.get(Substore::Acc, NEXT_ACCOUNT_NUMBER)? {
         Some(b) => u64::from_be_bytes(
-            b.try_into().map_err(|_| TxError::internal("corrupt account counter"))?,
+            b.try_into()
+                .map_err(|_| TxError::internal("corrupt account counter"))?,
         ),
         None => 0,
     };
-    ctx.set(Substore::Acc, NEXT_ACCOUNT_NUMBER, (number + 1).to_be_bytes().to_vec())?;
-    let account = Account { address: addr.clone(), pub_key: None, number, sequence: 0 };
+    ctx.set(
+        Substore::Acc,
+        NEXT_ACCOUNT_NUMBER,
+        (number + 1).to_be_bytes().to_vec(),
+    )?;
+    let account = Account {
+        address: addr.clone(),
+        pub_key: None,
+        number,
+        sequence: 0,
+    };
     set_account(ctx, &account)?;
     Ok(account)
 }
@@ -105,8 +129,10 @@ impl Module for Auth {
                     .map_err(|e| QueryError::invalid(format!("invalid address: {e}")))?;
                 let account = query_account(q, &addr)?
                     .ok_or_else(|| QueryError::not_found(format!("account {addr} not found")))?;
-                Ok(authv1::QueryAccountResponse { account: Some(to_any(&account.to_proto())) }
-                    .encode_to_vec())
+                Ok(authv1::QueryAccountResponse {
+                    account: Some(to_any(&account.to_proto())),
+                }
+                .encode_to_vec())
             })(),
             "/cosmos.auth.v1beta1.Query/AccountInfo" => (|| {
                 let req: authv1::QueryAccountInfoRequest = decode_request(data)?;
@@ -116,8 +142,10 @@ impl Module for Auth {
                     .map_err(|e| QueryError::invalid(format!("invalid address: {e}")))?;
                 let account = query_account(q, &addr)?
                     .ok_or_else(|| QueryError::not_found(format!("account {addr} not found")))?;
-                Ok(authv1::QueryAccountInfoResponse { info: Some(account.to_proto()) }
-                    .encode_to_vec())
+                Ok(authv1::QueryAccountInfoResponse {
+                    info: Some(account.to_proto()),
+                }
+                .encode_to_vec())
             })(),
             "/cosmos.auth.v1beta1.Query/Params" => Ok(authv1::QueryParamsResponse {
                 params: Some(authv1::Params {
@@ -129,10 +157,10 @@ impl Module for Auth {
                 }),
             }
             .encode_to_vec()),
-            "/cosmos.auth.v1beta1.Query/Bech32Prefix" => {
-                Ok(authv1::Bech32PrefixResponse { bech32_prefix: BECH32_PREFIX.into() }
-                    .encode_to_vec())
+            "/cosmos.auth.v1beta1.Query/Bech32Prefix" => Ok(authv1::Bech32PrefixResponse {
+                bech32_prefix: BECH32_PREFIX.into(),
             }
+            .encode_to_vec()),
             _ => return None,
         };
         Some(result)
@@ -141,7 +169,9 @@ impl Module for Auth {
 
 pub fn query_account(q: &QueryCtx, addr: &Address) -> Result<Option<Account>, QueryError> {
     match q.get(Substore::Acc, &account_key(addr))? {
-        Some(bytes) => Account::decode(&bytes).map(Some).map_err(QueryError::internal),
+        Some(bytes) => Account::decode(&bytes)
+            .map(Some)
+            .map_err(QueryError::internal),
         None => Ok(None),
     }
 }

@@ -39,7 +39,11 @@ fn supply_key(denom: &str) -> Vec<u8> {
 }
 
 fn decode_amount(bytes: &[u8]) -> Result<u128, String> {
-    Ok(u128::from_be_bytes(bytes.try_into().map_err(|_| "stored amount is not 16 bytes")?))
+    Ok(u128::from_be_bytes(
+        bytes
+            .try_into()
+            .map_err(|_| "stored amount is not 16 bytes")?,
+    ))
 }
 
 pub fn balance(ctx: &mut Ctx, addr: &Address, denom: &str) -> Result<u128, TxError> {
@@ -64,7 +68,11 @@ pub fn send(ctx: &mut Ctx, from: &Address, to: &Address, coins: &Coins) -> Resul
     add(ctx, to, coins)?;
     ctx.emit(
         "transfer",
-        &[("recipient", to.to_bech32()), ("sender", from.to_bech32()), ("amount", coins.to_string())],
+        &[
+            ("recipient", to.to_bech32()),
+            ("sender", from.to_bech32()),
+            ("amount", coins.to_string()),
+        ],
     );
     Ok(())
 }
@@ -80,7 +88,10 @@ fn subtract(ctx: &mut Ctx, from: &Address, coins: &Coins) -> Result<(), TxError>
         })?;
         set_balance(ctx, from, &coin.denom, left)?;
     }
-    ctx.emit("coin_spent", &[("spender", from.to_bech32()), ("amount", coins.to_string())]);
+    ctx.emit(
+        "coin_spent",
+        &[("spender", from.to_bech32()), ("amount", coins.to_string())],
+    );
     Ok(())
 }
 
@@ -93,7 +104,10 @@ fn add(ctx: &mut Ctx, to: &Address, coins: &Coins) -> Result<(), TxError> {
             .ok_or_else(|| TxError::invalid_coins("balance overflow"))?;
         set_balance(ctx, to, &coin.denom, new)?;
     }
-    ctx.emit("coin_received", &[("receiver", to.to_bech32()), ("amount", coins.to_string())]);
+    ctx.emit(
+        "coin_received",
+        &[("receiver", to.to_bech32()), ("amount", coins.to_string())],
+    );
     Ok(())
 }
 
@@ -104,7 +118,11 @@ fn mint(ctx: &mut Ctx, to: &Address, coins: &Coins) -> Result<(), TxError> {
         let new = supply
             .checked_add(coin.amount)
             .ok_or_else(|| TxError::invalid_coins("supply overflow"))?;
-        ctx.set(Substore::Bank, &supply_key(&coin.denom), new.to_be_bytes().to_vec())?;
+        ctx.set(
+            Substore::Bank,
+            &supply_key(&coin.denom),
+            new.to_be_bytes().to_vec(),
+        )?;
     }
     add(ctx, to, coins)
 }
@@ -122,7 +140,8 @@ fn is_blocked(addr: &Address) -> bool {
 }
 
 fn parse_addr(s: &str, what: &str) -> Result<Address, TxError> {
-    s.parse().map_err(|e| TxError::invalid_address(format!("invalid {what} address: {e}")))
+    s.parse()
+        .map_err(|e| TxError::invalid_address(format!("invalid {what} address: {e}")))
 }
 
 fn nonempty(coins: &[cosmos_sdk_proto::cosmos::base::v1beta1::Coin]) -> Result<Coins, TxError> {
@@ -165,7 +184,9 @@ impl Module for Bank {
             let m: bankv1::MsgMultiSend = decode_any(msg)?;
             // The SDK allows exactly one input since v0.47.
             let [input] = m.inputs.as_slice() else {
-                return Err(TxError::invalid_request("multi-send must have exactly one input"));
+                return Err(TxError::invalid_request(
+                    "multi-send must have exactly one input",
+                ));
             };
             if m.outputs.is_empty() {
                 return Err(TxError::invalid_request("no outputs to send"));
@@ -177,11 +198,15 @@ impl Module for Bank {
                 parse_addr(&o.address, "output")?;
                 for c in nonempty(&o.coins)?.0 {
                     let e = total_out.entry(c.denom).or_default();
-                    *e = e.checked_add(c.amount).ok_or_else(|| TxError::invalid_coins("overflow"))?;
+                    *e = e
+                        .checked_add(c.amount)
+                        .ok_or_else(|| TxError::invalid_coins("overflow"))?;
                 }
             }
-            let out: Vec<Coin> =
-                total_out.into_iter().map(|(denom, amount)| Coin { denom, amount }).collect();
+            let out: Vec<Coin> = total_out
+                .into_iter()
+                .map(|(denom, amount)| Coin { denom, amount })
+                .collect();
             if out != total_in.0 {
                 return Err(TxError::invalid_coins("sum inputs != sum outputs"));
             }
@@ -195,7 +220,9 @@ impl Module for Bank {
             let from = parse_addr(&m.from_address, "sender")?;
             let to = parse_addr(&m.to_address, "recipient")?;
             if is_blocked(&to) {
-                return Err(TxError::unauthorized(format!("{to} is not allowed to receive funds")));
+                return Err(TxError::unauthorized(format!(
+                    "{to} is not allowed to receive funds"
+                )));
             }
             send(ctx, &from, &to, &Coins::from_proto(&m.amount)?)?;
             ctx.emit("message", &[("sender", from.to_bech32())]);
@@ -209,11 +236,16 @@ impl Module for Bank {
             for o in &m.outputs {
                 let to = parse_addr(&o.address, "output")?;
                 if is_blocked(&to) {
-                    return Err(TxError::unauthorized(format!("{to} is not allowed to receive funds")));
+                    return Err(TxError::unauthorized(format!(
+                        "{to} is not allowed to receive funds"
+                    )));
                 }
                 let coins = Coins::from_proto(&o.coins)?;
                 add(ctx, &to, &coins)?;
-                ctx.emit("transfer", &[("recipient", to.to_bech32()), ("amount", coins.to_string())]);
+                ctx.emit(
+                    "transfer",
+                    &[("recipient", to.to_bech32()), ("amount", coins.to_string())],
+                );
             }
             Ok(to_any(&bankv1::MsgMultiSendResponse {}))
         }
@@ -224,8 +256,7 @@ impl Module for Bank {
             "/cosmos.bank.v1beta1.Query/Balance" => (|| {
                 let req: bankv1::QueryBalanceRequest = decode_request(data)?;
                 let addr = query_addr(&req.address)?;
-                crate::coins::validate_denom(&req.denom)
-                    .map_err(|e| QueryError::invalid(e.log))?;
+                crate::coins::validate_denom(&req.denom).map_err(|e| QueryError::invalid(e.log))?;
                 let amount = match q.get(Substore::Bank, &balance_key(&addr, &req.denom))? {
                     Some(b) => decode_amount(&b).map_err(QueryError::internal)?,
                     None => 0,
@@ -240,36 +271,57 @@ impl Module for Bank {
                 // Both requests share field numbers for address and pagination.
                 let req: bankv1::QueryAllBalancesRequest = decode_request(data)?;
                 let addr = query_addr(&req.address)?;
-                let (entries, next) = q.page(Substore::Bank, &balances_prefix(&addr), req.pagination.as_ref())?;
+                let (entries, next) = q.page(
+                    Substore::Bank,
+                    &balances_prefix(&addr),
+                    req.pagination.as_ref(),
+                )?;
                 let balances = entries
                     .into_iter()
                     .map(|(k, v)| {
-                        let denom = String::from_utf8(k).map_err(|_| QueryError::internal("denom"))?;
+                        let denom =
+                            String::from_utf8(k).map_err(|_| QueryError::internal("denom"))?;
                         let amount = decode_amount(&v).map_err(QueryError::internal)?;
                         Ok(Coin { denom, amount }.to_proto())
                     })
                     .collect::<Result<Vec<_>, QueryError>>()?;
-                let pagination = Some(PageResponse { next_key: next, total: 0 });
+                let pagination = Some(PageResponse {
+                    next_key: next,
+                    total: 0,
+                });
                 Ok(if path.ends_with("SpendableBalances") {
-                    bankv1::QuerySpendableBalancesResponse { balances, pagination }.encode_to_vec()
+                    bankv1::QuerySpendableBalancesResponse {
+                        balances,
+                        pagination,
+                    }
+                    .encode_to_vec()
                 } else {
-                    bankv1::QueryAllBalancesResponse { balances, pagination }.encode_to_vec()
+                    bankv1::QueryAllBalancesResponse {
+                        balances,
+                        pagination,
+                    }
+                    .encode_to_vec()
                 })
             })(),
             "/cosmos.bank.v1beta1.Query/TotalSupply" => (|| {
                 let req: bankv1::QueryTotalSupplyRequest = decode_request(data)?;
-                let (entries, next) = q.page(Substore::Bank, &[SUPPLY_PREFIX], req.pagination.as_ref())?;
+                let (entries, next) =
+                    q.page(Substore::Bank, &[SUPPLY_PREFIX], req.pagination.as_ref())?;
                 let supply = entries
                     .into_iter()
                     .map(|(k, v)| {
-                        let denom = String::from_utf8(k).map_err(|_| QueryError::internal("denom"))?;
+                        let denom =
+                            String::from_utf8(k).map_err(|_| QueryError::internal("denom"))?;
                         let amount = decode_amount(&v).map_err(QueryError::internal)?;
                         Ok(Coin { denom, amount }.to_proto())
                     })
                     .collect::<Result<Vec<_>, QueryError>>()?;
                 Ok(bankv1::QueryTotalSupplyResponse {
                     supply,
-                    pagination: Some(PageResponse { next_key: next, total: 0 }),
+                    pagination: Some(PageResponse {
+                        next_key: next,
+                        total: 0,
+                    }),
                 }
                 .encode_to_vec())
             })(),
@@ -286,7 +338,10 @@ impl Module for Bank {
             })(),
             #[allow(deprecated)]
             "/cosmos.bank.v1beta1.Query/Params" => Ok(bankv1::QueryParamsResponse {
-                params: Some(bankv1::Params { send_enabled: vec![], default_send_enabled: true }),
+                params: Some(bankv1::Params {
+                    send_enabled: vec![],
+                    default_send_enabled: true,
+                }),
             }
             .encode_to_vec()),
             _ => return None,
@@ -296,5 +351,6 @@ impl Module for Bank {
 }
 
 fn query_addr(s: &str) -> Result<Address, QueryError> {
-    s.parse().map_err(|e| QueryError::invalid(format!("invalid address: {e}")))
+    s.parse()
+        .map_err(|e| QueryError::invalid(format!("invalid address: {e}")))
 }

@@ -35,12 +35,18 @@ pub trait Module: Send + Sync {
 
     /// Stateless check of one message: decodes and validates it, returns who must sign it.
     fn check_msg(&self, msg: &Any) -> Result<Vec<Address>, TxError> {
-        Err(TxError::unknown_request(format!("unrecognized message type: {}", msg.type_url)))
+        Err(TxError::unknown_request(format!(
+            "unrecognized message type: {}",
+            msg.type_url
+        )))
     }
 
     /// Stateful check and execution; returns the message's response as an `Any`.
     fn deliver_msg(&self, _ctx: &mut Ctx, msg: &Any) -> Result<Any, TxError> {
-        Err(TxError::unknown_request(format!("unrecognized message type: {}", msg.type_url)))
+        Err(TxError::unknown_request(format!(
+            "unrecognized message type: {}",
+            msg.type_url
+        )))
     }
 
     /// Answers a gRPC-path query, or `None` if the path isn't this module's.
@@ -62,7 +68,10 @@ pub fn decode_any<M: prost::Message + Default>(msg: &Any) -> Result<M, TxError> 
 
 /// Packs a message as the SDK does: type URL `/<full proto name>` (no host part).
 pub fn to_any<M: prost::Name>(msg: &M) -> Any {
-    Any { type_url: type_url::<M>(), value: msg.encode_to_vec() }
+    Any {
+        type_url: type_url::<M>(),
+        value: msg.encode_to_vec(),
+    }
 }
 
 pub fn type_url<M: prost::Name>() -> String {

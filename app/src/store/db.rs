@@ -170,18 +170,27 @@ impl Store {
         // Every substore gets a new version each block (an empty update copies the root), so
         // any height can be proven without looking for the last version that touched a store.
         for store in Substore::ALL {
-            let reader = TreeView { snap: base, tree: store.id() };
+            let reader = TreeView {
+                snap: base,
+                tree: store.id(),
+            };
             let tree = Sha256Jmt::new(&reader);
             let set = per_store.remove(&store.id()).unwrap_or_default();
             let (root, batch) = tree
                 .put_value_set(set, version)
                 .map_err(|e| StoreError::Tree(e.to_string()))?;
             let name_hash = KeyHash::with::<sha2::Sha256>(store.name().as_bytes());
-            preimages.push((preimage_key(ROOT_TREE, &name_hash), store.name().as_bytes().to_vec()));
+            preimages.push((
+                preimage_key(ROOT_TREE, &name_hash),
+                store.name().as_bytes().to_vec(),
+            ));
             roots.push((name_hash, Some(root.0.to_vec())));
             batches.push((store.id(), batch));
         }
-        let reader = TreeView { snap: base, tree: ROOT_TREE };
+        let reader = TreeView {
+            snap: base,
+            tree: ROOT_TREE,
+        };
         let (app_root, batch) = Sha256Jmt::new(&reader)
             .put_value_set(roots, version)
             .map_err(|e| StoreError::Tree(e.to_string()))?;
@@ -298,9 +307,11 @@ impl Snapshot {
             None => self.flat.range(start..)?,
         };
         let entry = |r: Result<_, redb::StorageError>| {
-            r.map(|(k, v): (redb::AccessGuard<&[u8]>, redb::AccessGuard<&[u8]>)| {
-                (k.value().to_vec(), v.value().to_vec())
-            })
+            r.map(
+                |(k, v): (redb::AccessGuard<&[u8]>, redb::AccessGuard<&[u8]>)| {
+                    (k.value().to_vec(), v.value().to_vec())
+                },
+            )
             .map_err(StoreError::from)
         };
         if reverse {
@@ -324,7 +335,10 @@ impl Snapshot {
     /// The app hash committed at `height`.
     pub fn app_hash_at(&self, height: u64) -> Result<[u8; 32], StoreError> {
         self.check_height(height)?;
-        let reader = TreeView { snap: self, tree: ROOT_TREE };
+        let reader = TreeView {
+            snap: self,
+            tree: ROOT_TREE,
+        };
         let root: RootHash = Sha256Jmt::new(&reader)
             .get_root_hash(height)
             .map_err(|e| StoreError::Tree(e.to_string()))?;
@@ -340,11 +354,17 @@ impl Snapshot {
         height: u64,
     ) -> Result<(Option<Vec<u8>>, [ics23::CommitmentProof; 2]), StoreError> {
         self.check_height(height)?;
-        let sub = TreeView { snap: self, tree: store.id() };
+        let sub = TreeView {
+            snap: self,
+            tree: store.id(),
+        };
         let (value, key_proof) = Sha256Jmt::new(&sub)
             .get_with_ics23_proof(key.to_vec(), height)
             .map_err(|e| StoreError::Tree(e.to_string()))?;
-        let root = TreeView { snap: self, tree: ROOT_TREE };
+        let root = TreeView {
+            snap: self,
+            tree: ROOT_TREE,
+        };
         let (_, store_proof) = Sha256Jmt::new(&root)
             .get_with_ics23_proof(store.name().as_bytes().to_vec(), height)
             .map_err(|e| StoreError::Tree(e.to_string()))?;
@@ -364,7 +384,10 @@ impl Snapshot {
             return self.get(&full);
         }
         self.check_height(height)?;
-        let view = TreeView { snap: self, tree: store.id() };
+        let view = TreeView {
+            snap: self,
+            tree: store.id(),
+        };
         view.get_value_option(height, KeyHash::with::<sha2::Sha256>(key))
             .map_err(|e| StoreError::Tree(e.to_string()))
     }
@@ -392,7 +415,11 @@ impl TreeReader for TreeView<'_> {
     ) -> anyhow::Result<Option<OwnedValue>> {
         let lo = value_key(self.tree, &key_hash, 0);
         let hi = value_key(self.tree, &key_hash, max_version);
-        let last = self.snap.values.range(lo.as_slice()..=hi.as_slice())?.next_back();
+        let last = self
+            .snap
+            .values
+            .range(lo.as_slice()..=hi.as_slice())?
+            .next_back();
         match last {
             Some(entry) => {
                 let (_, v) = entry?;
@@ -415,7 +442,11 @@ impl TreeReader for TreeView<'_> {
 impl HasPreimage for TreeView<'_> {
     fn preimage(&self, key_hash: KeyHash) -> anyhow::Result<Option<Vec<u8>>> {
         let k = preimage_key(self.tree, &key_hash);
-        Ok(self.snap.preimages.get(k.as_slice())?.map(|v| v.value().to_vec()))
+        Ok(self
+            .snap
+            .preimages
+            .get(k.as_slice())?
+            .map(|v| v.value().to_vec()))
     }
 }
 

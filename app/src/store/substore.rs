@@ -16,7 +16,12 @@ pub enum Substore {
 
 impl Substore {
     /// Every substore, in the order their roots enter the root tree.
-    pub const ALL: [Substore; 4] = [Substore::Acc, Substore::Bank, Substore::Params, Substore::Wasm];
+    pub const ALL: [Substore; 4] = [
+        Substore::Acc,
+        Substore::Bank,
+        Substore::Params,
+        Substore::Wasm,
+    ];
 
     pub fn id(self) -> u8 {
         self as u8

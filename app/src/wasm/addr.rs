@@ -47,7 +47,8 @@ mod tests {
         let salt = b"salt-1";
         let ours = predictable(&checksum, &creator, salt, b"");
         let theirs =
-            instantiate2_address(&checksum, &CanonicalAddr::from(creator.as_bytes()), salt).unwrap();
+            instantiate2_address(&checksum, &CanonicalAddr::from(creator.as_bytes()), salt)
+                .unwrap();
         assert_eq!(ours.as_bytes(), theirs.as_slice());
         // The message only counts with fix_msg.
         assert_ne!(predictable(&checksum, &creator, salt, b"{}"), ours);

@@ -73,8 +73,16 @@ pub fn run<R>(
         tx: ctx.tx,
         vm: vm.clone(),
     });
-    let _restore = Restore { slot: &mut *ctx.state, exec: Some(exec.clone()) };
-    let mut call = Call { exec, gas: &mut *ctx.gas, events: Vec::new(), depth: 0 };
+    let _restore = Restore {
+        slot: &mut *ctx.state,
+        exec: Some(exec.clone()),
+    };
+    let mut call = Call {
+        exec,
+        gas: &mut *ctx.gas,
+        events: Vec::new(),
+        depth: 0,
+    };
     let result = f(&mut call);
     ctx.events.append(&mut call.events);
     result
@@ -106,7 +114,9 @@ fn next_sequence(ctx: &mut Ctx, name: &[u8]) -> Result<u64, TxError> {
     let key = keys::sequence(name);
     let last = match ctx.get(Substore::Wasm, &key)? {
         Some(b) => u64::from_be_bytes(
-            b.as_slice().try_into().map_err(|_| TxError::internal("corrupt sequence"))?,
+            b.as_slice()
+                .try_into()
+                .map_err(|_| TxError::internal("corrupt sequence"))?,
         ),
         None => 0,
     };
@@ -122,13 +132,20 @@ fn append_history(
 ) -> Result<(), TxError> {
     let last = ctx.prefix_range(Substore::Wasm, &keys::history_prefix(contract), usize::MAX)?;
     let seq = last.len() as u64 + 1;
-    ctx.set(Substore::Wasm, &keys::history_entry(contract, seq), entry.encode_to_vec())
+    ctx.set(
+        Substore::Wasm,
+        &keys::history_entry(contract, seq),
+        entry.encode_to_vec(),
+    )
 }
 
 impl Call<'_> {
     /// Runs `f` on a [`Ctx`] over the shared state (bank transfers, records); no contract
     /// runs meanwhile, so holding the lock is fine.
-    fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx) -> Result<R, TxError>) -> Result<R, TxError> {
+    fn with_ctx<R>(
+        &mut self,
+        f: impl FnOnce(&mut Ctx) -> Result<R, TxError>,
+    ) -> Result<R, TxError> {
         let mut state = lock(&self.exec.state);
         let mut ctx = Ctx::new(&mut state, self.gas, &self.exec.block);
         ctx.tx = self.exec.tx;
@@ -148,7 +165,10 @@ impl Call<'_> {
     }
 
     fn remaining_sdk_gas(&self) -> u64 {
-        self.gas.limit().unwrap_or(SIMULATION_GAS_CAP).saturating_sub(self.gas.used())
+        self.gas
+            .limit()
+            .unwrap_or(SIMULATION_GAS_CAP)
+            .saturating_sub(self.gas.used())
     }
 
     fn contract_code(&mut self, contract: &Address) -> Result<(ContractInfo, Checksum), TxError> {
@@ -158,13 +178,23 @@ impl Call<'_> {
         Ok((info, checksum))
     }
 
-    pub fn store_code(&mut self, sender: &Address, upload: &[u8]) -> Result<(u64, Checksum), TxError> {
+    pub fn store_code(
+        &mut self,
+        sender: &Address,
+        upload: &[u8],
+    ) -> Result<(u64, Checksum), TxError> {
         let wasm = super::decode_upload(upload).map_err(|e| WasmError::Create.err(e))?;
-        self.gas.consume(COMPILE_COST_PER_BYTE * wasm.len() as u64, "compiling wasm code")?;
+        self.gas.consume(
+            COMPILE_COST_PER_BYTE * wasm.len() as u64,
+            "compiling wasm code",
+        )?;
         // Validates (floats, imports, exports, limits) and compiles into the module cache.
-        let checksum = self.exec.vm.cache.store_code(&wasm, true, true).map_err(|e| {
-            WasmError::Create.err(format!("wasm validation failed: {e}"))
-        })?;
+        let checksum = self
+            .exec
+            .vm
+            .cache
+            .store_code(&wasm, true, true)
+            .map_err(|e| WasmError::Create.err(format!("wasm validation failed: {e}")))?;
         let id = self.with_ctx(|ctx| {
             let id = next_sequence(ctx, keys::LAST_CODE_ID)?;
             let info = CodeInfo {
@@ -178,10 +208,16 @@ impl Call<'_> {
             ctx.set(Substore::Wasm, &keys::code(id), info.encode_to_vec())?;
             // The bytes are priced by the compile cost above; wasmd keeps them outside the
             // KV store, we keep them in state so any node can rebuild its module cache.
-            ctx.state.set(state_key(Substore::Wasm, &keys::wasm_bytes(checksum.as_ref())), wasm);
+            ctx.state.set(
+                state_key(Substore::Wasm, &keys::wasm_bytes(checksum.as_ref())),
+                wasm,
+            );
             ctx.emit(
                 "store_code",
-                &[("code_checksum", hex::encode(checksum.as_ref())), ("code_id", id.to_string())],
+                &[
+                    ("code_checksum", hex::encode(checksum.as_ref())),
+                    ("code_id", id.to_string()),
+                ],
             );
             Ok(id)
         })?;
@@ -203,10 +239,16 @@ impl Call<'_> {
         let code = self.with_ctx(|ctx| records::code_info(ctx, code_id))?;
         let checksum = records::checksum(&code).map_err(TxError::internal)?;
         let contract = match salt {
-            None => addr::classic(code_id, self.with_ctx(|c| next_sequence(c, keys::LAST_INSTANCE_ID))?),
-            Some((salt, fix_msg)) => {
-                addr::predictable(checksum.as_ref(), sender, salt, if fix_msg { msg } else { b"" })
-            }
+            None => addr::classic(
+                code_id,
+                self.with_ctx(|c| next_sequence(c, keys::LAST_INSTANCE_ID))?,
+            ),
+            Some((salt, fix_msg)) => addr::predictable(
+                checksum.as_ref(),
+                sender,
+                salt,
+                if fix_msg { msg } else { b"" },
+            ),
         };
         let info = ContractInfo {
             code_id,
@@ -238,11 +280,17 @@ impl Call<'_> {
                 msg: msg.to_vec(),
             })
         })?;
-        let entry = Entry::Instantiate { info: message_info(sender, funds), msg };
+        let entry = Entry::Instantiate {
+            info: message_info(sender, funds),
+            msg,
+        };
         let response = self.call(&contract, &checksum, entry, WasmError::Instantiate)?;
         self.events.push(event(
             "instantiate",
-            &[("_contract_address", contract.to_bech32()), ("code_id", code_id.to_string())],
+            &[
+                ("_contract_address", contract.to_bech32()),
+                ("code_id", code_id.to_string()),
+            ],
         ));
         let data = self.handle_response(&contract, response)?;
         Ok((contract, data))
@@ -259,9 +307,15 @@ impl Call<'_> {
         if !funds.is_empty() {
             self.with_ctx(|ctx| bank::send(ctx, sender, contract, funds))?;
         }
-        let entry = Entry::Execute { info: message_info(sender, funds), msg };
+        let entry = Entry::Execute {
+            info: message_info(sender, funds),
+            msg,
+        };
         let response = self.call(contract, &checksum, entry, WasmError::Execute)?;
-        self.events.push(event("execute", &[("_contract_address", contract.to_bech32())]));
+        self.events.push(event(
+            "execute",
+            &[("_contract_address", contract.to_bech32())],
+        ));
         self.handle_response(contract, response)
     }
 
@@ -292,24 +346,41 @@ impl Call<'_> {
         let position = self.position();
         self.with_ctx(|ctx| {
             records::save_contract_info(ctx, contract, &info)?;
-            ctx.delete(Substore::Wasm, &keys::contract_by_code(old_code_id, contract))?;
-            ctx.set(Substore::Wasm, &keys::contract_by_code(new_code_id, contract), vec![1])?;
-            append_history(ctx, contract, ContractCodeHistoryEntry {
-                operation: ContractCodeHistoryOperationType::Migrate as i32,
-                code_id: new_code_id,
-                updated: Some(position),
-                msg: msg.to_vec(),
-            })
+            ctx.delete(
+                Substore::Wasm,
+                &keys::contract_by_code(old_code_id, contract),
+            )?;
+            ctx.set(
+                Substore::Wasm,
+                &keys::contract_by_code(new_code_id, contract),
+                vec![1],
+            )?;
+            append_history(
+                ctx,
+                contract,
+                ContractCodeHistoryEntry {
+                    operation: ContractCodeHistoryOperationType::Migrate as i32,
+                    code_id: new_code_id,
+                    updated: Some(position),
+                    msg: msg.to_vec(),
+                },
+            )
         })?;
         let migrate_info = serde_json::to_vec(
             &json!({"sender": sender.to_bech32(), "old_migrate_version": old_version}),
         )
         .expect("plain JSON");
-        let entry = Entry::Migrate { info: migrate_info, msg };
+        let entry = Entry::Migrate {
+            info: migrate_info,
+            msg,
+        };
         let response = self.call(contract, &checksum, entry, WasmError::Migration)?;
         self.events.push(event(
             "migrate",
-            &[("code_id", new_code_id.to_string()), ("_contract_address", contract.to_bech32())],
+            &[
+                ("code_id", new_code_id.to_string()),
+                ("_contract_address", contract.to_bech32()),
+            ],
         ));
         self.handle_response(contract, response)
     }
@@ -333,7 +404,10 @@ impl Call<'_> {
             records::save_contract_info(ctx, contract, &info)?;
             ctx.emit(
                 "update_contract_admin",
-                &[("_contract_address", contract.to_bech32()), ("new_admin_address", admin)],
+                &[
+                    ("_contract_address", contract.to_bech32()),
+                    ("new_admin_address", admin),
+                ],
             );
             Ok(())
         })
@@ -357,7 +431,9 @@ impl Call<'_> {
             .map_err(|e| fail.err(format!("loading contract {contract}: {e}")))?;
         let env = self.exec.env(contract);
         let result = match &entry {
-            Entry::Instantiate { info, msg } => call_instantiate_raw(&mut instance, &env, info, msg),
+            Entry::Instantiate { info, msg } => {
+                call_instantiate_raw(&mut instance, &env, info, msg)
+            }
             Entry::Execute { info, msg } => call_execute_raw(&mut instance, &env, info, msg),
             Entry::Migrate { info, msg } => {
                 call_migrate_with_info_raw(&mut instance, &env, msg, info)
@@ -367,7 +443,10 @@ impl Call<'_> {
         let report = instance.create_gas_report();
         let memory = instance.memory_pages() as u64 * 65_536;
         drop(instance);
-        let used = report.limit.saturating_sub(report.remaining).div_ceil(GAS_MULTIPLIER);
+        let used = report
+            .limit
+            .saturating_sub(report.remaining)
+            .div_ceil(GAS_MULTIPLIER);
         match result {
             Err(VmError::GasDepletion { .. }) => {
                 self.gas.consume(used, "wasm contract")?;
@@ -394,7 +473,9 @@ impl Call<'_> {
                 match cosmwasm_std::from_json::<ContractResult<Response<Empty>>>(&bytes) {
                     Ok(ContractResult::Ok(r)) => Ok(r),
                     Ok(ContractResult::Err(e)) => Err(fail.err(e)),
-                    Err(e) => Err(fail.err(format!("contract {contract} returned an invalid response: {e}"))),
+                    Err(e) => Err(fail.err(format!(
+                        "contract {contract} returned an invalid response: {e}"
+                    ))),
                 }
             }
         }
@@ -410,7 +491,10 @@ impl Call<'_> {
         let address = contract.to_bech32();
         if !response.attributes.is_empty() {
             let attrs = self.contract_attributes(&address, &response.attributes)?;
-            self.events.push(Event { r#type: "wasm".into(), attributes: attrs });
+            self.events.push(Event {
+                r#type: "wasm".into(),
+                attributes: attrs,
+            });
         }
         for ev in &response.events {
             let ty = ev.ty.trim();
@@ -421,7 +505,10 @@ impl Call<'_> {
                 )));
             }
             let attrs = self.contract_attributes(&address, &ev.attributes)?;
-            self.events.push(Event { r#type: format!("wasm-{ty}"), attributes: attrs });
+            self.events.push(Event {
+                r#type: format!("wasm-{ty}"),
+                attributes: attrs,
+            });
         }
         let mut data = response.data.map(|d| d.to_vec());
         for sub in response.messages {
@@ -454,9 +541,16 @@ impl Call<'_> {
                 )));
             }
             bytes += (key.len() + a.value.len()) as u64;
-            out.push(EventAttribute { key: key.into(), value: a.value.trim().into(), index: true });
+            out.push(EventAttribute {
+                key: key.into(),
+                value: a.value.trim().into(),
+                index: true,
+            });
         }
-        self.gas.consume(bytes * EVENT_ATTRIBUTE_BYTE_COST, "contract event attributes")?;
+        self.gas.consume(
+            bytes * EVENT_ATTRIBUTE_BYTE_COST,
+            "contract event attributes",
+        )?;
         Ok(out)
     }
 
@@ -526,7 +620,10 @@ impl Call<'_> {
         .expect("plain JSON");
         let (_, checksum) = self.contract_code(contract)?;
         let response = self.call(contract, &checksum, Entry::Reply(reply), WasmError::Execute)?;
-        self.events.push(event("reply", &[("_contract_address", contract.to_bech32())]));
+        self.events.push(event(
+            "reply",
+            &[("_contract_address", contract.to_bech32())],
+        ));
         self.handle_response(contract, response)
     }
 

@@ -45,7 +45,7 @@ pub const EVENT_ATTRIBUTE_BYTE_COST: u64 = 1;
 /// SDK gas a smart query served to clients may use (wasmd's `SmartQueryGasLimit`).
 pub const QUERY_GAS_LIMIT: u64 = 3_000_000;
 /// Without a gas limit (simulation), contract execution stops here.
-pub const SIMULATION_GAS_CAP: u64 = 50_000_000;
+pub const SIMULATION_GAS_CAP: u64 = 20_000_000;
 /// Nesting of contract-to-contract messages.
 pub const MAX_CALL_DEPTH: u32 = 32;
 pub const MAX_LABEL_LEN: usize = 128;
@@ -106,7 +106,11 @@ impl WasmError {
     }
 
     pub fn err(self, msg: impl std::fmt::Display) -> TxError {
-        TxError { codespace: CODESPACE, code: self as u32, log: format!("{msg}: {}", self.describe()) }
+        TxError {
+            codespace: CODESPACE,
+            code: self as u32,
+            log: format!("{msg}: {}", self.describe()),
+        }
     }
 }
 
@@ -132,7 +136,8 @@ impl Module for Wasm {
         let (secs, nanos) = ctx.block.time;
         let mut v = secs.to_be_bytes().to_vec();
         v.extend_from_slice(&nanos.to_be_bytes());
-        ctx.state.set(crate::store::state_key(Substore::Wasm, BLOCK_TIME_KEY), v);
+        ctx.state
+            .set(crate::store::state_key(Substore::Wasm, BLOCK_TIME_KEY), v);
         Ok(())
     }
 
@@ -155,8 +160,18 @@ impl Module for Wasm {
 
 /// Last block time recorded by `begin_block` ((0, 0) before the first block).
 fn last_block_time(q: &QueryCtx) -> (i64, i32) {
-    let Ok(Some(v)) = q.get(Substore::Wasm, BLOCK_TIME_KEY) else { return (0, 0) };
-    let secs = v.get(..8).and_then(|b| b.try_into().ok()).map(i64::from_be_bytes).unwrap_or(0);
-    let nanos = v.get(8..12).and_then(|b| b.try_into().ok()).map(i32::from_be_bytes).unwrap_or(0);
+    let Ok(Some(v)) = q.get(Substore::Wasm, BLOCK_TIME_KEY) else {
+        return (0, 0);
+    };
+    let secs = v
+        .get(..8)
+        .and_then(|b| b.try_into().ok())
+        .map(i64::from_be_bytes)
+        .unwrap_or(0);
+    let nanos = v
+        .get(8..12)
+        .and_then(|b| b.try_into().ok())
+        .map(i32::from_be_bytes)
+        .unwrap_or(0);
     (secs, nanos)
 }

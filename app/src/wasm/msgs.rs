@@ -30,11 +30,16 @@ pub fn handles(url: &str) -> bool {
 }
 
 fn addr(s: &str, what: &str) -> Result<Address, TxError> {
-    s.parse().map_err(|e| TxError::invalid_address(format!("invalid {what} address {s:?}: {e}")))
+    s.parse()
+        .map_err(|e| TxError::invalid_address(format!("invalid {what} address {s:?}: {e}")))
 }
 
 fn optional_addr(s: &str, what: &str) -> Result<Option<Address>, TxError> {
-    if s.is_empty() { Ok(None) } else { addr(s, what).map(Some) }
+    if s.is_empty() {
+        Ok(None)
+    } else {
+        addr(s, what).map(Some)
+    }
 }
 
 fn label(l: &str) -> Result<(), TxError> {
@@ -126,7 +131,9 @@ pub fn check(msg: &Any) -> Result<Address, TxError> {
         addr(&m.contract, "contract")?;
         addr(&m.sender, "sender")
     } else {
-        Err(TxError::unknown_request(format!("unrecognized wasm message type: {url}")))
+        Err(TxError::unknown_request(format!(
+            "unrecognized wasm message type: {url}"
+        )))
     }
 }
 
@@ -135,7 +142,11 @@ pub fn check(msg: &Any) -> Result<Address, TxError> {
 pub fn execute(call: &mut Call, msg: &Any, contract: Option<&Address>) -> Result<Any, TxError> {
     let bank = msg.type_url == type_url::<bankv1::MsgSend>()
         || msg.type_url == type_url::<bankv1::MsgMultiSend>();
-    let signer = if bank { Bank.check_msg(msg)?.remove(0) } else { check(msg)? };
+    let signer = if bank {
+        Bank.check_msg(msg)?.remove(0)
+    } else {
+        check(msg)?
+    };
     if let Some(contract) = contract {
         if &signer != contract {
             return Err(TxError::unauthorized(format!(
@@ -150,12 +161,21 @@ pub fn execute(call: &mut Call, msg: &Any, contract: Option<&Address>) -> Result
     if url == type_url::<MsgStoreCode>() {
         let m: MsgStoreCode = decode_any(msg)?;
         let (code_id, checksum) = call.store_code(&signer, &m.wasm_byte_code)?;
-        Ok(to_any(&MsgStoreCodeResponse { code_id, checksum: checksum.as_slice().to_vec() }))
+        Ok(to_any(&MsgStoreCodeResponse {
+            code_id,
+            checksum: checksum.as_slice().to_vec(),
+        }))
     } else if url == type_url::<MsgInstantiateContract>() {
         let m: MsgInstantiateContract = decode_any(msg)?;
         let admin = optional_addr(&m.admin, "admin")?;
         let (address, data) = call.instantiate(
-            &signer, m.code_id, admin, &m.label, &m.msg, &funds(&m.funds)?, None,
+            &signer,
+            m.code_id,
+            admin,
+            &m.label,
+            &m.msg,
+            &funds(&m.funds)?,
+            None,
         )?;
         Ok(to_any(&MsgInstantiateContractResponse {
             address: address.to_bech32(),
@@ -181,12 +201,16 @@ pub fn execute(call: &mut Call, msg: &Any, contract: Option<&Address>) -> Result
         let m: MsgExecuteContract = decode_any(msg)?;
         let target = addr(&m.contract, "contract")?;
         let data = call.execute(&signer, &target, &m.msg, &funds(&m.funds)?)?;
-        Ok(to_any(&MsgExecuteContractResponse { data: data.unwrap_or_default() }))
+        Ok(to_any(&MsgExecuteContractResponse {
+            data: data.unwrap_or_default(),
+        }))
     } else if url == type_url::<MsgMigrateContract>() {
         let m: MsgMigrateContract = decode_any(msg)?;
         let target = addr(&m.contract, "contract")?;
         let data = call.migrate(&signer, &target, m.code_id, &m.msg)?;
-        Ok(to_any(&MsgMigrateContractResponse { data: data.unwrap_or_default() }))
+        Ok(to_any(&MsgMigrateContractResponse {
+            data: data.unwrap_or_default(),
+        }))
     } else if url == type_url::<MsgUpdateAdmin>() {
         let m: MsgUpdateAdmin = decode_any(msg)?;
         let target = addr(&m.contract, "contract")?;
@@ -198,14 +222,19 @@ pub fn execute(call: &mut Call, msg: &Any, contract: Option<&Address>) -> Result
         call.update_admin(&signer, &target, None)?;
         Ok(to_any(&MsgClearAdminResponse {}))
     } else {
-        Err(TxError::unknown_request(format!("unrecognized wasm message type: {url}")))
+        Err(TxError::unknown_request(format!(
+            "unrecognized wasm message type: {url}"
+        )))
     }
 }
 
 fn proto_coins(coins: Vec<cosmwasm_std::Coin>) -> Vec<ProtoCoin> {
     let mut out: Vec<ProtoCoin> = coins
         .into_iter()
-        .map(|c| ProtoCoin { denom: c.denom, amount: c.amount.to_string() })
+        .map(|c| ProtoCoin {
+            denom: c.denom,
+            amount: c.amount.to_string(),
+        })
         .collect();
     // Contracts needn't sort their coins; the chain's coin sets are sorted.
     out.sort_by(|a, b| a.denom.cmp(&b.denom));
@@ -221,53 +250,78 @@ pub fn from_cosmos_msg(contract: &Address, msg: CosmosMsg<Empty>) -> Result<Any,
             to_address,
             amount: proto_coins(amount),
         }),
-        CosmosMsg::Wasm(WasmMsg::Execute { contract_addr, msg, funds }) => {
-            to_any(&MsgExecuteContract {
-                sender,
-                contract: contract_addr,
-                msg: msg.to_vec(),
-                funds: proto_coins(funds),
-            })
-        }
-        CosmosMsg::Wasm(WasmMsg::Instantiate { admin, code_id, msg, funds, label }) => {
-            to_any(&MsgInstantiateContract {
-                sender,
-                admin: admin.unwrap_or_default(),
-                code_id,
-                label,
-                msg: msg.to_vec(),
-                funds: proto_coins(funds),
-            })
-        }
-        CosmosMsg::Wasm(WasmMsg::Instantiate2 { admin, code_id, label, msg, funds, salt }) => {
-            to_any(&MsgInstantiateContract2 {
-                sender,
-                admin: admin.unwrap_or_default(),
-                code_id,
-                label,
-                msg: msg.to_vec(),
-                funds: proto_coins(funds),
-                salt: salt.to_vec(),
-                fix_msg: false,
-            })
-        }
-        CosmosMsg::Wasm(WasmMsg::Migrate { contract_addr, new_code_id, msg }) => {
-            to_any(&MsgMigrateContract {
-                sender,
-                contract: contract_addr,
-                code_id: new_code_id,
-                msg: msg.to_vec(),
-            })
-        }
-        CosmosMsg::Wasm(WasmMsg::UpdateAdmin { contract_addr, admin }) => {
-            to_any(&MsgUpdateAdmin { sender, new_admin: admin, contract: contract_addr })
-        }
-        CosmosMsg::Wasm(WasmMsg::ClearAdmin { contract_addr }) => {
-            to_any(&MsgClearAdmin { sender, contract: contract_addr })
-        }
-        CosmosMsg::Any(any) => Any { type_url: any.type_url, value: any.value.to_vec() },
+        CosmosMsg::Wasm(WasmMsg::Execute {
+            contract_addr,
+            msg,
+            funds,
+        }) => to_any(&MsgExecuteContract {
+            sender,
+            contract: contract_addr,
+            msg: msg.to_vec(),
+            funds: proto_coins(funds),
+        }),
+        CosmosMsg::Wasm(WasmMsg::Instantiate {
+            admin,
+            code_id,
+            msg,
+            funds,
+            label,
+        }) => to_any(&MsgInstantiateContract {
+            sender,
+            admin: admin.unwrap_or_default(),
+            code_id,
+            label,
+            msg: msg.to_vec(),
+            funds: proto_coins(funds),
+        }),
+        CosmosMsg::Wasm(WasmMsg::Instantiate2 {
+            admin,
+            code_id,
+            label,
+            msg,
+            funds,
+            salt,
+        }) => to_any(&MsgInstantiateContract2 {
+            sender,
+            admin: admin.unwrap_or_default(),
+            code_id,
+            label,
+            msg: msg.to_vec(),
+            funds: proto_coins(funds),
+            salt: salt.to_vec(),
+            fix_msg: false,
+        }),
+        CosmosMsg::Wasm(WasmMsg::Migrate {
+            contract_addr,
+            new_code_id,
+            msg,
+        }) => to_any(&MsgMigrateContract {
+            sender,
+            contract: contract_addr,
+            code_id: new_code_id,
+            msg: msg.to_vec(),
+        }),
+        CosmosMsg::Wasm(WasmMsg::UpdateAdmin {
+            contract_addr,
+            admin,
+        }) => to_any(&MsgUpdateAdmin {
+            sender,
+            new_admin: admin,
+            contract: contract_addr,
+        }),
+        CosmosMsg::Wasm(WasmMsg::ClearAdmin { contract_addr }) => to_any(&MsgClearAdmin {
+            sender,
+            contract: contract_addr,
+        }),
+        CosmosMsg::Any(any) => Any {
+            type_url: any.type_url,
+            value: any.value.to_vec(),
+        },
         #[allow(deprecated)]
-        CosmosMsg::Stargate { type_url, value } => Any { type_url, value: value.to_vec() },
+        CosmosMsg::Stargate { type_url, value } => Any {
+            type_url,
+            value: value.to_vec(),
+        },
         other => {
             let kind = match other {
                 CosmosMsg::Bank(BankMsg::Burn { .. }) => "BankMsg::Burn",

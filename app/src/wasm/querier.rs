@@ -34,21 +34,34 @@ fn json_ok(value: serde_json::Value) -> Answer {
 }
 
 fn no_contract(addr: &str) -> Answer {
-    SystemResult::Err(SystemError::NoSuchContract { addr: addr.to_string() })
+    SystemResult::Err(SystemError::NoSuchContract {
+        addr: addr.to_string(),
+    })
 }
 
 /// Runs `f` on a metered [`Ctx`] over the running state; returns its result and its gas in
 /// CosmWasm units.
-fn read<R>(exec: &Exec, f: impl FnOnce(&mut Ctx) -> Result<R, TxError>) -> (Result<R, TxError>, GasInfo) {
+fn read<R>(
+    exec: &Exec,
+    f: impl FnOnce(&mut Ctx) -> Result<R, TxError>,
+) -> (Result<R, TxError>, GasInfo) {
     let mut gas = GasMeter::infinite();
     let mut state = lock(&exec.state);
     let mut ctx = Ctx::new(&mut state, &mut gas, &exec.block);
     let r = f(&mut ctx);
     drop(ctx);
-    (r, GasInfo::with_externally_used(gas.used().saturating_mul(GAS_MULTIPLIER)))
+    (
+        r,
+        GasInfo::with_externally_used(gas.used().saturating_mul(GAS_MULTIPLIER)),
+    )
 }
 
-pub fn answer(exec: &Arc<Exec>, depth: u32, request: &[u8], gas_limit: u64) -> BackendResult<Answer> {
+pub fn answer(
+    exec: &Arc<Exec>,
+    depth: u32,
+    request: &[u8],
+    gas_limit: u64,
+) -> BackendResult<Answer> {
     let request: QueryRequest<Empty> = match cosmwasm_std::from_json(request) {
         Ok(r) => r,
         Err(e) => {
@@ -62,7 +75,10 @@ pub fn answer(exec: &Arc<Exec>, depth: u32, request: &[u8], gas_limit: u64) -> B
     match request {
         QueryRequest::Bank(BankQuery::Balance { address, denom }) => {
             let Ok(a) = address.parse::<Address>() else {
-                return (Ok(invalid(format!("invalid address {address}"))), GasInfo::free());
+                return (
+                    Ok(invalid(format!("invalid address {address}"))),
+                    GasInfo::free(),
+                );
             };
             let (r, gas) = read(exec, |ctx| bank::balance(ctx, &a, &denom));
             let answer = r.map(|amount| {
@@ -126,7 +142,10 @@ pub fn answer(exec: &Arc<Exec>, depth: u32, request: &[u8], gas_limit: u64) -> B
                     }))),
                     gas,
                 ),
-                Err(_) => (Ok(SystemResult::Err(SystemError::NoSuchCode { code_id })), gas),
+                Err(_) => (
+                    Ok(SystemResult::Err(SystemError::NoSuchCode { code_id })),
+                    gas,
+                ),
             }
         }
         QueryRequest::Grpc(GrpcQuery { path, data }) => grpc(exec, depth, &path, &data, gas_limit),
@@ -137,22 +156,38 @@ pub fn answer(exec: &Arc<Exec>, depth: u32, request: &[u8], gas_limit: u64) -> B
         QueryRequest::Distribution(_) => (Ok(unsupported("distribution queries")), GasInfo::free()),
         QueryRequest::Ibc(_) => (Ok(unsupported("IBC queries")), GasInfo::free()),
         #[allow(deprecated)]
-        QueryRequest::Stargate { .. } => {
-            (Ok(unsupported("Stargate queries (use Grpc)")), GasInfo::free())
-        }
+        QueryRequest::Stargate { .. } => (
+            Ok(unsupported("Stargate queries (use Grpc)")),
+            GasInfo::free(),
+        ),
         _ => (Ok(unsupported("this query")), GasInfo::free()),
     }
 }
 
 fn invalid(error: String) -> Answer {
-    SystemResult::Err(SystemError::InvalidRequest { error, request: Binary::default() })
+    SystemResult::Err(SystemError::InvalidRequest {
+        error,
+        request: Binary::default(),
+    })
 }
 
 /// A smart query to another contract, in a read-only instance of its own.
-fn smart(exec: &Arc<Exec>, depth: u32, contract_addr: &str, msg: &[u8], gas_limit: u64) -> BackendResult<Answer> {
+fn smart(
+    exec: &Arc<Exec>,
+    depth: u32,
+    contract_addr: &str,
+    msg: &[u8],
+    gas_limit: u64,
+) -> BackendResult<Answer> {
     if depth + 1 >= MAX_QUERY_DEPTH {
         let error = format!("contract queries nested more than {MAX_QUERY_DEPTH} deep");
-        return (Ok(SystemResult::Err(SystemError::InvalidRequest { error, request: Binary::default() })), GasInfo::free());
+        return (
+            Ok(SystemResult::Err(SystemError::InvalidRequest {
+                error,
+                request: Binary::default(),
+            })),
+            GasInfo::free(),
+        );
     }
     let Ok(contract) = contract_addr.parse::<Address>() else {
         return (Ok(no_contract(contract_addr)), GasInfo::free());
@@ -161,7 +196,9 @@ fn smart(exec: &Arc<Exec>, depth: u32, contract_addr: &str, msg: &[u8], gas_limi
         let info = records::contract_info(ctx, &contract)?;
         records::code_info(ctx, info.code_id)
     });
-    let Ok(code) = code else { return (Ok(no_contract(contract_addr)), gas) };
+    let Ok(code) = code else {
+        return (Ok(no_contract(contract_addr)), gas);
+    };
     let Ok(checksum) = records::checksum(&code) else {
         return (Err(BackendError::unknown("corrupt code record")), gas);
     };
@@ -170,9 +207,17 @@ fn smart(exec: &Arc<Exec>, depth: u32, contract_addr: &str, msg: &[u8], gas_limi
     if limit == 0 {
         return (Err(BackendError::out_of_gas()), gas);
     }
-    let mut instance = match exec.vm.instance(exec, &contract, &checksum, limit, depth + 1) {
+    let mut instance = match exec
+        .vm
+        .instance(exec, &contract, &checksum, limit, depth + 1)
+    {
         Ok(i) => i,
-        Err(e) => return (Ok(SystemResult::Ok(ContractResult::Err(e.to_string()))), gas),
+        Err(e) => {
+            return (
+                Ok(SystemResult::Ok(ContractResult::Err(e.to_string()))),
+                gas,
+            )
+        }
     };
     let env = exec.env(&contract);
     let result = call_query_raw(&mut instance, &env, msg);
@@ -182,15 +227,27 @@ fn smart(exec: &Arc<Exec>, depth: u32, contract_addr: &str, msg: &[u8], gas_limi
     match result {
         Ok(bytes) => match cosmwasm_std::from_json::<ContractResult<Binary>>(&bytes) {
             Ok(r) => (Ok(SystemResult::Ok(r)), gas),
-            Err(e) => (Ok(SystemResult::Ok(ContractResult::Err(e.to_string()))), gas),
+            Err(e) => (
+                Ok(SystemResult::Ok(ContractResult::Err(e.to_string()))),
+                gas,
+            ),
         },
         Err(VmError::GasDepletion { .. }) => (Err(BackendError::out_of_gas()), gas),
-        Err(e) => (Ok(SystemResult::Ok(ContractResult::Err(e.to_string()))), gas),
+        Err(e) => (
+            Ok(SystemResult::Ok(ContractResult::Err(e.to_string()))),
+            gas,
+        ),
     }
 }
 
 /// gRPC queries contracts may make; answers are protobuf, as over the chain's gRPC.
-fn grpc(exec: &Arc<Exec>, depth: u32, path: &str, data: &[u8], gas_limit: u64) -> BackendResult<Answer> {
+fn grpc(
+    exec: &Arc<Exec>,
+    depth: u32,
+    path: &str,
+    data: &[u8],
+    gas_limit: u64,
+) -> BackendResult<Answer> {
     let bad = |e: String| (Ok(invalid(e)), GasInfo::free());
     match path {
         "/cosmos.bank.v1beta1.Query/Balance" => {
@@ -203,7 +260,10 @@ fn grpc(exec: &Arc<Exec>, depth: u32, path: &str, data: &[u8], gas_limit: u64) -
             let (r, gas) = read(exec, |ctx| bank::balance(ctx, &a, &req.denom));
             let answer = r.map(|amount| {
                 let balance = crate::coins::Coin::new(&req.denom, amount).to_proto();
-                ok(bankv1::QueryBalanceResponse { balance: Some(balance) }.encode_to_vec())
+                ok(bankv1::QueryBalanceResponse {
+                    balance: Some(balance),
+                }
+                .encode_to_vec())
             });
             (answer.map_err(|e| BackendError::unknown(e.log)), gas)
         }
@@ -214,7 +274,10 @@ fn grpc(exec: &Arc<Exec>, depth: u32, path: &str, data: &[u8], gas_limit: u64) -
             let (r, gas) = smart(exec, depth, &req.address, &req.query_data, gas_limit);
             let r = r.map(|answer| match answer {
                 SystemResult::Ok(ContractResult::Ok(data)) => {
-                    ok(wasmv1::QuerySmartContractStateResponse { data: data.to_vec() }.encode_to_vec())
+                    ok(wasmv1::QuerySmartContractStateResponse {
+                        data: data.to_vec(),
+                    }
+                    .encode_to_vec())
                 }
                 other => other,
             });
@@ -231,7 +294,10 @@ fn grpc(exec: &Arc<Exec>, depth: u32, path: &str, data: &[u8], gas_limit: u64) -
             key.extend_from_slice(&req.query_data);
             let (r, gas) = read(exec, |ctx| ctx.get(Substore::Wasm, &key));
             let answer = r.map(|v| {
-                ok(wasmv1::QueryRawContractStateResponse { data: v.unwrap_or_default() }.encode_to_vec())
+                ok(wasmv1::QueryRawContractStateResponse {
+                    data: v.unwrap_or_default(),
+                }
+                .encode_to_vec())
             });
             (answer.map_err(|e| BackendError::unknown(e.log)), gas)
         }
@@ -243,4 +309,3 @@ fn grpc(exec: &Arc<Exec>, depth: u32, path: &str, data: &[u8], gas_limit: u64) -
         ),
     }
 }
-

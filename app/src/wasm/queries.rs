@@ -37,7 +37,8 @@ pub struct QueryCodeInfoResponse {
 }
 
 fn addr(s: &str) -> Result<Address, QueryError> {
-    s.parse().map_err(|e| QueryError::invalid(format!("invalid address {s:?}: {e}")))
+    s.parse()
+        .map_err(|e| QueryError::invalid(format!("invalid address {s:?}: {e}")))
 }
 
 fn pagination(next_key: Vec<u8>) -> Option<PageResponse> {
@@ -75,15 +76,21 @@ pub fn answer(
         "ContractInfo" => {
             let req: QueryContractInfoRequest = decode_request(data)?;
             let info = records::query_contract_info(q, &addr(&req.address)?)?;
-            Ok(QueryContractInfoResponse { address: req.address, contract_info: Some(info) }
-                .encode_to_vec())
+            Ok(QueryContractInfoResponse {
+                address: req.address,
+                contract_info: Some(info),
+            }
+            .encode_to_vec())
         }
         "ContractHistory" => {
             let req: QueryContractHistoryRequest = decode_request(data)?;
             let contract = addr(&req.address)?;
             records::query_contract_info(q, &contract)?;
-            let (entries, next) =
-                q.page(Substore::Wasm, &keys::history_prefix(&contract), req.pagination.as_ref())?;
+            let (entries, next) = q.page(
+                Substore::Wasm,
+                &keys::history_prefix(&contract),
+                req.pagination.as_ref(),
+            )?;
             let entries = entries
                 .into_iter()
                 .map(|(_, v)| {
@@ -91,8 +98,11 @@ pub fn answer(
                         .map_err(|e| QueryError::internal(format!("history entry: {e}")))
                 })
                 .collect::<Result<_, _>>()?;
-            Ok(QueryContractHistoryResponse { entries, pagination: pagination(next) }
-                .encode_to_vec())
+            Ok(QueryContractHistoryResponse {
+                entries,
+                pagination: pagination(next),
+            }
+            .encode_to_vec())
         }
         "ContractsByCode" => {
             let req: QueryContractsByCodeRequest = decode_request(data)?;
@@ -120,9 +130,15 @@ pub fn answer(
             records::query_contract_info(q, &contract)?;
             let prefix = keys::contract_store(&contract);
             let (entries, next) = q.page(Substore::Wasm, &prefix, req.pagination.as_ref())?;
-            let models = entries.into_iter().map(|(key, value)| Model { key, value }).collect();
-            Ok(QueryAllContractStateResponse { models, pagination: pagination(next) }
-                .encode_to_vec())
+            let models = entries
+                .into_iter()
+                .map(|(key, value)| Model { key, value })
+                .collect();
+            Ok(QueryAllContractStateResponse {
+                models,
+                pagination: pagination(next),
+            }
+            .encode_to_vec())
         }
         "RawContractState" => {
             let req: QueryRawContractStateRequest = decode_request(data)?;
@@ -141,9 +157,14 @@ pub fn answer(
         "Code" => {
             let req: QueryCodeRequest = decode_request(data)?;
             let code = records::query_code_info(q, req.code_id)?;
-            let wasm = q.get(Substore::Wasm, &keys::wasm_bytes(&code.code_hash))?.unwrap_or_default();
-            Ok(QueryCodeResponse { code_info: Some(code_info_response(req.code_id, code)), data: wasm }
-                .encode_to_vec())
+            let wasm = q
+                .get(Substore::Wasm, &keys::wasm_bytes(&code.code_hash))?
+                .unwrap_or_default();
+            Ok(QueryCodeResponse {
+                code_info: Some(code_info_response(req.code_id, code)),
+                data: wasm,
+            }
+            .encode_to_vec())
         }
         "CodeInfo" => {
             let req: QueryCodeInfoRequest = decode_request(data)?;
@@ -158,8 +179,11 @@ pub fn answer(
         }
         "Codes" => {
             let req: QueryCodesRequest = decode_request(data)?;
-            let (entries, next) =
-                q.page(Substore::Wasm, &keys::codes_prefix(), req.pagination.as_ref())?;
+            let (entries, next) = q.page(
+                Substore::Wasm,
+                &keys::codes_prefix(),
+                req.pagination.as_ref(),
+            )?;
             let code_infos = entries
                 .into_iter()
                 .map(|(k, v)| {
@@ -170,7 +194,11 @@ pub fn answer(
                     Ok(code_info_response(id, code))
                 })
                 .collect::<Result<_, QueryError>>()?;
-            Ok(QueryCodesResponse { code_infos, pagination: pagination(next) }.encode_to_vec())
+            Ok(QueryCodesResponse {
+                code_infos,
+                pagination: pagination(next),
+            }
+            .encode_to_vec())
         }
         "BuildAddress" => {
             let req: QueryBuildAddressRequest = decode_request(data)?;
@@ -180,16 +208,22 @@ pub fn answer(
             let checksum = hexed(&req.code_hash, "code hash")?;
             let salt = hexed(&req.salt, "salt")?;
             if checksum.len() != 32 || salt.is_empty() || salt.len() > super::MAX_SALT_LEN {
-                return Err(QueryError::invalid("code hash must be 32 bytes, salt 1 to 64 bytes"));
+                return Err(QueryError::invalid(
+                    "code hash must be 32 bytes, salt 1 to 64 bytes",
+                ));
             }
             let creator = addr(&req.creator_address)?;
             let address = super::addr::predictable(&checksum, &creator, &salt, &req.init_args);
-            Ok(QueryBuildAddressResponse { address: address.to_bech32() }.encode_to_vec())
+            Ok(QueryBuildAddressResponse {
+                address: address.to_bech32(),
+            }
+            .encode_to_vec())
         }
-        "PinnedCodes" => {
-            Ok(QueryPinnedCodesResponse { code_ids: vec![], pagination: pagination(vec![]) }
-                .encode_to_vec())
+        "PinnedCodes" => Ok(QueryPinnedCodesResponse {
+            code_ids: vec![],
+            pagination: pagination(vec![]),
         }
+        .encode_to_vec()),
         "Params" => Ok(QueryParamsResponse {
             params: Some(Params {
                 code_upload_access: Some(AccessConfig {
@@ -200,13 +234,20 @@ pub fn answer(
             }),
         }
         .encode_to_vec()),
-        _ => Err(QueryError::unimplemented(format!("unknown query path: {path}"))),
+        _ => Err(QueryError::unimplemented(format!(
+            "unknown query path: {path}"
+        ))),
     })())
 }
 
 /// A client's smart query: a read-only instance over committed state, with wasmd's query
 /// gas limit so an endless query stops.
-fn smart_query(vm: &Arc<Vm>, q: &QueryCtx, contract: &Address, msg: &[u8]) -> Result<Vec<u8>, QueryError> {
+fn smart_query(
+    vm: &Arc<Vm>,
+    q: &QueryCtx,
+    contract: &Address,
+    msg: &[u8],
+) -> Result<Vec<u8>, QueryError> {
     serde_json::from_slice::<serde::de::IgnoredAny>(msg)
         .map_err(|e| QueryError::invalid(format!("query data must be JSON: {e}")))?;
     if q.height != q.snapshot.height() {
@@ -231,7 +272,13 @@ fn smart_query(vm: &Arc<Vm>, q: &QueryCtx, contract: &Address, msg: &[u8]) -> Re
         vm: vm.clone(),
     });
     let mut instance = vm
-        .instance(&exec, contract, &checksum, QUERY_GAS_LIMIT * GAS_MULTIPLIER, 0)
+        .instance(
+            &exec,
+            contract,
+            &checksum,
+            QUERY_GAS_LIMIT * GAS_MULTIPLIER,
+            0,
+        )
         .map_err(|e| QueryError::internal(format!("loading contract: {e}")))?;
     let result = call_query_raw(&mut instance, &exec.env(contract), msg);
     drop(instance);
@@ -242,13 +289,19 @@ fn smart_query(vm: &Arc<Vm>, q: &QueryCtx, contract: &Address, msg: &[u8]) -> Re
                 "query ran out of gas (limit {QUERY_GAS_LIMIT}): query wasm contract failed"
             )))
         }
-        Err(e) => return Err(QueryError::invalid(format!("{e}: query wasm contract failed"))),
+        Err(e) => {
+            return Err(QueryError::invalid(format!(
+                "{e}: query wasm contract failed"
+            )))
+        }
     };
     match cosmwasm_std::from_json::<ContractResult<Binary>>(&bytes) {
         Ok(ContractResult::Ok(data)) => Ok(data.to_vec()),
-        Ok(ContractResult::Err(e)) => {
-            Err(QueryError::invalid(format!("{e}: query wasm contract failed")))
-        }
-        Err(e) => Err(QueryError::internal(format!("contract returned an invalid response: {e}"))),
+        Ok(ContractResult::Err(e)) => Err(QueryError::invalid(format!(
+            "{e}: query wasm contract failed"
+        ))),
+        Err(e) => Err(QueryError::internal(format!(
+            "contract returned an invalid response: {e}"
+        ))),
     }
 }

@@ -31,21 +31,29 @@ pub fn contract_info(ctx: &mut Ctx, addr: &Address) -> Result<ContractInfo, TxEr
     }
 }
 
-pub fn save_contract_info(ctx: &mut Ctx, addr: &Address, info: &ContractInfo) -> Result<(), TxError> {
+pub fn save_contract_info(
+    ctx: &mut Ctx,
+    addr: &Address,
+    info: &ContractInfo,
+) -> Result<(), TxError> {
     ctx.set(Substore::Wasm, &keys::contract(addr), info.encode_to_vec())
 }
 
 pub fn query_code_info(q: &QueryCtx, code_id: u64) -> Result<CodeInfo, QueryError> {
     match q.get(Substore::Wasm, &keys::code(code_id))? {
         Some(b) => decode(&b, "code info").map_err(QueryError::internal),
-        None => Err(QueryError::not_found(format!("no code with id {code_id}: not found"))),
+        None => Err(QueryError::not_found(format!(
+            "no code with id {code_id}: not found"
+        ))),
     }
 }
 
 pub fn query_contract_info(q: &QueryCtx, addr: &Address) -> Result<ContractInfo, QueryError> {
     match q.get(Substore::Wasm, &keys::contract(addr))? {
         Some(b) => decode(&b, "contract info").map_err(QueryError::internal),
-        None => Err(QueryError::not_found(format!("no contract at {addr}: not found"))),
+        None => Err(QueryError::not_found(format!(
+            "no contract at {addr}: not found"
+        ))),
     }
 }
 

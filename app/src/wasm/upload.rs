@@ -34,7 +34,10 @@ pub fn decode_upload(bytes: &[u8]) -> Result<Vec<u8>, UploadError> {
         return Err(UploadError::Empty);
     }
     if bytes.len() > MAX_UPLOAD_BYTES {
-        return Err(UploadError::TooLarge { size: bytes.len(), limit: MAX_UPLOAD_BYTES });
+        return Err(UploadError::TooLarge {
+            size: bytes.len(),
+            limit: MAX_UPLOAD_BYTES,
+        });
     }
     let wasm = if bytes.starts_with(&GZIP_MAGIC) {
         let mut out = Vec::new();
@@ -43,7 +46,10 @@ pub fn decode_upload(bytes: &[u8]) -> Result<Vec<u8>, UploadError> {
             .read_to_end(&mut out)
             .map_err(|e| UploadError::Gzip(e.to_string()))?;
         if out.len() > MAX_UNCOMPRESSED_WASM {
-            return Err(UploadError::TooLarge { size: out.len(), limit: MAX_UNCOMPRESSED_WASM });
+            return Err(UploadError::TooLarge {
+                size: out.len(),
+                limit: MAX_UNCOMPRESSED_WASM,
+            });
         }
         out
     } else {
@@ -105,9 +111,15 @@ mod tests {
         bomb.resize(10 * 1024 * 1024, 0);
         let gz = gzip(&bomb);
         assert!(gz.len() < MAX_UPLOAD_BYTES);
-        assert!(matches!(decode_upload(&gz), Err(UploadError::TooLarge { .. })));
+        assert!(matches!(
+            decode_upload(&gz),
+            Err(UploadError::TooLarge { .. })
+        ));
         let big = vec![0u8; MAX_UPLOAD_BYTES + 1];
-        assert!(matches!(decode_upload(&big), Err(UploadError::TooLarge { .. })));
+        assert!(matches!(
+            decode_upload(&big),
+            Err(UploadError::TooLarge { .. })
+        ));
     }
 
     #[test]

@@ -60,12 +60,19 @@ impl Vm {
     /// restarted node doesn't recompile its contracts.
     pub fn open(dir: &Path, chain_id: &str) -> Result<Self, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
-        let options =
-            CacheOptions::new(dir, super::capabilities(), MEMORY_CACHE, INSTANCE_MEMORY_LIMIT);
+        let options = CacheOptions::new(
+            dir,
+            super::capabilities(),
+            MEMORY_CACHE,
+            INSTANCE_MEMORY_LIMIT,
+        );
         // SAFETY: one cache per directory: the node owns `<home>/data/wasm` and opens it once
         // (a second node on the same home would already fail on the state database's lock).
         let cache = unsafe { Cache::new(options) }.map_err(|e| e.to_string())?;
-        Ok(Vm { cache, chain_id: chain_id.to_string() })
+        Ok(Vm {
+            cache,
+            chain_id: chain_id.to_string(),
+        })
     }
 
     /// An instance of `checksum` for `contract`, metered with `gas_limit` (CosmWasm gas).
@@ -81,14 +88,20 @@ impl Vm {
         let backend = || Backend {
             api: ChainApi,
             storage: ContractStore::new(exec.clone(), contract),
-            querier: ChainQuerier { exec: exec.clone(), depth: query_depth },
+            querier: ChainQuerier {
+                exec: exec.clone(),
+                depth: query_depth,
+            },
         };
         let options = InstanceOptions { gas_limit };
         match self.cache.get_instance(checksum, backend(), options) {
             Ok(i) => Ok(i),
             Err(e) if self.cache.load_wasm(checksum).is_err() => {
                 let wasm = lock(&exec.state)
-                    .get(&state_key(Substore::Wasm, &keys::wasm_bytes(checksum.as_ref())))
+                    .get(&state_key(
+                        Substore::Wasm,
+                        &keys::wasm_bytes(checksum.as_ref()),
+                    ))
                     .ok()
                     .flatten()
                     .ok_or(e)?;
@@ -115,9 +128,9 @@ impl Exec {
     pub fn env(&self, contract: &Address) -> Vec<u8> {
         let (secs, nanos) = self.block.time;
         let time = (secs.max(0) as u64).saturating_mul(1_000_000_000) + nanos.max(0) as u64;
-        let transaction = self.tx.map(|t| {
-            serde_json::json!({"index": t.index, "hash": Binary::from(t.hash.to_vec())})
-        });
+        let transaction = self
+            .tx
+            .map(|t| serde_json::json!({"index": t.index, "hash": Binary::from(t.hash.to_vec())}));
         serde_json::to_vec(&serde_json::json!({
             "block": {
                 "height": self.block.height,
@@ -141,7 +154,12 @@ impl BackendApi for ChainApi {
         match input.parse::<Address>() {
             // Only the canonical (lowercase) spelling is valid, as in wasmd.
             Ok(a) if a.to_bech32() == input => (Ok(()), gas),
-            Ok(_) => (Err(BackendError::user_err(format!("address not normalized: {input}"))), gas),
+            Ok(_) => (
+                Err(BackendError::user_err(format!(
+                    "address not normalized: {input}"
+                ))),
+                gas,
+            ),
             Err(e) => (Err(BackendError::user_err(e.to_string())), gas),
         }
     }
@@ -262,7 +280,10 @@ impl Storage for ContractStore {
         let prefix_len = self.prefix.len();
         let index = iterator_id.wrapping_sub(1) as usize;
         let Some(it) = self.iterators.get_mut(index) else {
-            return (Err(BackendError::iterator_does_not_exist(iterator_id)), GasInfo::free());
+            return (
+                Err(BackendError::iterator_does_not_exist(iterator_id)),
+                GasInfo::free(),
+            );
         };
         let flat = wasm_gas(gas::ITER_NEXT_FLAT);
         if it.buffer.is_empty() && !it.exhausted {
@@ -281,7 +302,8 @@ impl Storage for ContractStore {
     }
 
     fn set(&mut self, key: &[u8], value: &[u8]) -> BackendResult<()> {
-        let gas = wasm_gas(gas::WRITE_FLAT + gas::WRITE_PER_BYTE * (key.len() + value.len()) as u64);
+        let gas =
+            wasm_gas(gas::WRITE_FLAT + gas::WRITE_PER_BYTE * (key.len() + value.len()) as u64);
         lock(&self.exec.state).set(self.full_key(key), value.to_vec());
         (Ok(()), gas)
     }
@@ -310,5 +332,7 @@ impl Querier for ChainQuerier {
 
 /// The error for requests this chain doesn't serve.
 pub fn unsupported(kind: &str) -> SystemResult<ContractResult<Binary>> {
-    SystemResult::Err(SystemError::UnsupportedRequest { kind: kind.to_string() })
+    SystemResult::Err(SystemError::UnsupportedRequest {
+        kind: kind.to_string(),
+    })
 }

@@ -21,13 +21,19 @@ use inferchain_app::modules::to_any;
 use inferchain_e2e::Localnet;
 
 fn coin(amount: u128) -> Vec<Coin> {
-    vec![Coin { denom: "uspec".into(), amount: amount.to_string() }]
+    vec![Coin {
+        denom: "uspec".into(),
+        amount: amount.to_string(),
+    }]
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let wasm = std::env::args().any(|a| a == "wasm");
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let accounts = *args.first().unwrap_or(&8);
     let per_account = *args.get(1).unwrap_or(&150);
     eprintln!("starting a 1-validator localnet (500 ms blocks)...");
@@ -35,37 +41,71 @@ async fn main() -> anyhow::Result<()> {
     let client = net.client(0);
     let faucet = net.account("faucet");
 
-    let keys: Vec<_> = (0..accounts).map(|_| key_from_mnemonic(&new_mnemonic()).unwrap()).collect();
-    let addrs: Vec<Address> = keys.iter().map(|k| Address::from_secp256k1(&pubkey_bytes(k))).collect();
+    let keys: Vec<_> = (0..accounts)
+        .map(|_| key_from_mnemonic(&new_mnemonic()).unwrap())
+        .collect();
+    let addrs: Vec<Address> = keys
+        .iter()
+        .map(|k| Address::from_secp256k1(&pubkey_bytes(k)))
+        .collect();
     let each = 10_000_000u128;
     let fund = MsgMultiSend {
-        inputs: vec![Input { address: faucet.address.clone(), coins: coin(each * accounts as u128) }],
-        outputs: addrs.iter().map(|a| Output { address: a.to_bech32(), coins: coin(each) }).collect(),
+        inputs: vec![Input {
+            address: faucet.address.clone(),
+            coins: coin(each * accounts as u128),
+        }],
+        outputs: addrs
+            .iter()
+            .map(|a| Output {
+                address: a.to_bech32(),
+                coins: coin(each),
+            })
+            .collect(),
     };
     let fee = FeeSetting {
         gas: GasSetting::Auto { adjustment: 1.5 },
         fees: None,
         gas_price: Some(inferchain_app::ante::GasPrice::parse("0.025uspec").unwrap()),
     };
-    let b = client.send_tx(&faucet.key(), vec![to_any(&fund)], "fund", &fee).await?;
+    let b = client
+        .send_tx(&faucet.key(), vec![to_any(&fund)], "fund", &fee)
+        .await?;
     anyhow::ensure!(b.code == 0, "funding rejected: {}", b.log);
-    client.wait_for_tx(&b.txhash, Duration::from_secs(60)).await?;
+    client
+        .wait_for_tx(&b.txhash, Duration::from_secs(60))
+        .await?;
 
     // Single-tx latency: broadcast → visible in a committed block.
     let mut latencies = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let msg = MsgSend { from_address: faucet.address.clone(), to_address: addrs[0].to_bech32(), amount: coin(1) };
-        let b = client.send_tx(&faucet.key(), vec![to_any(&msg)], "", &fee).await?;
+        let msg = MsgSend {
+            from_address: faucet.address.clone(),
+            to_address: addrs[0].to_bech32(),
+            amount: coin(1),
+        };
+        let b = client
+            .send_tx(&faucet.key(), vec![to_any(&msg)], "", &fee)
+            .await?;
         anyhow::ensure!(b.code == 0, "{}", b.log);
-        client.wait_for_tx(&b.txhash, Duration::from_secs(60)).await?;
+        client
+            .wait_for_tx(&b.txhash, Duration::from_secs(60))
+            .await?;
         latencies.push(t.elapsed().as_secs_f64());
     }
     latencies.sort_by(|a, b| a.partial_cmp(b).unwrap());
 
     // The contract every account increments (wasm mode).
-    let counter = if wasm { Some(deploy_counter(&net, &client, &fee).await?) } else { None };
-    let (gas_limit, fee_amount) = if wasm { (400_000, 10_000) } else { (100_000, 2_500) };
+    let counter = if wasm {
+        Some(deploy_counter(&net, &client, &fee).await?)
+    } else {
+        None
+    };
+    let (gas_limit, fee_amount) = if wasm {
+        (400_000, 10_000)
+    } else {
+        (100_000, 2_500)
+    };
 
     eprintln!("pre-signing {} transactions...", accounts * per_account);
     let mut signed = Vec::new();
@@ -86,8 +126,19 @@ async fn main() -> anyhow::Result<()> {
                         amount: coin(1),
                     }),
                 };
-                let fee = Fee { amount: coin(fee_amount), gas_limit, ..Default::default() };
-                client.sign(key, vec![msg], "", acct.account_number, acct.sequence + i as u64, fee)
+                let fee = Fee {
+                    amount: coin(fee_amount),
+                    gas_limit,
+                    ..Default::default()
+                };
+                client.sign(
+                    key,
+                    vec![msg],
+                    "",
+                    acct.account_number,
+                    acct.sequence + i as u64,
+                    fee,
+                )
             })
             .collect();
         signed.push(txs);
@@ -122,21 +173,41 @@ async fn main() -> anyhow::Result<()> {
     for (key, addr) in keys.iter().zip(&addrs) {
         let _ = key;
         let seq = client.account(addr).await?.sequence;
-        anyhow::ensure!(seq as usize >= per_account, "{addr} committed only {seq} txs");
+        anyhow::ensure!(
+            seq as usize >= per_account,
+            "{addr} committed only {seq} txs"
+        );
     }
 
     let total = accounts * per_account;
     let blocks = end_height.saturating_sub(start_height).max(1);
     if let Some(contract) = &counter {
         let count = query_count(&client, contract).await?;
-        anyhow::ensure!(count as usize == total, "counter is {count}, expected {total}");
+        anyhow::ensure!(
+            count as usize == total,
+            "counter is {count}, expected {total}"
+        );
     }
-    let what = if wasm { "contract-execute (counter increment)" } else { "bank-send" };
+    let what = if wasm {
+        "contract-execute (counter increment)"
+    } else {
+        "bank-send"
+    };
     println!("{what} benchmark (1 validator, 500 ms timeout_commit, 2 cores)");
     println!("  transactions           {total} ({accounts} accounts x {per_account})");
-    println!("  broadcast (CheckTx)    {:.1} tx/s", total as f64 / submitted);
-    println!("  committed throughput   {:.1} tx/s  ({total} txs in {elapsed:.2} s)", total as f64 / elapsed);
-    println!("  blocks used            {blocks} (avg {:.1} txs/block, {:.0} ms/block)", total as f64 / blocks as f64, elapsed * 1000.0 / blocks as f64);
+    println!(
+        "  broadcast (CheckTx)    {:.1} tx/s",
+        total as f64 / submitted
+    );
+    println!(
+        "  committed throughput   {:.1} tx/s  ({total} txs in {elapsed:.2} s)",
+        total as f64 / elapsed
+    );
+    println!(
+        "  blocks used            {blocks} (avg {:.1} txs/block, {:.0} ms/block)",
+        total as f64 / blocks as f64,
+        elapsed * 1000.0 / blocks as f64
+    );
     println!(
         "  confirmation latency   median {:.0} ms, max {:.0} ms (broadcast -> indexed in a block, 5 samples)",
         latencies[2] * 1000.0,
@@ -145,16 +216,28 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn deploy_counter(net: &Localnet, client: &inferchain_app::client::Client, fee: &FeeSetting) -> anyhow::Result<String> {
+async fn deploy_counter(
+    net: &Localnet,
+    client: &inferchain_app::client::Client,
+    fee: &FeeSetting,
+) -> anyhow::Result<String> {
     use std::io::Write;
     let faucet = net.account("faucet");
     let wasm = std::fs::read(inferchain_e2e::repo_root().join("contracts/artifacts/counter.wasm"))?;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(&wasm)?;
-    let store = MsgStoreCode { sender: faucet.address.clone(), wasm_byte_code: gz.finish()?, instantiate_permission: None };
-    let b = client.send_tx(&faucet.key(), vec![to_any(&store)], "", fee).await?;
+    let store = MsgStoreCode {
+        sender: faucet.address.clone(),
+        wasm_byte_code: gz.finish()?,
+        instantiate_permission: None,
+    };
+    let b = client
+        .send_tx(&faucet.key(), vec![to_any(&store)], "", fee)
+        .await?;
     anyhow::ensure!(b.code == 0, "store rejected: {}", b.log);
-    let r = client.wait_for_tx(&b.txhash, Duration::from_secs(60)).await?;
+    let r = client
+        .wait_for_tx(&b.txhash, Duration::from_secs(60))
+        .await?;
     let code_id: u64 = event_attr(&r, "store_code", "code_id").parse()?;
     let inst = MsgInstantiateContract {
         sender: faucet.address.clone(),
@@ -164,9 +247,13 @@ async fn deploy_counter(net: &Localnet, client: &inferchain_app::client::Client,
         msg: br#"{"count":0}"#.to_vec(),
         funds: vec![],
     };
-    let b = client.send_tx(&faucet.key(), vec![to_any(&inst)], "", fee).await?;
+    let b = client
+        .send_tx(&faucet.key(), vec![to_any(&inst)], "", fee)
+        .await?;
     anyhow::ensure!(b.code == 0, "instantiate rejected: {}", b.log);
-    let r = client.wait_for_tx(&b.txhash, Duration::from_secs(60)).await?;
+    let r = client
+        .wait_for_tx(&b.txhash, Duration::from_secs(60))
+        .await?;
     Ok(event_attr(&r, "instantiate", "_contract_address"))
 }
 
@@ -182,13 +269,21 @@ fn event_attr(r: &serde_json::Value, ty: &str, key: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn query_count(client: &inferchain_app::client::Client, contract: &str) -> anyhow::Result<u64> {
+async fn query_count(
+    client: &inferchain_app::client::Client,
+    contract: &str,
+) -> anyhow::Result<u64> {
     let r: QuerySmartContractStateResponse = client
         .query(
             "/cosmwasm.wasm.v1.Query/SmartContractState",
-            &QuerySmartContractStateRequest { address: contract.into(), query_data: br#"{"count":{}}"#.to_vec() },
+            &QuerySmartContractStateRequest {
+                address: contract.into(),
+                query_data: br#"{"count":{}}"#.to_vec(),
+            },
         )
         .await?;
     let v: serde_json::Value = serde_json::from_slice(&r.data)?;
-    v["count"].as_u64().ok_or_else(|| anyhow::anyhow!("bad count answer {v}"))
+    v["count"]
+        .as_u64()
+        .ok_or_else(|| anyhow::anyhow!("bad count answer {v}"))
 }
