@@ -30,7 +30,8 @@ fn main() {
     let fds = protox::compile(&protos, [&root]).expect("compiling proto files");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     let descriptor_path = out_dir.join("inferchain_descriptor.bin");
-    std::fs::write(&descriptor_path, prost::Message::encode_to_vec(&fds)).expect("writing descriptor");
+    std::fs::write(&descriptor_path, prost::Message::encode_to_vec(&fds))
+        .expect("writing descriptor");
     tonic_build::configure()
         .file_descriptor_set_path(&descriptor_path)
         .skip_protoc_run()
