@@ -140,6 +140,7 @@ async fn wasm_contracts_on_a_localnet() {
     submessages_and_bank(&net, &codes).await;
     hostile_contracts(&net, &codes).await;
     cosmjs_flow(&net).await;
+    system_contracts_deploy_wired(&net).await;
     restart_keeps_contracts(&net, &codes).await;
 }
 
@@ -608,6 +609,112 @@ async fn cosmjs_flow(net: &Localnet) {
         v["countBefore"].as_u64().map(|c| c + 1)
     );
     eprintln!("CosmJS: {v}");
+}
+
+/// `localnet/deploy.sh` (what the README's main command runs) deploys staking, challenge,
+/// reputation and governance wired to each other, with governance as every admin.
+async fn system_contracts_deploy_wired(net: &Localnet) {
+    let script = repo_root().join("localnet/deploy.sh");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg("--dir")
+        .arg(&net.dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "deploy.sh: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let deployed: Value =
+        serde_json::from_slice(&std::fs::read(net.dir.join("contracts.json")).unwrap()).unwrap();
+    let addr = |name: &str| deployed[name]["address"].as_str().unwrap().to_string();
+    let (gov, stk, cha, rep) = (
+        addr("governance"),
+        addr("staking"),
+        addr("challenge"),
+        addr("reputation"),
+    );
+    for name in ["staking", "challenge", "reputation", "governance"] {
+        let info = net
+            .cli_json(&[
+                "query",
+                "wasm",
+                "contract",
+                &addr(name),
+                "--node",
+                &net.rpc(0),
+                "-o",
+                "json",
+            ])
+            .unwrap();
+        assert_eq!(info["contract_info"]["admin"], gov, "{name}'s admin");
+        assert_eq!(
+            info["contract_info"]["code_id"],
+            deployed[name]["code_id"].to_string()
+        );
+    }
+    let sorted = |v: &Value| {
+        let mut v: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let pair = |a: &str, b: &str| {
+        let mut v = vec![a.to_string(), b.to_string()];
+        v.sort();
+        v
+    };
+    let c = smart(net, &stk, json!({"config": {}}));
+    assert_eq!(
+        (c["owner"].as_str(), c["reputation"].as_str()),
+        (Some(gov.as_str()), Some(rep.as_str())),
+        "{c}"
+    );
+    assert_eq!(sorted(&c["slashers"]), pair(&cha, &gov));
+    let c = smart(net, &rep, json!({"config": {}}));
+    assert_eq!(c["owner"], gov);
+    assert_eq!(sorted(&c["reporters"]), pair(&cha, &stk));
+    let c = smart(net, &cha, json!({"config": {}}));
+    assert_eq!(
+        (
+            c["owner"].as_str(),
+            c["staking"].as_str(),
+            c["reputation"].as_str()
+        ),
+        (Some(gov.as_str()), Some(stk.as_str()), Some(rep.as_str()))
+    );
+    assert_eq!(smart(net, &gov, json!({"config": {}}))["staking"], stk);
+    // The deployer is not the admin: only a governance proposal can migrate.
+    let r = tx(
+        net,
+        "faucet",
+        &[
+            "migrate",
+            &rep,
+            &deployed["reputation"]["code_id"].to_string(),
+            "{}",
+            "--gas",
+            "600000",
+        ],
+    );
+    assert_eq!(r["code"], 4, "{r}");
+    // Running it again changes nothing.
+    let again = Command::new("bash")
+        .arg(&script)
+        .arg("--dir")
+        .arg(&net.dir)
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    let redeployed: Value =
+        serde_json::from_slice(&std::fs::read(net.dir.join("contracts.json")).unwrap()).unwrap();
+    assert_eq!(redeployed, deployed);
 }
 
 async fn restart_keeps_contracts(net: &Localnet, codes: &Codes) {
