@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: install what's missing, build, start a fresh localnet (1 validator by default,
-# `--validators 4` for four), deploy the four contracts (localnet/deploy.sh) and keep it running
-# until Ctrl-C.
+# `--validators 4` for four), deploy the four contracts (localnet/deploy.sh), start the prover
+# sidecar, and keep it all running until Ctrl-C.
 #   localnet/run.sh [--validators N] [--keep]   (--keep resumes the existing localnet)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -22,22 +22,40 @@ dir="$INFERCHAIN_ROOT/localnet/.home"
 if ((keep == 0)) || [ ! -d "$dir/node0" ]; then
   "$INFERCHAIN_ROOT/localnet/localnet.sh" init --validators "$validators" --dir "$dir"
 fi
-trap '"$INFERCHAIN_ROOT/localnet/localnet.sh" stop --dir "$dir"; log "stopped"' EXIT
+stop_all() {
+  [ -f "$dir/prover.pid" ] && kill "$(cat "$dir/prover.pid")" 2>/dev/null || true
+  "$INFERCHAIN_ROOT/localnet/localnet.sh" stop --dir "$dir"
+  log "stopped"
+}
+trap stop_all EXIT
 "$INFERCHAIN_ROOT/localnet/localnet.sh" start --dir "$dir"
 wait_for 60 "the first blocks" bash -c "curl -sf http://127.0.0.1:26657/status | grep -q '\"latest_block_height\": *\"[1-9]'"
 log "chain $INFERCHAIN_CHAIN_ID is producing blocks"
 # The four contracts (staking, challenge, reputation, governance), wired, governance as admin.
 [ -f "$dir/contracts.json" ] || "$INFERCHAIN_ROOT/localnet/deploy.sh" --dir "$dir"
+# The prover sidecar (gRPC inferchain.prover.v1.Prover), serving a model trained on first run
+# (the seeded credit-scoring dataset; well under a second on 2 cores).
+model="$dir/models/mlp-16-32-16-1"
+if [ ! -f "$model/quant.json" ]; then
+  log "training the localnet's model (mlp-16-32-16-1) into $model"
+  inferchain-prover train --arch mlp-16-32-16-1 --out "$model" >"$dir/prover-train.log" 2>&1 \
+    || die "training failed; see $dir/prover-train.log"
+fi
+inferchain-prover serve --models "$dir/models" --listen 127.0.0.1:50071 >"$dir/prover.log" 2>&1 &
+echo $! >"$dir/prover.pid"
+wait_for 30 "the prover" bash -c "exec 3<>/dev/tcp/127.0.0.1/50071"
+log "prover listening on 127.0.0.1:50071 (model commitment: $(inferchain-prover commit --model "$model" 2>/dev/null | tail -1))"
 log "Try:"
 log "  source localnet/env.sh"
 log "  inferchaind --home $dir/node0 keys list"
 log "  inferchaind --home $dir/node0 tx bank send alice \$(inferchaind --home $dir/node0 keys show bob -a) 1000uspec --wait"
 log "  inferchaind --home $dir/node0 query bank balances \$(inferchaind --home $dir/node0 keys show bob -a)"
-log "  inferchaind --home $dir/node0 query wasm contract-state smart \$(jq -r .staking.address $dir/contracts.json) '{\"config\":{}}'"
+log "  STAKING=\$(python3 -c 'import json,sys; print(json.load(sys.stdin)[\"staking\"][\"address\"])' < $dir/contracts.json)"
+log "  inferchaind --home $dir/node0 query wasm contract-state smart \$STAKING '{\"config\":{}}'"
 log "Ctrl-C stops the localnet (state is kept; --keep resumes it)."
 while true; do
   sleep 5
-  for pidfile in "$dir"/node*/app.pid "$dir"/node*/cometbft.pid; do
+  for pidfile in "$dir"/node*/app.pid "$dir"/node*/cometbft.pid "$dir/prover.pid"; do
     alive() { [ -r "/proc/$1/stat" ] && ! grep -q ') Z' "/proc/$1/stat"; }
     alive "$(cat "$pidfile")" || die "$(basename "$(dirname "$pidfile")") stopped ($pidfile); see its logs"
   done
