@@ -101,8 +101,17 @@ fn contract_json(address: &str, c: &ContractInfo) -> Value {
     }})
 }
 
+/// One `cosmwasm.wasm.v1.Query` method, over the node's ABCI query.
+async fn wasm_query<Req: prost::Message, Resp: prost::Message + Default>(
+    node: &NodeArgs,
+    method: &str,
+    req: Req,
+) -> Result<Resp> {
+    let path = format!("/cosmwasm.wasm.v1.Query/{method}");
+    Ok(Client::new(&node.node, "").query(&path, &req).await?)
+}
+
 pub async fn run(cmd: WasmQuery) -> Result<()> {
-    const Q: &str = "/cosmwasm.wasm.v1.Query/";
     match cmd {
         WasmQuery::ContractState(ContractState::Smart {
             address,
@@ -110,16 +119,15 @@ pub async fn run(cmd: WasmQuery) -> Result<()> {
             node,
         }) => {
             serde_json::from_str::<Value>(&query).context("the query must be JSON")?;
-            let c = Client::new(&node.node, "");
-            let r: QuerySmartContractStateResponse = c
-                .query(
-                    &format!("{Q}SmartContractState"),
-                    &QuerySmartContractStateRequest {
-                        address,
-                        query_data: query.into_bytes(),
-                    },
-                )
-                .await?;
+            let r: QuerySmartContractStateResponse = wasm_query(
+                &node,
+                "SmartContractState",
+                QuerySmartContractStateRequest {
+                    address,
+                    query_data: query.into_bytes(),
+                },
+            )
+            .await?;
             let data: Value =
                 serde_json::from_slice(&r.data).context("contract answered non-JSON")?;
             print(node.output, &json!({"data": data}));
@@ -135,29 +143,27 @@ pub async fn run(cmd: WasmQuery) -> Result<()> {
             } else {
                 hex::decode(&key).context("key must be hex (or use --ascii)")?
             };
-            let c = Client::new(&node.node, "");
-            let r: QueryRawContractStateResponse = c
-                .query(
-                    &format!("{Q}RawContractState"),
-                    &QueryRawContractStateRequest {
-                        address,
-                        query_data: key,
-                    },
-                )
-                .await?;
+            let r: QueryRawContractStateResponse = wasm_query(
+                &node,
+                "RawContractState",
+                QueryRawContractStateRequest {
+                    address,
+                    query_data: key,
+                },
+            )
+            .await?;
             print(node.output, &json!({"data": b64(&r.data)}));
         }
         WasmQuery::ContractState(ContractState::All { address, node }) => {
-            let c = Client::new(&node.node, "");
-            let r: QueryAllContractStateResponse = c
-                .query(
-                    &format!("{Q}AllContractState"),
-                    &QueryAllContractStateRequest {
-                        address,
-                        pagination: page(),
-                    },
-                )
-                .await?;
+            let r: QueryAllContractStateResponse = wasm_query(
+                &node,
+                "AllContractState",
+                QueryAllContractStateRequest {
+                    address,
+                    pagination: page(),
+                },
+            )
+            .await?;
             let models: Vec<_> = r
                 .models
                 .iter()
@@ -166,13 +172,8 @@ pub async fn run(cmd: WasmQuery) -> Result<()> {
             print(node.output, &json!({"models": models}));
         }
         WasmQuery::ListCode { node } => {
-            let c = Client::new(&node.node, "");
-            let r: QueryCodesResponse = c
-                .query(
-                    &format!("{Q}Codes"),
-                    &QueryCodesRequest { pagination: page() },
-                )
-                .await?;
+            let r: QueryCodesResponse =
+                wasm_query(&node, "Codes", QueryCodesRequest { pagination: page() }).await?;
             let infos: Vec<_> = r
                 .code_infos
                 .iter()
@@ -181,44 +182,41 @@ pub async fn run(cmd: WasmQuery) -> Result<()> {
             print(node.output, &json!({"code_infos": infos}));
         }
         WasmQuery::ListContractByCode { code_id, node } => {
-            let c = Client::new(&node.node, "");
-            let r: QueryContractsByCodeResponse = c
-                .query(
-                    &format!("{Q}ContractsByCode"),
-                    &QueryContractsByCodeRequest {
-                        code_id,
-                        pagination: page(),
-                    },
-                )
-                .await?;
+            let r: QueryContractsByCodeResponse = wasm_query(
+                &node,
+                "ContractsByCode",
+                QueryContractsByCodeRequest {
+                    code_id,
+                    pagination: page(),
+                },
+            )
+            .await?;
             print(node.output, &json!({"contracts": r.contracts}));
         }
         WasmQuery::Contract { address, node } => {
-            let c = Client::new(&node.node, "");
-            let r: QueryContractInfoResponse = c
-                .query(
-                    &format!("{Q}ContractInfo"),
-                    &QueryContractInfoRequest {
-                        address: address.clone(),
-                    },
-                )
-                .await?;
+            let r: QueryContractInfoResponse = wasm_query(
+                &node,
+                "ContractInfo",
+                QueryContractInfoRequest {
+                    address: address.clone(),
+                },
+            )
+            .await?;
             print(
                 node.output,
                 &contract_json(&address, &r.contract_info.unwrap_or_default()),
             );
         }
         WasmQuery::ContractHistory { address, node } => {
-            let c = Client::new(&node.node, "");
-            let r: QueryContractHistoryResponse = c
-                .query(
-                    &format!("{Q}ContractHistory"),
-                    &QueryContractHistoryRequest {
-                        address,
-                        pagination: page(),
-                    },
-                )
-                .await?;
+            let r: QueryContractHistoryResponse = wasm_query(
+                &node,
+                "ContractHistory",
+                QueryContractHistoryRequest {
+                    address,
+                    pagination: page(),
+                },
+            )
+            .await?;
             let entries: Vec<_> = r
                 .entries
                 .iter()
@@ -234,25 +232,22 @@ pub async fn run(cmd: WasmQuery) -> Result<()> {
             init_msg,
             node,
         } => {
-            let c = Client::new(&node.node, "");
-            let r: QueryBuildAddressResponse = c
-                .query(
-                    &format!("{Q}BuildAddress"),
-                    &QueryBuildAddressRequest {
-                        code_hash,
-                        creator_address: creator,
-                        salt,
-                        init_args: init_msg.map(String::into_bytes).unwrap_or_default(),
-                    },
-                )
-                .await?;
+            let r: QueryBuildAddressResponse = wasm_query(
+                &node,
+                "BuildAddress",
+                QueryBuildAddressRequest {
+                    code_hash,
+                    creator_address: creator,
+                    salt,
+                    init_args: init_msg.map(String::into_bytes).unwrap_or_default(),
+                },
+            )
+            .await?;
             print(node.output, &json!({"address": r.address}));
         }
         WasmQuery::CodeInfo { code_id, node } => {
-            let c = Client::new(&node.node, "");
-            let r: QueryCodeResponse = c
-                .query(&format!("{Q}Code"), &QueryCodeRequest { code_id })
-                .await?;
+            let r: QueryCodeResponse =
+                wasm_query(&node, "Code", QueryCodeRequest { code_id }).await?;
             let i = r.code_info.unwrap_or_default();
             print(
                 node.output,

@@ -138,35 +138,48 @@ fn read_wasm(file: &str) -> Result<Vec<u8>> {
     Ok(gz.finish()?)
 }
 
-pub async fn run(home: &Path, cmd: WasmTx) -> Result<()> {
-    let ring = Keyring::open(home)?;
-    let (from, msg, signer): (_, Any, Signer) = match cmd {
-        WasmTx::Store { file, signer } => {
-            let key = ring.get(&signer.from)?;
-            let msg = MsgStoreCode {
-                sender: key.address.clone(),
-                wasm_byte_code: read_wasm(&file)?,
-                instantiate_permission: None,
-            };
-            (key, to_any(&msg), signer)
+impl WasmTx {
+    fn signer(&self) -> &Signer {
+        match self {
+            WasmTx::Store { signer, .. }
+            | WasmTx::Instantiate { signer, .. }
+            | WasmTx::Instantiate2 { signer, .. }
+            | WasmTx::Execute { signer, .. }
+            | WasmTx::Migrate { signer, .. }
+            | WasmTx::SetContractAdmin { signer, .. }
+            | WasmTx::ClearContractAdmin { signer, .. } => signer,
         }
+    }
+}
+
+fn contract_addr(s: &str) -> Result<String> {
+    Ok(s.parse::<Address>()?.to_bech32())
+}
+
+pub async fn run(home: &Path, cmd: WasmTx) -> Result<()> {
+    let signer = cmd.signer().clone();
+    let ring = Keyring::open(home)?;
+    let key = ring.get(&signer.from)?;
+    let sender = key.address.clone();
+    let msg: Any = match cmd {
+        WasmTx::Store { file, .. } => to_any(&MsgStoreCode {
+            sender,
+            wasm_byte_code: read_wasm(&file)?,
+            instantiate_permission: None,
+        }),
         WasmTx::Instantiate {
             code_id,
             msg,
             flags,
-            signer,
-        } => {
-            let key = ring.get(&signer.from)?;
-            let m = MsgInstantiateContract {
-                sender: key.address.clone(),
-                admin: admin(&flags)?,
-                code_id,
-                label: flags.label.clone(),
-                msg: json_msg(&msg)?,
-                funds: coins(&flags.amount)?,
-            };
-            (key, to_any(&m), signer)
-        }
+            ..
+        } => to_any(&MsgInstantiateContract {
+            sender,
+            admin: admin(&flags)?,
+            code_id,
+            label: flags.label.clone(),
+            msg: json_msg(&msg)?,
+            funds: coins(&flags.amount)?,
+        }),
         WasmTx::Instantiate2 {
             code_id,
             msg,
@@ -174,16 +187,15 @@ pub async fn run(home: &Path, cmd: WasmTx) -> Result<()> {
             hex,
             fix_msg,
             flags,
-            signer,
+            ..
         } => {
-            let key = ring.get(&signer.from)?;
             let salt = if hex {
                 ::hex::decode(&salt).context("--hex salt")?
             } else {
                 salt.into_bytes()
             };
-            let m = MsgInstantiateContract2 {
-                sender: key.address.clone(),
+            to_any(&MsgInstantiateContract2 {
+                sender,
                 admin: admin(&flags)?,
                 code_id,
                 label: flags.label.clone(),
@@ -191,60 +203,43 @@ pub async fn run(home: &Path, cmd: WasmTx) -> Result<()> {
                 funds: coins(&flags.amount)?,
                 salt,
                 fix_msg,
-            };
-            (key, to_any(&m), signer)
+            })
         }
         WasmTx::Execute {
             contract,
             msg,
             amount,
-            signer,
-        } => {
-            let key = ring.get(&signer.from)?;
-            let m = MsgExecuteContract {
-                sender: key.address.clone(),
-                contract: contract.parse::<Address>()?.to_bech32(),
-                msg: json_msg(&msg)?,
-                funds: coins(&amount)?,
-            };
-            (key, to_any(&m), signer)
-        }
+            ..
+        } => to_any(&MsgExecuteContract {
+            sender,
+            contract: contract_addr(&contract)?,
+            msg: json_msg(&msg)?,
+            funds: coins(&amount)?,
+        }),
         WasmTx::Migrate {
             contract,
             code_id,
             msg,
-            signer,
-        } => {
-            let key = ring.get(&signer.from)?;
-            let m = MsgMigrateContract {
-                sender: key.address.clone(),
-                contract: contract.parse::<Address>()?.to_bech32(),
-                code_id,
-                msg: json_msg(&msg)?,
-            };
-            (key, to_any(&m), signer)
-        }
+            ..
+        } => to_any(&MsgMigrateContract {
+            sender,
+            contract: contract_addr(&contract)?,
+            code_id,
+            msg: json_msg(&msg)?,
+        }),
         WasmTx::SetContractAdmin {
             contract,
             new_admin,
-            signer,
-        } => {
-            let key = ring.get(&signer.from)?;
-            let m = MsgUpdateAdmin {
-                sender: key.address.clone(),
-                new_admin: new_admin.parse::<Address>()?.to_bech32(),
-                contract: contract.parse::<Address>()?.to_bech32(),
-            };
-            (key, to_any(&m), signer)
-        }
-        WasmTx::ClearContractAdmin { contract, signer } => {
-            let key = ring.get(&signer.from)?;
-            let m = MsgClearAdmin {
-                sender: key.address.clone(),
-                contract: contract.parse::<Address>()?.to_bech32(),
-            };
-            (key, to_any(&m), signer)
-        }
+            ..
+        } => to_any(&MsgUpdateAdmin {
+            sender,
+            new_admin: contract_addr(&new_admin)?,
+            contract: contract_addr(&contract)?,
+        }),
+        WasmTx::ClearContractAdmin { contract, .. } => to_any(&MsgClearAdmin {
+            sender,
+            contract: contract_addr(&contract)?,
+        }),
     };
-    broadcast(&from.signing_key()?, vec![msg], &signer.tx).await
+    broadcast(&key.signing_key()?, vec![msg], &signer.tx).await
 }

@@ -70,6 +70,28 @@ fn funds(coins: &[ProtoCoin]) -> Result<Coins, TxError> {
     Coins::from_proto(coins)
 }
 
+fn code_id(id: u64) -> Result<(), TxError> {
+    if id == 0 {
+        return Err(WasmError::Invalid.err("code id is required"));
+    }
+    Ok(())
+}
+
+/// What both instantiate messages must satisfy.
+fn check_instantiate(
+    admin: &str,
+    code: u64,
+    l: &str,
+    msg: &[u8],
+    coins: &[ProtoCoin],
+) -> Result<(), TxError> {
+    optional_addr(admin, "admin")?;
+    code_id(code)?;
+    label(l)?;
+    json_msg(msg)?;
+    funds(coins).map(|_| ())
+}
+
 /// Validates a message without state and returns its signer.
 pub fn check(msg: &Any) -> Result<Address, TxError> {
     let url = msg.type_url.as_str();
@@ -88,24 +110,12 @@ pub fn check(msg: &Any) -> Result<Address, TxError> {
         addr(&m.sender, "sender")
     } else if url == type_url::<MsgInstantiateContract>() {
         let m: MsgInstantiateContract = decode_any(msg)?;
-        optional_addr(&m.admin, "admin")?;
-        label(&m.label)?;
-        json_msg(&m.msg)?;
-        funds(&m.funds)?;
-        if m.code_id == 0 {
-            return Err(WasmError::Invalid.err("code id is required"));
-        }
+        check_instantiate(&m.admin, m.code_id, &m.label, &m.msg, &m.funds)?;
         addr(&m.sender, "sender")
     } else if url == type_url::<MsgInstantiateContract2>() {
         let m: MsgInstantiateContract2 = decode_any(msg)?;
-        optional_addr(&m.admin, "admin")?;
-        label(&m.label)?;
-        json_msg(&m.msg)?;
-        funds(&m.funds)?;
+        check_instantiate(&m.admin, m.code_id, &m.label, &m.msg, &m.funds)?;
         salt(&m.salt)?;
-        if m.code_id == 0 {
-            return Err(WasmError::Invalid.err("code id is required"));
-        }
         addr(&m.sender, "sender")
     } else if url == type_url::<MsgExecuteContract>() {
         let m: MsgExecuteContract = decode_any(msg)?;
@@ -117,9 +127,7 @@ pub fn check(msg: &Any) -> Result<Address, TxError> {
         let m: MsgMigrateContract = decode_any(msg)?;
         addr(&m.contract, "contract")?;
         json_msg(&m.msg)?;
-        if m.code_id == 0 {
-            return Err(WasmError::Invalid.err("code id is required"));
-        }
+        code_id(m.code_id)?;
         addr(&m.sender, "sender")
     } else if url == type_url::<MsgUpdateAdmin>() {
         let m: MsgUpdateAdmin = decode_any(msg)?;
