@@ -312,39 +312,24 @@ async fn cli_flow(net: &Localnet) -> Codes {
         b"",
     )
     .to_bech32();
-    let r = ok(
-        net,
-        &[
-            "instantiate2",
-            &counter.to_string(),
-            r#"{"count":1}"#,
-            &salt_hex,
-            "--hex",
-            "--label",
-            "c2",
-            "--no-admin",
-        ],
-    );
+    let code = counter.to_string();
+    let mut args = vec![
+        "instantiate2",
+        &code,
+        r#"{"count":1}"#,
+        &salt_hex,
+        "--hex",
+        "--label",
+        "c2",
+        "--no-admin",
+    ];
+    let r = ok(net, &args);
     assert_eq!(
         attr(&r, "instantiate", "_contract_address").as_deref(),
         Some(expected.as_str())
     );
-    let again = tx(
-        net,
-        "alice",
-        &[
-            "instantiate2",
-            &counter.to_string(),
-            r#"{"count":1}"#,
-            &salt_hex,
-            "--hex",
-            "--label",
-            "c2",
-            "--no-admin",
-            "--gas",
-            "800000",
-        ],
-    );
+    args.extend(["--gas", "800000"]);
+    let again = tx(net, "alice", &args);
     assert_eq!(again["codespace"], "wasm", "same salt twice: {again}");
     assert_eq!(again["code"], 15);
 

@@ -173,9 +173,28 @@ pub fn execute(call: &mut Call, msg: &Any, contract: Option<&Address>) -> Result
             code_id,
             checksum: checksum.as_slice().to_vec(),
         }))
-    } else if url == type_url::<MsgInstantiateContract>() {
-        let m: MsgInstantiateContract = decode_any(msg)?;
+    } else if url == type_url::<MsgInstantiateContract>()
+        || url == type_url::<MsgInstantiateContract2>()
+    {
+        // One path for both: the classic message is instantiate2 without a salt.
+        let predictable = url == type_url::<MsgInstantiateContract2>();
+        let m: MsgInstantiateContract2 = if predictable {
+            decode_any(msg)?
+        } else {
+            let m: MsgInstantiateContract = decode_any(msg)?;
+            MsgInstantiateContract2 {
+                sender: m.sender,
+                admin: m.admin,
+                code_id: m.code_id,
+                label: m.label,
+                msg: m.msg,
+                funds: m.funds,
+                salt: vec![],
+                fix_msg: false,
+            }
+        };
         let admin = optional_addr(&m.admin, "admin")?;
+        let salt = predictable.then_some((m.salt.as_slice(), m.fix_msg));
         let (address, data) = call.instantiate(
             &signer,
             m.code_id,
@@ -183,28 +202,14 @@ pub fn execute(call: &mut Call, msg: &Any, contract: Option<&Address>) -> Result
             &m.label,
             &m.msg,
             &funds(&m.funds)?,
-            None,
+            salt,
         )?;
-        Ok(to_any(&MsgInstantiateContractResponse {
-            address: address.to_bech32(),
-            data: data.unwrap_or_default(),
-        }))
-    } else if url == type_url::<MsgInstantiateContract2>() {
-        let m: MsgInstantiateContract2 = decode_any(msg)?;
-        let admin = optional_addr(&m.admin, "admin")?;
-        let (address, data) = call.instantiate(
-            &signer,
-            m.code_id,
-            admin,
-            &m.label,
-            &m.msg,
-            &funds(&m.funds)?,
-            Some((&m.salt, m.fix_msg)),
-        )?;
-        Ok(to_any(&MsgInstantiateContract2Response {
-            address: address.to_bech32(),
-            data: data.unwrap_or_default(),
-        }))
+        let (address, data) = (address.to_bech32(), data.unwrap_or_default());
+        Ok(if predictable {
+            to_any(&MsgInstantiateContract2Response { address, data })
+        } else {
+            to_any(&MsgInstantiateContractResponse { address, data })
+        })
     } else if url == type_url::<MsgExecuteContract>() {
         let m: MsgExecuteContract = decode_any(msg)?;
         let target = addr(&m.contract, "contract")?;
