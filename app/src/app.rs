@@ -52,6 +52,15 @@ impl TxOutcome {
     }
 }
 
+/// The text of a caught panic.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
 pub struct App {
     pub modules: Vec<Box<dyn Module>>,
     /// This node's mempool floor; consensus never looks at it (as in the SDK).
@@ -123,11 +132,7 @@ impl App {
                 while state.depth() > depth {
                     state.discard();
                 }
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
+                let what = panic_message(panic.as_ref());
                 tracing::error!(%what, "transaction handler panicked; tx failed, state rolled back");
                 TxOutcome::failed(
                     TxError::internal(format!("panic in handler: {what}")),

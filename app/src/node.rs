@@ -367,7 +367,14 @@ impl Application for AbciApp {
     }
 
     fn query(&self, req: RequestQuery) -> ResponseQuery {
-        self.0.query(&req)
+        // A query that panics (a bug reached by some input) must not take the query
+        // connection, and with it the node, down: it becomes an error answer.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.0.query(&req)))
+            .unwrap_or_else(|panic| {
+                let what = crate::app::panic_message(panic.as_ref());
+                tracing::error!(path = %req.path, %what, "query handler panicked");
+                query_error(QueryError::internal(format!("query failed: {what}")), 0)
+            })
     }
 
     fn check_tx(&self, req: RequestCheckTx) -> ResponseCheckTx {
