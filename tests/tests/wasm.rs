@@ -333,6 +333,7 @@ async fn cli_flow(net: &Localnet) -> Codes {
     assert_eq!(again["codespace"], "wasm", "same salt twice: {again}");
     assert_eq!(again["code"], 15);
 
+    grpc_wasm_queries(net, &addr, counter).await;
     same_app_hash(net).await;
     Codes {
         counter,
@@ -340,6 +341,73 @@ async fn cli_flow(net: &Localnet) -> Codes {
         hostile,
         counter_addr: addr,
     }
+}
+
+/// The same state through the tonic gRPC server's `cosmwasm.wasm.v1.Query`.
+async fn grpc_wasm_queries(net: &Localnet, contract: &str, code_id: u64) {
+    use cosmos_sdk_proto::cosmwasm::wasm::v1::{
+        query_client::QueryClient, QueryCodeRequest, QueryContractInfoRequest,
+        QueryContractsByCodeRequest, QuerySmartContractStateRequest,
+    };
+    let channel = tonic::transport::Channel::from_shared(net.grpc(0))
+        .unwrap()
+        .connect()
+        .await
+        .expect("gRPC server up");
+    let mut q = QueryClient::new(channel);
+    let smart = q
+        .smart_contract_state(QuerySmartContractStateRequest {
+            address: contract.into(),
+            query_data: br#"{"count":{}}"#.to_vec(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let v: Value = serde_json::from_slice(&smart.data).unwrap();
+    assert_eq!(v, smart_cli(net, contract));
+    let info = q
+        .contract_info(QueryContractInfoRequest {
+            address: contract.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(info.contract_info.unwrap().code_id, code_id);
+    let by_code = q
+        .contracts_by_code(QueryContractsByCodeRequest {
+            code_id,
+            pagination: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(by_code.contracts.iter().any(|c| c == contract));
+    let code = q
+        .code(QueryCodeRequest { code_id })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        hex::encode(code.code_info.unwrap().data_hash),
+        sha256_hex(&artifact("counter"))
+    );
+    assert_eq!(
+        code.data,
+        std::fs::read(artifact("counter")).unwrap(),
+        "the stored code"
+    );
+    // Errors keep their gRPC codes.
+    let missing = q
+        .contract_info(QueryContractInfoRequest {
+            address: net.account("bob").address.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), tonic::Code::NotFound, "{missing}");
+}
+
+fn smart_cli(net: &Localnet, contract: &str) -> Value {
+    smart(net, contract, json!({"count": {}}))
 }
 
 fn sha256_hex(path: &str) -> String {
