@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Localnet control: init | start | stop | status.
 #   localnet.sh init  [--validators N] [--dir DIR] [--port-offset K] [--block-time 1s]
+#                     [--wasm-authority KEY|ADDRESS]  (default: the governance contract)
 #   localnet.sh start [--dir DIR]      starts every node found in DIR, in the background
 #   localnet.sh stop  [--dir DIR]
 # Node i listens on p2p 26656+100i+K, RPC 26657+100i+K, ABCI 26658+100i+K, gRPC 9090+i+K.
@@ -10,13 +11,14 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 cmd="${1:-}"; shift || true
-validators=1; dir="$INFERCHAIN_ROOT/localnet/.home"; offset=0; block_time="1s"
+validators=1; dir="$INFERCHAIN_ROOT/localnet/.home"; offset=0; block_time="1s"; wasm_authority=""
 while (($#)); do
   case "$1" in
     --validators) validators="$2"; shift 2 ;;
     --dir) dir="$2"; shift 2 ;;
     --port-offset) offset="$2"; shift 2 ;;
     --block-time) block_time="$2"; shift 2 ;;
+    --wasm-authority) wasm_authority="$2"; shift 2 ;;
     *) die "unknown flag $1" ;;
   esac
 done
@@ -69,6 +71,20 @@ init() {
     accounts+="$sep$out"; sep=","
   done
   echo "$accounts]" > "$dir/accounts.json"
+  # The wasm authority (may pin codes) is the governance contract that localnet/deploy.sh
+  # instantiates at its instantiate2 address (faucet, salt "inferchain-governance").
+  local gov_wasm="$INFERCHAIN_ROOT/contracts/artifacts/governance.wasm" gov
+  if [ -n "$wasm_authority" ]; then
+    gov=$(inferchaind --home "$home0" keys show "$wasm_authority" -a 2>/dev/null || echo "$wasm_authority")
+    inferchaind --home "$home0" genesis set-wasm-authority "$gov"
+  elif [ -f "$gov_wasm" ]; then
+    gov=$(inferchaind wasm address "$gov_wasm" "$(inferchaind --home "$home0" keys show faucet -a)" \
+      "$(printf inferchain-governance | od -An -tx1 | tr -d ' \n')" -o json \
+      | python3 -c 'import json, sys; print(json.load(sys.stdin)["address"])')
+    inferchaind --home "$home0" genesis set-wasm-authority "$gov"
+  else
+    log "no contracts/artifacts/governance.wasm: genesis without a wasm authority (codes can't be pinned)"
+  fi
   for ((i = 1; i < validators; i++)); do cp "$home0/config/genesis.json" "$dir/node$i/config/genesis.json"; done
   log "genesis ready: chain id $INFERCHAIN_CHAIN_ID, dev accounts in $dir/accounts.json"
 }

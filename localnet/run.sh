@@ -18,6 +18,9 @@ done
 
 "$INFERCHAIN_ROOT/localnet/install-deps.sh"
 "$INFERCHAIN_ROOT/localnet/build.sh"
+# The contracts' wasm (rebuilt only when their sources changed): genesis names the governance
+# contract's address, and deploy.sh uploads them.
+INFERCHAIN_WASM_CHECK="inferchaind wasm check" "$INFERCHAIN_ROOT/contracts/build.sh" >/dev/null
 dir="$INFERCHAIN_ROOT/localnet/.home"
 if ((keep == 0)) || [ ! -d "$dir/node0" ]; then
   "$INFERCHAIN_ROOT/localnet/localnet.sh" init --validators "$validators" --dir "$dir"

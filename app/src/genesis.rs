@@ -7,6 +7,17 @@ use serde::{Deserialize, Serialize};
 pub struct Genesis {
     #[serde(default)]
     pub bank: BankGenesis,
+    #[serde(default)]
+    pub wasm: WasmGenesis,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WasmGenesis {
+    /// The address allowed to pin and unpin codes (`MsgPinCodes`); on InferChain the
+    /// governance contract's (predictable, instantiate2) address. None: nobody.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

@@ -72,6 +72,13 @@ impl Node {
                 config.wasm_dir.display()
             )
         })?;
+        // Codes the state marks pinned are compiled into memory before the first block.
+        let pinned = vm
+            .pin_stored(&store.snapshot()?)
+            .map_err(|e| anyhow::anyhow!("pinning stored codes: {e}"))?;
+        if pinned > 0 {
+            tracing::info!(pinned, "pinned wasm codes loaded into memory");
+        }
         let app = App::new(config.min_gas_price.clone(), Arc::new(vm));
         let snapshot = store.snapshot()?;
         let mempool = Mempool {

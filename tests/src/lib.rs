@@ -65,19 +65,34 @@ impl Localnet {
     /// Initialises and starts `validators` nodes on ports shifted by `offset`, and waits until
     /// every node has committed a block.
     pub async fn start(name: &str, validators: usize, offset: u32) -> Result<Self> {
+        Self::start_with(name, validators, offset, &[]).await
+    }
+
+    /// Like [`Self::start`], with extra `localnet.sh init` flags.
+    pub async fn start_with(
+        name: &str,
+        validators: usize,
+        offset: u32,
+        init_flags: &[&str],
+    ) -> Result<Self> {
         let dir =
             std::env::temp_dir().join(format!("inferchain-e2e-{name}-{}", std::process::id()));
-        run_checked(Command::new("bash").arg(script()).args([
-            "init",
-            "--validators",
-            &validators.to_string(),
-            "--dir",
-            dir.to_str().unwrap(),
-            "--port-offset",
-            &offset.to_string(),
-            "--block-time",
-            "500ms",
-        ]))?;
+        run_checked(
+            Command::new("bash")
+                .arg(script())
+                .args([
+                    "init",
+                    "--validators",
+                    &validators.to_string(),
+                    "--dir",
+                    dir.to_str().unwrap(),
+                    "--port-offset",
+                    &offset.to_string(),
+                    "--block-time",
+                    "500ms",
+                ])
+                .args(init_flags),
+        )?;
         let accounts: Value = serde_json::from_slice(&std::fs::read(dir.join("accounts.json"))?)?;
         let accounts = accounts
             .as_array()

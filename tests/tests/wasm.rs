@@ -133,7 +133,8 @@ async fn still_producing(net: &Localnet) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wasm_contracts_on_a_localnet() {
-    let net = Localnet::start("wasm", VALIDATORS, 5000)
+    // alice is the wasm authority here (on run.sh's localnet it is the governance contract).
+    let net = Localnet::start_with("wasm", VALIDATORS, 5000, &["--wasm-authority", "alice"])
         .await
         .expect("localnet starts");
     let codes = cli_flow(&net).await;
@@ -141,6 +142,7 @@ async fn wasm_contracts_on_a_localnet() {
     hostile_contracts(&net, &codes).await;
     cosmjs_flow(&net).await;
     system_contracts_deploy_wired(&net).await;
+    pin_codes(&net, &codes).await;
     restart_keeps_contracts(&net, &codes).await;
 }
 
@@ -770,6 +772,83 @@ async fn system_contracts_deploy_wired(net: &Localnet) {
     assert_eq!(redeployed, deployed);
 }
 
+async fn pinned(net: &Localnet) -> Vec<u64> {
+    use cosmos_sdk_proto::cosmwasm::wasm::v1::{QueryPinnedCodesRequest, QueryPinnedCodesResponse};
+    let r: QueryPinnedCodesResponse = net
+        .client(0)
+        .query(
+            "/cosmwasm.wasm.v1.Query/PinnedCodes",
+            &QueryPinnedCodesRequest { pagination: None },
+        )
+        .await
+        .unwrap();
+    r.code_ids
+}
+
+/// Pin a code so every node keeps it compiled in memory: only the wasm authority may. The
+/// restart scenario after this one restarts a node whose cache is gone while the counter code
+/// is pinned: it must re-pin from state at start.
+async fn pin_codes(net: &Localnet, codes: &Codes) {
+    use cosmos_sdk_proto::cosmwasm::wasm::v1::{MsgPinCodes, MsgUnpinCodes};
+    use inferchain_app::client::{FeeSetting, GasSetting};
+    use inferchain_app::modules::to_any;
+    let fee = FeeSetting {
+        gas: GasSetting::Fixed(400_000),
+        fees: None,
+        gas_price: Some(inferchain_app::ante::GasPrice::parse("0.025uspec").unwrap()),
+    };
+    let client = net.client(0);
+    let send = |who: &str, msg| {
+        let key = net.account(who).key();
+        let client = &client;
+        let fee = &fee;
+        async move {
+            let b = client.send_tx(&key, vec![msg], "", fee).await.unwrap();
+            assert_eq!(b.code, 0, "CheckTx: {}", b.log);
+            client
+                .wait_for_tx(&b.txhash, Duration::from_secs(30))
+                .await
+                .unwrap()["tx_result"]
+                .clone()
+        }
+    };
+    assert!(pinned(net).await.is_empty());
+    let bob = net.account("bob").address.clone();
+    let r = send(
+        "bob",
+        to_any(&MsgPinCodes {
+            authority: bob,
+            code_ids: vec![codes.counter],
+        }),
+    )
+    .await;
+    assert_eq!(r["code"], 4, "only the authority pins: {r}");
+    let alice = net.account("alice").address.clone();
+    let pin = MsgPinCodes {
+        authority: alice.clone(),
+        code_ids: vec![codes.counter, codes.caller],
+    };
+    let r = send("alice", to_any(&pin)).await;
+    assert_eq!(r["code"], 0, "{r}");
+    assert_eq!(pinned(net).await, vec![codes.counter, codes.caller]);
+    let unpin = MsgUnpinCodes {
+        authority: alice,
+        code_ids: vec![codes.caller],
+    };
+    assert_eq!(send("alice", to_any(&unpin)).await["code"], 0);
+    assert_eq!(pinned(net).await, vec![codes.counter]);
+    // Pinned code runs as before, with the same gas on every node.
+    ok(
+        net,
+        &["execute", &codes.counter_addr, r#"{"increment":{}}"#],
+    );
+    assert_eq!(
+        smart(net, &codes.counter_addr, json!({"count": {}}))["count"],
+        43
+    );
+    same_app_hash(net).await;
+}
+
 async fn restart_keeps_contracts(net: &Localnet, codes: &Codes) {
     let addr = &codes.counter_addr;
     let mut timings = Vec::new();
@@ -801,7 +880,7 @@ async fn restart_keeps_contracts(net: &Localnet, codes: &Codes) {
             .expect("restarted node answers");
         let first_query = q.elapsed();
         let v: Value = serde_json::from_slice(&r.data).unwrap();
-        assert_eq!(v["count"], 42);
+        assert_eq!(v["count"], 43);
         timings.push(format!(
             "{label}: caught up in {caught_up:?}, first contract query {first_query:?}"
         ));

@@ -17,6 +17,8 @@ pub enum GenesisCmd {
         #[arg(long)]
         chain_id: String,
     },
+    /// The address that may pin and unpin contract codes (the governance contract).
+    SetWasmAuthority { address: String },
     /// Give an address (or a key name from the keyring) coins at genesis.
     AddAccount {
         address_or_key: String,
@@ -100,6 +102,13 @@ pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
         GenesisCmd::Init { chain_id } => {
             doc["chain_id"] = Value::String(chain_id);
             doc["app_state"] = serde_json::to_value(Genesis::default())?;
+        }
+        GenesisCmd::SetWasmAuthority { address } => {
+            let address: Address = address.parse()?;
+            let mut app: Genesis =
+                serde_json::from_value(doc["app_state"].take()).unwrap_or_default();
+            app.wasm.authority = Some(address.to_bech32());
+            doc["app_state"] = serde_json::to_value(app)?;
         }
         GenesisCmd::AddAccount {
             address_or_key,

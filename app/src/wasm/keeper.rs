@@ -413,6 +413,50 @@ impl Call<'_> {
         })
     }
 
+    /// Pins (or unpins) codes: only the wasm authority (the governance contract) may. The
+    /// flag is state; keeping the module in memory is each node's cache acting on it, and gas
+    /// never depends on it.
+    pub fn set_pinned(
+        &mut self,
+        sender: &Address,
+        code_ids: &[u64],
+        pinned: bool,
+    ) -> Result<(), TxError> {
+        let authority = self.with_ctx(|ctx| ctx.get(Substore::Wasm, keys::AUTHORITY))?;
+        let authority = authority.and_then(|a| String::from_utf8(a).ok());
+        if authority.as_deref() != Some(sender.to_bech32().as_str()) {
+            return Err(TxError::unauthorized(match authority {
+                Some(a) => format!("{sender} is not the wasm authority {a}; can not pin codes"),
+                None => {
+                    "no wasm authority is configured (genesis wasm.authority); can not pin codes"
+                        .into()
+                }
+            }));
+        }
+        for &code_id in code_ids {
+            let code = self.with_ctx(|ctx| records::code_info(ctx, code_id))?;
+            let checksum = records::checksum(&code).map_err(TxError::internal)?;
+            self.with_ctx(|ctx| {
+                if pinned {
+                    ctx.set(Substore::Wasm, &keys::pinned(code_id), vec![1])?;
+                } else {
+                    ctx.delete(Substore::Wasm, &keys::pinned(code_id))?;
+                }
+                let kind = if pinned { "pin_code" } else { "unpin_code" };
+                ctx.emit(kind, &[("code_id", code_id.to_string())]);
+                Ok(())
+            })?;
+            let exec = self.exec.clone();
+            if let Err(e) = exec.vm.set_pinned(&checksum, pinned, || {
+                super::vm::stored_wasm(&lock(&exec.state), &checksum)
+            }) {
+                // The state change stands (it is consensus); the cache catches up at restart.
+                tracing::warn!(code_id, error = %e, "module cache did not follow a pin change");
+            }
+        }
+        Ok(())
+    }
+
     /// Calls one entry point: charges the instance cost, runs the VM within the gas left,
     /// and charges what it used.
     fn call(

@@ -11,6 +11,9 @@ const WASM_BYTES: u8 = 0x05;
 const CONTRACTS_BY_CODE: u8 = 0x06;
 const HISTORY: u8 = 0x07;
 const CONTRACTS_BY_CREATOR: u8 = 0x08;
+const PINNED: u8 = 0x0a;
+/// The address allowed to pin codes.
+pub const AUTHORITY: &[u8] = &[0x0b];
 
 pub const LAST_CODE_ID: &[u8] = b"lastCodeId";
 pub const LAST_INSTANCE_ID: &[u8] = b"lastContractId";
@@ -91,4 +94,15 @@ pub fn history_entry(addr: &Address, seq: u64) -> Vec<u8> {
     let mut k = history_prefix(addr);
     k.extend_from_slice(&seq.to_be_bytes());
     k
+}
+
+/// Marks a code pinned (kept compiled in every node's memory).
+pub fn pinned(code_id: u64) -> Vec<u8> {
+    let mut k = vec![PINNED];
+    k.extend_from_slice(&code_id.to_be_bytes());
+    k
+}
+
+pub fn pinned_prefix() -> Vec<u8> {
+    vec![PINNED]
 }

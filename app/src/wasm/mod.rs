@@ -132,6 +132,20 @@ impl Module for Wasm {
         "wasm"
     }
 
+    fn init_genesis(
+        &self,
+        ctx: &mut Ctx,
+        genesis: &crate::genesis::Genesis,
+    ) -> Result<(), TxError> {
+        if let Some(authority) = &genesis.wasm.authority {
+            let a: Address = authority.parse().map_err(|e| {
+                TxError::invalid_address(format!("genesis wasm.authority {authority:?}: {e}"))
+            })?;
+            ctx.set(Substore::Wasm, keys::AUTHORITY, a.to_bech32().into_bytes())?;
+        }
+        Ok(())
+    }
+
     fn begin_block(&self, ctx: &mut Ctx) -> Result<(), TxError> {
         let (secs, nanos) = ctx.block.time;
         let mut v = secs.to_be_bytes().to_vec();

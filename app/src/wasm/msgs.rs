@@ -24,6 +24,8 @@ pub fn handles(url: &str) -> bool {
         type_url::<MsgMigrateContract>(),
         type_url::<MsgUpdateAdmin>(),
         type_url::<MsgClearAdmin>(),
+        type_url::<MsgPinCodes>(),
+        type_url::<MsgUnpinCodes>(),
     ]
     .iter()
     .any(|u| u == url)
@@ -138,6 +140,13 @@ pub fn check(msg: &Any) -> Result<Address, TxError> {
         let m: MsgClearAdmin = decode_any(msg)?;
         addr(&m.contract, "contract")?;
         addr(&m.sender, "sender")
+    } else if url == type_url::<MsgPinCodes>() || url == type_url::<MsgUnpinCodes>() {
+        // Both messages have the same fields.
+        let m: MsgPinCodes = decode_any(msg)?;
+        if m.code_ids.is_empty() {
+            return Err(WasmError::Empty.err("no code ids"));
+        }
+        addr(&m.authority, "authority")
     } else {
         Err(TxError::unknown_request(format!(
             "unrecognized wasm message type: {url}"
@@ -234,6 +243,14 @@ pub fn execute(call: &mut Call, msg: &Any, contract: Option<&Address>) -> Result
         let target = addr(&m.contract, "contract")?;
         call.update_admin(&signer, &target, None)?;
         Ok(to_any(&MsgClearAdminResponse {}))
+    } else if url == type_url::<MsgPinCodes>() {
+        let m: MsgPinCodes = decode_any(msg)?;
+        call.set_pinned(&signer, &m.code_ids, true)?;
+        Ok(to_any(&MsgPinCodesResponse {}))
+    } else if url == type_url::<MsgUnpinCodes>() {
+        let m: MsgUnpinCodes = decode_any(msg)?;
+        call.set_pinned(&signer, &m.code_ids, false)?;
+        Ok(to_any(&MsgUnpinCodesResponse {}))
     } else {
         Err(TxError::unknown_request(format!(
             "unrecognized wasm message type: {url}"

@@ -115,14 +115,20 @@ pub fn answer(
             let Ok(a) = contract_addr.parse::<Address>() else {
                 return (Ok(no_contract(&contract_addr)), GasInfo::free());
             };
-            let (r, gas) = read(exec, |ctx| records::contract_info(ctx, &a));
+            let (r, gas) = read(exec, |ctx| {
+                let info = records::contract_info(ctx, &a)?;
+                let pinned = ctx
+                    .get(Substore::Wasm, &keys::pinned(info.code_id))?
+                    .is_some();
+                Ok((info, pinned))
+            });
             match r {
-                Ok(info) => (
+                Ok((info, pinned)) => (
                     Ok(json_ok(json!({
                         "code_id": info.code_id,
                         "creator": info.creator,
                         "admin": (!info.admin.is_empty()).then_some(info.admin),
-                        "pinned": false,
+                        "pinned": pinned,
                         "ibc_port": null,
                         "ibc2_port": null,
                     }))),

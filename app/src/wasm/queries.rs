@@ -219,11 +219,25 @@ pub fn answer(
             }
             .encode_to_vec())
         }
-        "PinnedCodes" => Ok(QueryPinnedCodesResponse {
-            code_ids: vec![],
-            pagination: pagination(vec![]),
+        "PinnedCodes" => {
+            let req: QueryPinnedCodesRequest = decode_request(data)?;
+            let (entries, next) = q.page(
+                Substore::Wasm,
+                &keys::pinned_prefix(),
+                req.pagination.as_ref(),
+            )?;
+            let code_ids = entries
+                .iter()
+                .map(|(k, _)| {
+                    keys::code_id_from_key(k).ok_or_else(|| QueryError::internal("pin key"))
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(QueryPinnedCodesResponse {
+                code_ids,
+                pagination: pagination(next),
+            }
+            .encode_to_vec())
         }
-        .encode_to_vec()),
         "Params" => Ok(QueryParamsResponse {
             params: Some(Params {
                 code_upload_access: Some(AccessConfig {

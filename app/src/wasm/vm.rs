@@ -96,22 +96,80 @@ impl Vm {
         let options = InstanceOptions { gas_limit };
         match self.cache.get_instance(checksum, backend(), options) {
             Ok(i) => Ok(i),
-            Err(e) if self.cache.load_wasm(checksum).is_err() => {
-                let wasm = lock(&exec.state)
-                    .get(&state_key(
-                        Substore::Wasm,
-                        &keys::wasm_bytes(checksum.as_ref()),
-                    ))
-                    .ok()
-                    .flatten()
-                    .ok_or(e)?;
-                tracing::warn!(checksum = %checksum, "restoring code missing from the module cache");
-                self.cache.store_code(&wasm, false, true)?;
+            Err(e) => {
+                if !self.restore(checksum, || stored_wasm(&lock(&exec.state), checksum)) {
+                    return Err(e);
+                }
                 self.cache.get_instance(checksum, backend(), options)
             }
-            Err(e) => Err(e),
         }
     }
+
+    /// Puts code the cache lost (a wiped cache directory) back from `wasm`; false if the
+    /// cache still had it or the code can't be found.
+    fn restore(&self, checksum: &Checksum, wasm: impl FnOnce() -> Option<Vec<u8>>) -> bool {
+        if self.cache.load_wasm(checksum).is_ok() {
+            return false;
+        }
+        let Some(wasm) = wasm() else { return false };
+        tracing::warn!(checksum = %checksum, "restoring code missing from the module cache");
+        self.cache.store_code(&wasm, false, true).is_ok()
+    }
+
+    /// Keeps a code compiled in memory (`pin`) or lets the LRU cache manage it again.
+    pub fn set_pinned(
+        &self,
+        checksum: &Checksum,
+        pinned: bool,
+        wasm: impl FnOnce() -> Option<Vec<u8>>,
+    ) -> Result<(), String> {
+        if !pinned {
+            return self.cache.unpin(checksum).map_err(|e| e.to_string());
+        }
+        match self.cache.pin(checksum) {
+            Ok(()) => Ok(()),
+            Err(e) if self.restore(checksum, wasm) => self
+                .cache
+                .pin(checksum)
+                .map_err(|e2| format!("{e}; after restoring: {e2}")),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Pins every code the state marks pinned (at node start).
+    pub fn pin_stored(&self, snapshot: &Arc<crate::store::Snapshot>) -> Result<usize, String> {
+        let state = StateDelta::new(snapshot.clone());
+        let prefix = state_key(Substore::Wasm, &keys::pinned_prefix());
+        let end = prefix_end(&prefix);
+        let marked = state
+            .range(&prefix, end.as_deref(), usize::MAX)
+            .map_err(|e| e.to_string())?;
+        for (k, _) in &marked {
+            let code_id = keys::code_id_from_key(&k[prefix.len()..]).ok_or("corrupt pin key")?;
+            let code = state
+                .get(&state_key(Substore::Wasm, &keys::code(code_id)))
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("pinned code {code_id} has no code info"))?;
+            let code = <cosmos_sdk_proto::cosmwasm::wasm::v1::CodeInfo as prost::Message>::decode(
+                code.as_slice(),
+            )
+            .map_err(|e| e.to_string())?;
+            let checksum = super::records::checksum(&code)?;
+            self.set_pinned(&checksum, true, || stored_wasm(&state, &checksum))?;
+        }
+        Ok(marked.len())
+    }
+}
+
+/// The wasm bytes kept in state for `checksum`.
+pub fn stored_wasm(state: &StateDelta, checksum: &Checksum) -> Option<Vec<u8>> {
+    state
+        .get(&state_key(
+            Substore::Wasm,
+            &keys::wasm_bytes(checksum.as_ref()),
+        ))
+        .ok()
+        .flatten()
 }
 
 /// One wasm message's execution context, shared by every instance it creates.
