@@ -745,6 +745,22 @@ async fn system_contracts_deploy_wired(net: &Localnet) {
         (Some(gov.as_str()), Some(stk.as_str()), Some(rep.as_str()))
     );
     assert_eq!(smart(net, &gov, json!({"config": {}}))["staking"], stk);
+    // The offline computation localnet.sh puts into genesis as the wasm authority (run.sh's
+    // localnet) names the same governance contract the chain instantiated.
+    let salt = hex::encode(b"inferchain-governance");
+    let faucet = net.account("faucet").address.clone();
+    let offline = net
+        .cli_json(&[
+            "wasm",
+            "address",
+            &artifact("governance"),
+            &faucet,
+            &salt,
+            "-o",
+            "json",
+        ])
+        .unwrap();
+    assert_eq!(offline["address"], gov);
     // The deployer is not the admin: only a governance proposal can migrate.
     let r = tx(
         net,
