@@ -133,16 +133,15 @@ async fn still_producing(net: &Localnet) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wasm_contracts_on_a_localnet() {
-    // alice is the wasm authority here (on run.sh's localnet it is the governance contract).
-    let net = Localnet::start_with("wasm", VALIDATORS, 5000, &["--wasm-authority", "alice"])
+    let net = Localnet::start("wasm", VALIDATORS, 5000)
         .await
         .expect("localnet starts");
     let codes = cli_flow(&net).await;
     submessages_and_bank(&net, &codes).await;
     hostile_contracts(&net, &codes).await;
     cosmjs_flow(&net).await;
-    system_contracts_deploy_wired(&net).await;
-    pin_codes(&net, &codes).await;
+    let gov = system_contracts_deploy_wired(&net).await;
+    governance_pins_codes(&net, &codes, &gov).await;
     restart_keeps_contracts(&net, &codes).await;
 }
 
@@ -668,7 +667,8 @@ async fn cosmjs_flow(net: &Localnet) {
 
 /// `localnet/deploy.sh` (what the README's main command runs) deploys staking, challenge,
 /// reputation and governance wired to each other, with governance as every admin.
-async fn system_contracts_deploy_wired(net: &Localnet) {
+/// Runs `localnet/deploy.sh` on this localnet; returns its `contracts.json`.
+fn deploy(net: &Localnet) -> Value {
     let script = repo_root().join("localnet/deploy.sh");
     let out = Command::new("bash")
         .arg(&script)
@@ -676,14 +676,17 @@ async fn system_contracts_deploy_wired(net: &Localnet) {
         .arg(&net.dir)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "deploy.sh: {}{}",
+    let log = format!(
+        "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let deployed: Value =
-        serde_json::from_slice(&std::fs::read(net.dir.join("contracts.json")).unwrap()).unwrap();
+    assert!(out.status.success(), "deploy.sh: {log}");
+    serde_json::from_slice(&std::fs::read(net.dir.join("contracts.json")).unwrap()).unwrap()
+}
+
+async fn system_contracts_deploy_wired(net: &Localnet) -> Value {
+    let deployed = deploy(net);
     let addr = |name: &str| deployed[name]["address"].as_str().unwrap().to_string();
     let (gov, stk, cha, rep) = (
         addr("governance"),
@@ -776,16 +779,8 @@ async fn system_contracts_deploy_wired(net: &Localnet) {
     );
     assert_eq!(r["code"], 4, "{r}");
     // Running it again changes nothing.
-    let again = Command::new("bash")
-        .arg(&script)
-        .arg("--dir")
-        .arg(&net.dir)
-        .output()
-        .unwrap();
-    assert!(again.status.success());
-    let redeployed: Value =
-        serde_json::from_slice(&std::fs::read(net.dir.join("contracts.json")).unwrap()).unwrap();
-    assert_eq!(redeployed, deployed);
+    assert_eq!(deploy(net), deployed);
+    deployed
 }
 
 async fn pinned(net: &Localnet) -> Vec<u64> {
@@ -801,57 +796,106 @@ async fn pinned(net: &Localnet) -> Vec<u64> {
     r.code_ids
 }
 
-/// Pin a code so every node keeps it compiled in memory: only the wasm authority may. The
-/// restart scenario after this one restarts a node whose cache is gone while the counter code
-/// is pinned: it must re-pin from state at start.
-async fn pin_codes(net: &Localnet, codes: &Codes) {
+/// Pinning (every node keeps a code compiled in memory) is the wasm authority's: the
+/// governance contract, so it takes a proposal. One proposal pins two codes and unpins one.
+/// The restart scenario after this one restarts a node whose cache is gone while the counter
+/// code is pinned: it must re-pin from state at start.
+async fn governance_pins_codes(net: &Localnet, codes: &Codes, deployed: &Value) {
+    use base64::Engine;
     use cosmos_sdk_proto::cosmwasm::wasm::v1::{MsgPinCodes, MsgUnpinCodes};
-    use inferchain_app::client::{FeeSetting, GasSetting};
-    use inferchain_app::modules::to_any;
-    let fee = FeeSetting {
-        gas: GasSetting::Fixed(400_000),
-        fees: None,
-        gas_price: Some(inferchain_app::ante::GasPrice::parse("0.025uspec").unwrap()),
-    };
-    let client = net.client(0);
-    let send = |who: &str, msg| {
-        let key = net.account(who).key();
-        let client = &client;
-        let fee = &fee;
-        async move {
-            let b = client.send_tx(&key, vec![msg], "", fee).await.unwrap();
-            assert_eq!(b.code, 0, "CheckTx: {}", b.log);
-            client
-                .wait_for_tx(&b.txhash, Duration::from_secs(30))
-                .await
-                .unwrap()["tx_result"]
-                .clone()
-        }
-    };
+    use prost::Message;
+    let gov = deployed["governance"]["address"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let staking = deployed["staking"]["address"].as_str().unwrap().to_string();
     assert!(pinned(net).await.is_empty());
+
+    // Anyone else is refused.
     let bob = net.account("bob").address.clone();
-    let r = send(
+    let forged = MsgPinCodes {
+        authority: bob,
+        code_ids: vec![codes.counter],
+    };
+    let r = send_any(
+        net,
         "bob",
-        to_any(&MsgPinCodes {
-            authority: bob,
-            code_ids: vec![codes.counter],
-        }),
+        "/cosmwasm.wasm.v1.MsgPinCodes",
+        forged.encode_to_vec(),
     )
     .await;
     assert_eq!(r["code"], 4, "only the authority pins: {r}");
-    let alice = net.account("alice").address.clone();
+
+    // alice stakes (voting power counts from the next block), proposes, votes.
+    ok(
+        net,
+        &[
+            "execute",
+            &staking,
+            r#"{"bond":{"role":"validator"}}"#,
+            "--amount",
+            "1000000uspec",
+        ],
+    );
+    let b64 = |b: Vec<u8>| base64::engine::general_purpose::STANDARD.encode(b);
     let pin = MsgPinCodes {
-        authority: alice.clone(),
+        authority: gov.clone(),
         code_ids: vec![codes.counter, codes.caller],
     };
-    let r = send("alice", to_any(&pin)).await;
-    assert_eq!(r["code"], 0, "{r}");
-    assert_eq!(pinned(net).await, vec![codes.counter, codes.caller]);
     let unpin = MsgUnpinCodes {
-        authority: alice,
+        authority: gov.clone(),
         code_ids: vec![codes.caller],
     };
-    assert_eq!(send("alice", to_any(&unpin)).await["code"], 0);
+    let propose = json!({"propose": {
+        "title": "pin the counter",
+        "description": "keep the counter code compiled in memory",
+        "messages": [
+            {"any": {"type_url": "/cosmwasm.wasm.v1.MsgPinCodes", "value": b64(pin.encode_to_vec())}},
+            {"any": {"type_url": "/cosmwasm.wasm.v1.MsgUnpinCodes", "value": b64(unpin.encode_to_vec())}},
+        ],
+    }});
+    let r = ok(
+        net,
+        &[
+            "execute",
+            &gov,
+            &propose.to_string(),
+            "--amount",
+            "1000000uspec",
+        ],
+    );
+    let id: u64 = attr(&r, "wasm", "proposal_id")
+        .expect("proposal id")
+        .parse()
+        .unwrap();
+    let vote = json!({"vote": {"proposal_id": id, "vote": "yes"}}).to_string();
+    ok(net, &["execute", &gov, &vote]);
+
+    // Once the voting period (60 s on the localnet) is over, anyone executes it.
+    let execute = json!({"execute": {"proposal_id": id}}).to_string();
+    let deadline = Instant::now() + Duration::from_secs(150);
+    loop {
+        let r = tx(
+            net,
+            "carol",
+            &["execute", &gov, &execute, "--gas", "2000000"],
+        );
+        if r["code"] == 0 {
+            assert_eq!(
+                attr(&r, "pin_code", "code_id").as_deref(),
+                Some(codes.counter.to_string().as_str()),
+                "{r}"
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "proposal never became executable: {r}"
+        );
+        tokio::time::sleep(Duration::from_secs(3)).await;
+    }
+    let p = smart(net, &gov, json!({"proposal": {"proposal_id": id}}));
+    assert_eq!(p["status"], "executed", "{p}");
     assert_eq!(pinned(net).await, vec![codes.counter]);
     // Pinned code runs as before, with the same gas on every node.
     ok(
@@ -863,6 +907,31 @@ async fn pin_codes(net: &Localnet, codes: &Codes) {
         43
     );
     same_app_hash(net).await;
+}
+
+/// Signs and sends one message (any type) from a dev account; returns the tx result.
+async fn send_any(net: &Localnet, who: &str, type_url: &str, value: Vec<u8>) -> Value {
+    use inferchain_app::client::{FeeSetting, GasSetting};
+    let fee = FeeSetting {
+        gas: GasSetting::Fixed(400_000),
+        fees: None,
+        gas_price: Some(inferchain_app::ante::GasPrice::parse("0.025uspec").unwrap()),
+    };
+    let client = net.client(0);
+    let msg = tendermint_proto::google::protobuf::Any {
+        type_url: type_url.into(),
+        value,
+    };
+    let b = client
+        .send_tx(&net.account(who).key(), vec![msg], "", &fee)
+        .await
+        .unwrap();
+    assert_eq!(b.code, 0, "CheckTx: {}", b.log);
+    client
+        .wait_for_tx(&b.txhash, Duration::from_secs(30))
+        .await
+        .unwrap()["tx_result"]
+        .clone()
 }
 
 async fn restart_keeps_contracts(net: &Localnet, codes: &Codes) {
