@@ -373,8 +373,9 @@ async fn ics23_proof_verifies_against_app_hash(net: &Localnet) {
         &forged
     ));
 
-    // An absent key comes back empty with a non-existence proof (its verification is a known
-    // gap of jmt 0.12 vs ics23 0.12 for some key positions, so only its shape is checked).
+    // An absent key comes back empty with a non-existence proof that verifies against the
+    // same substore root (the root is part of the app hash, proven above), and the same proof
+    // does not pass for a key that exists.
     let mut absent = key.clone();
     absent.extend_from_slice(b"-nothing");
     let r = client
@@ -384,11 +385,25 @@ async fn ics23_proof_verifies_against_app_hash(net: &Localnet) {
         .unwrap();
     assert_eq!(r.code, 0, "{}", r.log);
     assert!(r.value.is_empty());
-    let proof = ics23::CommitmentProof::decode(r.proof_ops[0].2.as_slice()).unwrap();
+    let absence = ics23::CommitmentProof::decode(r.proof_ops[0].2.as_slice()).unwrap();
     assert!(matches!(
-        proof.proof,
+        absence.proof,
         Some(ics23::commitment_proof::Proof::Nonexist(_))
     ));
+    assert!(ics23::verify_non_membership::<ics23::HostFunctionsManager>(
+        &absence,
+        &spec,
+        &substore_root,
+        &absent
+    ));
+    assert!(
+        !ics23::verify_non_membership::<ics23::HostFunctionsManager>(
+            &absence,
+            &spec,
+            &substore_root,
+            &key
+        )
+    );
 }
 
 async fn cosmjs_reads_and_sends(net: &Localnet) {

@@ -145,9 +145,15 @@ impl Store {
     ) -> Result<PendingCommit, StoreError> {
         if version == 0 {
             // jmt cannot prove absence in an empty tree, and IBC relayers ask for absent keys:
-            // every substore starts with one entry under the empty key, which no module uses.
+            // every substore starts with one entry under a key no module uses (module keys
+            // start with a prefix byte below 0x80). Not the empty key: ics23 refuses an
+            // existence proof with an empty key, so an absence proof whose neighbour it is
+            // would not verify.
             for store in Substore::ALL {
-                writes.insert(vec![store.id()], Some(store.name().as_bytes().to_vec()));
+                writes.insert(
+                    super::state_key(store, super::SENTINEL_KEY),
+                    Some(store.name().as_bytes().to_vec()),
+                );
             }
         }
         let mut per_store: BTreeMap<u8, Vec<(KeyHash, Option<OwnedValue>)>> = BTreeMap::new();

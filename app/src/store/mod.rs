@@ -25,6 +25,9 @@ pub fn state_key(store: Substore, key: &[u8]) -> Vec<u8> {
 }
 
 /// The ICS23 spec of every layer of our proofs (substore and root tree are both JMTs).
+/// The entry every substore holds from genesis (see `Store::prepare_commit`).
+pub const SENTINEL_KEY: &[u8] = b"\xffgenesis";
+
 pub fn proof_spec() -> ics23::ProofSpec {
     jmt::ics23_spec()
 }
@@ -78,12 +81,11 @@ mod tests {
                 key,
                 v
             )),
-            // Absence: a non-existence proof comes back. Known gap: jmt 0.12's absence proofs
-            // fail ics23 0.12 verification when the neighbours sit across empty subtrees, so
-            // verification is not asserted here (to fix before IBC needs absence proofs).
-            None => assert!(matches!(
-                key_proof.proof,
-                Some(ics23::commitment_proof::Proof::Nonexist(_))
+            None => assert!(ics23::verify_non_membership::<ics23::HostFunctionsManager>(
+                &key_proof,
+                &spec,
+                &substore_root,
+                key
             )),
         }
         value
@@ -222,5 +224,60 @@ mod tests {
             verify(&store.snapshot().unwrap(), Substore::Bank, b"a", 1),
             Some(b"2".to_vec())
         );
+    }
+}
+
+#[cfg(test)]
+mod absence_proofs {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// Every absent key gets a non-existence proof that ics23 verifies: before, middle and
+    /// after the stored keys, including next to the genesis entry every substore holds.
+    #[test]
+    fn absence_proofs_verify_for_every_position() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.redb")).unwrap();
+        let mut w = BTreeMap::new();
+        for i in 0..40u32 {
+            w.insert(
+                state_key(Substore::Bank, format!("key-{i}").as_bytes()),
+                Some(vec![1]),
+            );
+        }
+        let snap = store.snapshot().unwrap();
+        let pending = store.prepare_commit(&snap, 0, w).unwrap();
+        store.commit(pending, 0).unwrap();
+        let snap = store.snapshot().unwrap();
+        let spec = proof_spec();
+        for i in 0..200u32 {
+            let key = format!("absent-{i}");
+            let (v, [kp, sp]) = snap
+                .get_with_proof(Substore::Bank, key.as_bytes(), 0)
+                .unwrap();
+            assert!(v.is_none());
+            let Some(ics23::commitment_proof::Proof::Exist(e)) = &sp.proof else {
+                panic!("substore proof must be an existence proof")
+            };
+            assert!(
+                ics23::verify_non_membership::<ics23::HostFunctionsManager>(
+                    &kp,
+                    &spec,
+                    &e.value,
+                    key.as_bytes()
+                ),
+                "absence proof of {key} does not verify"
+            );
+        }
+        // An empty substore (only its genesis entry) proves absence too.
+        let (v, [kp, sp]) = snap.get_with_proof(Substore::Wasm, b"nothing", 0).unwrap();
+        assert!(v.is_none());
+        let Some(ics23::commitment_proof::Proof::Exist(e)) = &sp.proof else {
+            panic!()
+        };
+        assert!(ics23::verify_non_membership::<ics23::HostFunctionsManager>(
+            &kp, &spec, &e.value, b"nothing"
+        ));
     }
 }
