@@ -12,6 +12,10 @@ use inferchain_e2e::Localnet;
 async fn assert_same_app_hash(net: &Localnet, height: u64) {
     let mut hashes = Vec::new();
     for i in 0..net.validators {
+        // The app hash after `height` is in block height+1's header: wait for that block.
+        net.wait_height(i, height + 1, Duration::from_secs(30))
+            .await
+            .unwrap();
         hashes.push(net.app_hash_after(i, height).await.unwrap());
     }
     assert!(!hashes[0].is_empty());
