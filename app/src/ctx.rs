@@ -92,6 +92,25 @@ impl<'a> Ctx<'a> {
         Ok(out)
     }
 
+    /// The last entry under `prefix` in `store` (key without the prefix), priced as one read.
+    pub fn prefix_last(
+        &mut self,
+        store: Substore,
+        prefix: &[u8],
+    ) -> Result<Option<(Vec<u8>, Vec<u8>)>, TxError> {
+        self.gas.consume(gas::READ_FLAT, "ReadFlat")?;
+        let start = state_key(store, prefix);
+        let end = prefix_end(&start);
+        let last = self.state.scan(&start, end.as_deref(), true, 1)?.pop();
+        if let Some((k, v)) = &last {
+            self.gas.consume(
+                gas::READ_PER_BYTE * (k.len() + v.len()) as u64,
+                "ReadPerByte",
+            )?;
+        }
+        Ok(last.map(|(k, v)| (k[start.len()..].to_vec(), v)))
+    }
+
     pub fn emit(&mut self, kind: &str, attrs: &[(&str, String)]) {
         self.events.push(event(kind, attrs));
     }

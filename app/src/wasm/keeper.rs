@@ -96,11 +96,6 @@ enum Entry<'m> {
     Reply(Vec<u8>),
 }
 
-/// The outcome of one message dispatched by a contract.
-pub struct Dispatched {
-    pub response: Any,
-}
-
 fn message_info(sender: &Address, funds: &Coins) -> Vec<u8> {
     let funds: Vec<_> = funds
         .0
@@ -130,8 +125,19 @@ fn append_history(
     contract: &Address,
     entry: ContractCodeHistoryEntry,
 ) -> Result<(), TxError> {
-    let last = ctx.prefix_range(Substore::Wasm, &keys::history_prefix(contract), usize::MAX)?;
-    let seq = last.len() as u64 + 1;
+    // Entries are keyed by a big-endian sequence: the last one gives the next number.
+    let last = ctx.prefix_last(Substore::Wasm, &keys::history_prefix(contract))?;
+    let seq = match last {
+        Some((suffix, _)) => {
+            u64::from_be_bytes(
+                suffix
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| TxError::internal("corrupt history key"))?,
+            ) + 1
+        }
+        None => 1,
+    };
     ctx.set(
         Substore::Wasm,
         &keys::history_entry(contract, seq),
@@ -250,16 +256,16 @@ impl Call<'_> {
                 if fix_msg { msg } else { b"" },
             ),
         };
+        let position = self.position();
         let info = ContractInfo {
             code_id,
             creator: sender.to_bech32(),
             admin: admin.map(|a| a.to_bech32()).unwrap_or_default(),
             label: label.to_string(),
-            created: Some(self.position()),
+            created: Some(position.clone()),
             ibc_port_id: String::new(),
             extension: None,
         };
-        let position = self.position();
         self.with_ctx(|ctx| {
             if ctx.get(Substore::Wasm, &keys::contract(&contract))?.is_some() {
                 return Err(WasmError::Duplicate.err(format!(
@@ -624,7 +630,7 @@ impl Call<'_> {
         };
         let gas_used = self.gas.used().saturating_sub(gas_before);
         let result = match outcome {
-            Ok(done) => {
+            Ok(response) => {
                 lock(&self.exec.state).keep();
                 if !matches!(sub.reply_on, ReplyOn::Success | ReplyOn::Always) {
                     return Ok(None);
@@ -636,7 +642,6 @@ impl Call<'_> {
                             .map(|a| json!({"key": a.key, "value": a.value})).collect::<Vec<_>>()})
                     })
                     .collect();
-                let response = done.response;
                 json!({"ok": {
                     "events": events,
                     "data": Binary::from(response.value.clone()),
@@ -676,7 +681,7 @@ impl Call<'_> {
         &mut self,
         contract: &Address,
         msg: cosmwasm_std::CosmosMsg<Empty>,
-    ) -> Result<Dispatched, TxError> {
+    ) -> Result<Any, TxError> {
         if self.depth >= MAX_CALL_DEPTH {
             return Err(WasmError::Limit.err(format!(
                 "contracts called each other more than {MAX_CALL_DEPTH} levels deep"
@@ -686,7 +691,7 @@ impl Call<'_> {
         self.depth += 1;
         let result = super::msgs::execute(self, &any, Some(contract));
         self.depth -= 1;
-        result.map(|response| Dispatched { response })
+        result
     }
 
     /// A bank message sent by a contract (`BankMsg` or `CosmosMsg::Any`).
