@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing, idempotently: Debian packages, the pinned
-# CometBFT binary (built from the Go module proxy), and the CosmJS test client's npm packages.
+# CometBFT binary and grpcurl (built from the Go module proxy), and the CosmJS test client's npm packages.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -25,3 +25,10 @@ if [ "v$have_version" != "$COMETBFT_VERSION" ]; then
   GOBIN="$INFERCHAIN_CACHE/bin" go install "github.com/cometbft/cometbft/cmd/cometbft@$COMETBFT_VERSION"
 fi
 log "cometbft $(cometbft version)"
+
+if [ "$(grpcurl -version 2>&1 || true)" != "grpcurl $GRPCURL_VERSION" ]; then
+  log "building grpcurl $GRPCURL_VERSION (go install)"
+  mkdir -p "$INFERCHAIN_CACHE/bin"
+  GOBIN="$INFERCHAIN_CACHE/bin" go install -ldflags "-X main.version=$GRPCURL_VERSION" \
+    "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
+fi

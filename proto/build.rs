@@ -1,6 +1,7 @@
 //! Compiles every `.proto` under `proto/inferchain/` with `protox` (pure Rust, so no system
 //! `protoc` is needed) and generates prost messages plus tonic clients and servers.
-//! The encoded descriptor set is kept for gRPC reflection.
+//! The encoded descriptor set is kept for gRPC reflection, and so is the one of
+//! `proto/reflection/` (descriptors only; see its README).
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +30,21 @@ fn main() {
     println!("cargo:rerun-if-changed=inferchain");
     let fds = protox::compile(&protos, [&root]).expect("compiling proto files");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+
+    // Descriptors of the Cosmos/CometBFT/wasmd services inferchaind serves, for reflection
+    // only: their Rust types come from cosmos-sdk-proto, so nothing is generated from them.
+    let reflection_root = root.join("reflection");
+    let mut served = Vec::new();
+    collect_protos(&reflection_root, &mut served);
+    println!("cargo:rerun-if-changed=reflection");
+    let served_fds =
+        protox::compile(&served, [&reflection_root]).expect("compiling reflection protos");
+    std::fs::write(
+        out_dir.join("cosmos_descriptor.bin"),
+        prost::Message::encode_to_vec(&served_fds),
+    )
+    .expect("writing reflection descriptor");
+
     let descriptor_path = out_dir.join("inferchain_descriptor.bin");
     std::fs::write(&descriptor_path, prost::Message::encode_to_vec(&fds))
         .expect("writing descriptor");

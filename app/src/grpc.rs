@@ -441,9 +441,10 @@ impl tonic::server::NamedService for WasmQuery {
     const NAME: &'static str = "cosmwasm.wasm.v1.Query";
 }
 
-/// Protobuf messages as opaque bytes.
+/// Protobuf messages as opaque bytes (also for clients that call a method they only know
+/// by its path and descriptor, as the reflection test does).
 #[derive(Default, Clone, Copy)]
-struct RawCodec;
+pub struct RawCodec;
 
 impl tonic::codec::Codec for RawCodec {
     type Encode = Vec<u8>;
@@ -531,9 +532,7 @@ where
 
 pub async fn serve(node: Arc<Node>, addr: SocketAddr, rpc: &str) -> Result<()> {
     let rpc = CometRpc::new(rpc);
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(inferchain_proto::FILE_DESCRIPTOR_SET)
-        .build_v1()?;
+    let (reflection, reflection_v1alpha) = crate::grpc_reflection::services()?;
     tracing::info!(%addr, "gRPC server listening");
     tonic::transport::Server::builder()
         .add_service(authv1::query_server::QueryServer::new(AuthQuery {
@@ -551,6 +550,7 @@ pub async fn serve(node: Arc<Node>, addr: SocketAddr, rpc: &str) -> Result<()> {
             TendermintService { rpc },
         ))
         .add_service(reflection)
+        .add_service(reflection_v1alpha)
         .serve(addr)
         .await?;
     Ok(())

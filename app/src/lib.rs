@@ -10,6 +10,7 @@ pub mod error;
 pub mod gas;
 pub mod genesis;
 pub mod grpc;
+pub mod grpc_reflection;
 pub mod keyring;
 pub mod modules;
 pub mod node;

@@ -216,16 +216,24 @@ impl Prover for ProverService {
     }
 }
 
+/// The prover service plus gRPC reflection over its descriptor, so `grpcurl` can list and
+/// call it without the `.proto` file.
+fn router(svc: ProverService) -> Result<tonic::transport::server::Router> {
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(inferchain_proto::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    Ok(tonic::transport::Server::builder()
+        .add_service(ProverServer::new(svc))
+        .add_service(reflection))
+}
+
 /// Serves until the future `shutdown` completes.
 pub async fn serve(
     addr: SocketAddr,
     svc: ProverService,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
-    tonic::transport::Server::builder()
-        .add_service(ProverServer::new(svc))
-        .serve_with_shutdown(addr, shutdown)
-        .await?;
+    router(svc)?.serve_with_shutdown(addr, shutdown).await?;
     Ok(())
 }
 
@@ -236,8 +244,7 @@ pub async fn serve_listener(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
     let incoming = tokio_stream_from(listener);
-    tonic::transport::Server::builder()
-        .add_service(ProverServer::new(svc))
+    router(svc)?
         .serve_with_incoming_shutdown(incoming, shutdown)
         .await?;
     Ok(())

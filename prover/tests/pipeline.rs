@@ -283,6 +283,28 @@ fn grpc_service_proves_and_verifies() {
         let mut client = ProverClient::connect(format!("http://{addr}"))
             .await
             .unwrap();
+        // grpcurl can find the service without the .proto file.
+        let channel = tonic::transport::Channel::from_shared(format!("http://{addr}"))
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        let listed = inferchain_proto::reflection_client::list_services(channel.clone())
+            .await
+            .unwrap();
+        assert!(
+            listed.iter().any(|s| s == "inferchain.prover.v1.Prover"),
+            "{listed:?}"
+        );
+        let files = inferchain_proto::reflection_client::files_containing(
+            channel,
+            "inferchain.prover.v1.Prover",
+        )
+        .await
+        .unwrap();
+        assert!(files.iter().any(|f| f.service.iter().any(
+            |s| s.name() == "Prover" && s.method.iter().any(|m| m.name() == "ProveInference")
+        )));
         let x = quantize_input(&ds.test().0[0]);
         let c = q.commitment().unwrap().to_hex();
         let r = client

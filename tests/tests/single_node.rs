@@ -44,6 +44,7 @@ async fn single_node_localnet() {
     ics23_proof_verifies_against_app_hash(&net).await;
     cosmjs_reads_and_sends(&net).await;
     grpc_serves_the_same_state(&net).await;
+    grpc_reflection_describes_every_served_method(&net).await;
     kill9_while_txs_flow_loses_and_doubles_nothing(&net).await;
 }
 
@@ -534,6 +535,136 @@ async fn grpc_serves_the_same_state(net: &Localnet) {
         tx.tx.unwrap().body.unwrap().messages[0].type_url,
         "/cosmos.bank.v1beta1.MsgSend"
     );
+}
+
+/// What `grpcurl list` / `describe` / a descriptor-driven call see: reflection lists exactly
+/// the served services (plus itself), every method it describes is answered (never
+/// `Unimplemented`), and an answer decodes with the described types alone.
+async fn grpc_reflection_describes_every_served_method(net: &Localnet) {
+    use inferchain_app::grpc::RawCodec;
+    use inferchain_app::grpc_reflection::SERVED;
+    use inferchain_proto::reflection_client::{files_containing, list_services};
+    use prost_reflect::{DescriptorPool, DynamicMessage};
+
+    let channel = tonic::transport::Channel::from_shared(net.grpc(0))
+        .unwrap()
+        .connect()
+        .await
+        .expect("gRPC server up");
+    let listed = list_services(channel.clone()).await.expect("ListServices");
+    for service in SERVED {
+        assert!(
+            listed.iter().any(|l| l == service),
+            "{service} not listed: {listed:?}"
+        );
+    }
+    for service in &listed {
+        assert!(
+            SERVED.contains(&service.as_str()) || service.starts_with("grpc.reflection."),
+            "{service} is listed but not served"
+        );
+    }
+
+    let call = |path: String, request: Vec<u8>| {
+        let channel = channel.clone();
+        async move {
+            let mut grpc = tonic::client::Grpc::new(channel);
+            grpc.ready().await.expect("channel ready");
+            let path = path.parse().expect("method path");
+            grpc.unary(tonic::Request::new(request), path, RawCodec)
+                .await
+        }
+    };
+    let mut methods = 0;
+    let mut pool = DescriptorPool::new();
+    for service in SERVED {
+        let files = files_containing(channel.clone(), service)
+            .await
+            .unwrap_or_else(|e| panic!("FileContainingSymbol {service}: {e}"));
+        pool.add_file_descriptor_protos(files)
+            .unwrap_or_else(|e| panic!("descriptors of {service}: {e}"));
+        let desc = pool
+            .get_service_by_name(service)
+            .expect("service described");
+        for method in desc.methods() {
+            let path = format!("/{}/{}", service, method.name());
+            // An empty request is a valid message of every type; the answer may be an
+            // error (no such tx, empty address…) but never "not served".
+            if let Err(status) = call(path.clone(), Vec::new()).await {
+                assert_ne!(
+                    status.code(),
+                    tonic::Code::Unimplemented,
+                    "{path}: {status:?}"
+                );
+            }
+            methods += 1;
+        }
+    }
+    assert!(methods >= 30, "only {methods} methods described");
+
+    // A descriptor-driven Balance call, as grpcurl makes it.
+    let bob = net.account("bob").address.clone();
+    let balance_req = pool
+        .get_message_by_name("cosmos.bank.v1beta1.QueryBalanceRequest")
+        .unwrap();
+    let mut req = DynamicMessage::new(balance_req);
+    req.set_field_by_name("address", prost_reflect::Value::String(bob.clone()));
+    req.set_field_by_name("denom", prost_reflect::Value::String("uspec".into()));
+    let answer = call(
+        "/cosmos.bank.v1beta1.Query/Balance".into(),
+        req.encode_to_vec(),
+    )
+    .await
+    .expect("Balance")
+    .into_inner();
+    let resp = DynamicMessage::decode(
+        pool.get_message_by_name("cosmos.bank.v1beta1.QueryBalanceResponse")
+            .unwrap(),
+        answer.as_slice(),
+    )
+    .expect("answer decodes with the described type");
+    assert_eq!(resp.unknown_fields().count(), 0);
+    let balance = resp.get_field_by_name("balance").unwrap();
+    let amount = balance
+        .as_message()
+        .unwrap()
+        .get_field_by_name("amount")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(amount, net.balance(0, &bob).await.unwrap().to_string());
+
+    // The real grpcurl (built by localnet/install-deps.sh), with no .proto files at hand.
+    let addr = net.grpc(0).trim_start_matches("http://").to_string();
+    let grpcurl = |args: &[&str]| {
+        let out = std::process::Command::new("grpcurl")
+            .arg("-plaintext")
+            .args(args)
+            .output()
+            .expect("running grpcurl (on PATH after localnet/install-deps.sh + env.sh)");
+        assert!(
+            out.status.success(),
+            "grpcurl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let list = grpcurl(&[&addr, "list"]);
+    for service in SERVED {
+        assert!(list.lines().any(|l| l == *service), "grpcurl list: {list}");
+    }
+    let described = grpcurl(&[&addr, "describe", "cosmwasm.wasm.v1.Query"]);
+    assert!(described.contains("rpc SmartContractState"), "{described}");
+    let request = serde_json::json!({"address": bob, "denom": "uspec"}).to_string();
+    let answer: serde_json::Value = serde_json::from_str(&grpcurl(&[
+        "-d",
+        &request,
+        &addr,
+        "cosmos.bank.v1beta1.Query/Balance",
+    ]))
+    .unwrap();
+    assert_eq!(answer["balance"]["amount"].as_str(), Some(amount.as_str()));
 }
 
 async fn kill9_while_txs_flow_loses_and_doubles_nothing(net: &Localnet) {

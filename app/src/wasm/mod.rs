@@ -13,7 +13,7 @@ mod keeper;
 mod keys;
 mod msgs;
 mod querier;
-mod queries;
+pub(crate) mod queries;
 mod records;
 mod upload;
 pub mod vm;

@@ -1,0 +1,319 @@
+//! gRPC server reflection (`grpc.reflection.v1` and the older `v1alpha` that many `grpcurl`
+//! builds still ask first) over the descriptors of the services `inferchaind` serves.
+//!
+//! The servers are built from `cosmos-sdk-proto`'s Rust types, which carry no descriptors;
+//! `proto/reflection/` describes the same services wire for wire (see its README), and the
+//! test below holds the two together.
+
+use anyhow::Result;
+use tonic_reflection::server::{v1, v1alpha};
+
+/// The services registered by [`crate::grpc::serve`]; reflection must describe each.
+pub const SERVED: &[&str] = &[
+    "cosmos.auth.v1beta1.Query",
+    "cosmos.bank.v1beta1.Query",
+    "cosmos.tx.v1beta1.Service",
+    "cosmos.base.tendermint.v1beta1.Service",
+    "cosmwasm.wasm.v1.Query",
+];
+
+/// Both reflection services, answering for every service in [`SERVED`].
+#[allow(clippy::type_complexity)]
+pub fn services() -> Result<(
+    v1::ServerReflectionServer<impl v1::ServerReflection>,
+    v1alpha::ServerReflectionServer<impl v1alpha::ServerReflection>,
+)> {
+    let builder = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(inferchain_proto::COSMOS_FILE_DESCRIPTOR_SET)
+    };
+    Ok((builder().build_v1()?, builder().build_v1alpha()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use cosmos_sdk_proto::cosmos::auth::v1beta1 as auth;
+    use cosmos_sdk_proto::cosmos::bank::v1beta1 as bank;
+    use cosmos_sdk_proto::cosmos::base::abci::v1beta1 as abci;
+    use cosmos_sdk_proto::cosmos::base::query::v1beta1 as query;
+    use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1 as tm;
+    use cosmos_sdk_proto::cosmos::base::v1beta1 as base;
+    use cosmos_sdk_proto::cosmos::crypto::multisig::v1beta1 as multisig;
+    use cosmos_sdk_proto::cosmos::tx::v1beta1 as tx;
+    use cosmos_sdk_proto::cosmwasm::wasm::v1 as wasm;
+    use prost::Message;
+    use prost_reflect::{DescriptorPool, DynamicMessage, Kind, MessageDescriptor, Value};
+    use tendermint_proto::{abci as tm_abci, crypto, p2p, types, version};
+
+    use super::SERVED;
+    use crate::wasm::queries::{QueryCodeInfoRequest, QueryCodeInfoResponse};
+
+    fn pool() -> DescriptorPool {
+        DescriptorPool::decode(inferchain_proto::COSMOS_FILE_DESCRIPTOR_SET).expect("descriptor")
+    }
+
+    /// Which field of each oneof gets set: the first or the last.
+    #[derive(Clone, Copy)]
+    enum OneofPick {
+        First,
+        Last,
+    }
+
+    /// A scalar that differs from the default and exposes type mix-ups on the wire: negative
+    /// signed integers, and bytes that are not UTF-8 (so a `bytes`/`string` swap fails).
+    fn sample(kind: &Kind, seed: u32, depth: usize, pick: OneofPick) -> Option<Value> {
+        Some(match kind {
+            Kind::Bool => Value::Bool(true),
+            Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => Value::I32(-(seed as i32) - 1),
+            Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => Value::I64(-(seed as i64) - 1_000_003),
+            Kind::Uint32 | Kind::Fixed32 => Value::U32(seed + 7),
+            Kind::Uint64 | Kind::Fixed64 => Value::U64(seed as u64 + 1_000_000_007),
+            Kind::Float => Value::F32(seed as f32 + 0.5),
+            Kind::Double => Value::F64(seed as f64 + 0.25),
+            Kind::String => Value::String(format!("s{seed}")),
+            Kind::Bytes => Value::Bytes(vec![0xff, 0xfe, seed as u8].into()),
+            Kind::Enum(e) => Value::EnumNumber(e.values().last().map_or(0, |v| v.number())),
+            Kind::Message(m) if depth > 0 => Value::Message(populated(m, depth - 1, pick)),
+            Kind::Message(_) => return None,
+        })
+    }
+
+    /// A message with every field set (one per oneof), nested messages down to `depth`.
+    fn populated(desc: &MessageDescriptor, depth: usize, pick: OneofPick) -> DynamicMessage {
+        let mut msg = DynamicMessage::new(desc.clone());
+        for field in desc.fields() {
+            if let Some(oneof) = field.containing_oneof() {
+                let chosen = match pick {
+                    OneofPick::First => oneof.fields().next(),
+                    OneofPick::Last => oneof.fields().last(),
+                };
+                if chosen.map(|f| f.number()) != Some(field.number()) {
+                    continue;
+                }
+            }
+            let kind = field.kind();
+            let value = if field.is_list() {
+                let items: Vec<_> = (1..=2)
+                    .filter_map(|i| sample(&kind, field.number() * 10 + i, depth, pick))
+                    .collect();
+                Value::List(items)
+            } else {
+                match sample(&kind, field.number(), depth, pick) {
+                    Some(v) => v,
+                    None => continue,
+                }
+            };
+            msg.set_field(&field, value);
+        }
+        msg
+    }
+
+    /// Encodes a fully populated instance of `name` from our descriptor, decodes it as the
+    /// Rust type the server uses and encodes that again: equal bytes mean every field we
+    /// describe has the number and wire type the server's type has.
+    fn round_trip<T: Message + Default>(pool: &DescriptorPool, name: &str) {
+        let desc = pool
+            .get_message_by_name(name)
+            .unwrap_or_else(|| panic!("{name} is not described"));
+        for pick in [OneofPick::First, OneofPick::Last] {
+            let bytes = populated(&desc, 8, pick).encode_to_vec();
+            let rust = T::decode(bytes.as_slice())
+                .unwrap_or_else(|e| panic!("{name}: the server's type rejects it: {e}"));
+            assert_eq!(
+                rust.encode_to_vec(),
+                bytes,
+                "{name}: the server's type does not carry every described field as described"
+            );
+        }
+    }
+
+    macro_rules! round_trips {
+        ($pool:expr, $checked:expr, { $($name:literal => $ty:ty,)* }) => {
+            $(
+                round_trip::<$ty>(&$pool, $name);
+                $checked.insert($name.to_string());
+            )*
+        };
+    }
+
+    #[test]
+    fn described_messages_are_wire_identical_to_the_served_types() {
+        let pool = pool();
+        let mut checked = BTreeSet::new();
+        round_trips!(pool, checked, {
+            "cosmos.base.v1beta1.Coin" => base::Coin,
+            "cosmos.base.query.v1beta1.PageRequest" => query::PageRequest,
+            "cosmos.base.query.v1beta1.PageResponse" => query::PageResponse,
+            "cosmos.auth.v1beta1.BaseAccount" => auth::BaseAccount,
+            "cosmos.auth.v1beta1.Params" => auth::Params,
+            "cosmos.auth.v1beta1.QueryAccountRequest" => auth::QueryAccountRequest,
+            "cosmos.auth.v1beta1.QueryAccountResponse" => auth::QueryAccountResponse,
+            "cosmos.auth.v1beta1.QueryParamsRequest" => auth::QueryParamsRequest,
+            "cosmos.auth.v1beta1.QueryParamsResponse" => auth::QueryParamsResponse,
+            "cosmos.auth.v1beta1.Bech32PrefixRequest" => auth::Bech32PrefixRequest,
+            "cosmos.auth.v1beta1.Bech32PrefixResponse" => auth::Bech32PrefixResponse,
+            "cosmos.auth.v1beta1.QueryAccountInfoRequest" => auth::QueryAccountInfoRequest,
+            "cosmos.auth.v1beta1.QueryAccountInfoResponse" => auth::QueryAccountInfoResponse,
+            "cosmos.bank.v1beta1.Params" => bank::Params,
+            "cosmos.bank.v1beta1.SendEnabled" => bank::SendEnabled,
+            "cosmos.bank.v1beta1.QueryBalanceRequest" => bank::QueryBalanceRequest,
+            "cosmos.bank.v1beta1.QueryBalanceResponse" => bank::QueryBalanceResponse,
+            "cosmos.bank.v1beta1.QueryAllBalancesRequest" => bank::QueryAllBalancesRequest,
+            "cosmos.bank.v1beta1.QueryAllBalancesResponse" => bank::QueryAllBalancesResponse,
+            "cosmos.bank.v1beta1.QuerySpendableBalancesRequest" => bank::QuerySpendableBalancesRequest,
+            "cosmos.bank.v1beta1.QuerySpendableBalancesResponse" => bank::QuerySpendableBalancesResponse,
+            "cosmos.bank.v1beta1.QueryTotalSupplyRequest" => bank::QueryTotalSupplyRequest,
+            "cosmos.bank.v1beta1.QueryTotalSupplyResponse" => bank::QueryTotalSupplyResponse,
+            "cosmos.bank.v1beta1.QuerySupplyOfRequest" => bank::QuerySupplyOfRequest,
+            "cosmos.bank.v1beta1.QuerySupplyOfResponse" => bank::QuerySupplyOfResponse,
+            "cosmos.bank.v1beta1.QueryParamsRequest" => bank::QueryParamsRequest,
+            "cosmos.bank.v1beta1.QueryParamsResponse" => bank::QueryParamsResponse,
+            "tendermint.abci.Event" => tm_abci::Event,
+            "tendermint.abci.EventAttribute" => tm_abci::EventAttribute,
+            "cosmos.base.abci.v1beta1.TxResponse" => abci::TxResponse,
+            "cosmos.base.abci.v1beta1.ABCIMessageLog" => abci::AbciMessageLog,
+            "cosmos.base.abci.v1beta1.StringEvent" => abci::StringEvent,
+            "cosmos.base.abci.v1beta1.Attribute" => abci::Attribute,
+            "cosmos.base.abci.v1beta1.GasInfo" => abci::GasInfo,
+            "cosmos.base.abci.v1beta1.Result" => abci::Result,
+            "cosmos.crypto.multisig.v1beta1.CompactBitArray" => multisig::CompactBitArray,
+            "cosmos.tx.v1beta1.Tx" => tx::Tx,
+            "cosmos.tx.v1beta1.TxRaw" => tx::TxRaw,
+            "cosmos.tx.v1beta1.TxBody" => tx::TxBody,
+            "cosmos.tx.v1beta1.AuthInfo" => tx::AuthInfo,
+            "cosmos.tx.v1beta1.SignerInfo" => tx::SignerInfo,
+            "cosmos.tx.v1beta1.ModeInfo" => tx::ModeInfo,
+            "cosmos.tx.v1beta1.ModeInfo.Single" => tx::mode_info::Single,
+            "cosmos.tx.v1beta1.ModeInfo.Multi" => tx::mode_info::Multi,
+            "cosmos.tx.v1beta1.Fee" => tx::Fee,
+            "cosmos.tx.v1beta1.Tip" => tx::Tip,
+            "cosmos.tx.v1beta1.SimulateRequest" => tx::SimulateRequest,
+            "cosmos.tx.v1beta1.SimulateResponse" => tx::SimulateResponse,
+            "cosmos.tx.v1beta1.GetTxRequest" => tx::GetTxRequest,
+            "cosmos.tx.v1beta1.GetTxResponse" => tx::GetTxResponse,
+            "cosmos.tx.v1beta1.BroadcastTxRequest" => tx::BroadcastTxRequest,
+            "cosmos.tx.v1beta1.BroadcastTxResponse" => tx::BroadcastTxResponse,
+            "cosmos.tx.v1beta1.TxDecodeRequest" => tx::TxDecodeRequest,
+            "cosmos.tx.v1beta1.TxDecodeResponse" => tx::TxDecodeResponse,
+            "cosmos.tx.v1beta1.TxEncodeRequest" => tx::TxEncodeRequest,
+            "cosmos.tx.v1beta1.TxEncodeResponse" => tx::TxEncodeResponse,
+            "tendermint.crypto.PublicKey" => crypto::PublicKey,
+            "tendermint.version.Consensus" => version::Consensus,
+            "tendermint.types.ValidatorSet" => types::ValidatorSet,
+            "tendermint.types.Validator" => types::Validator,
+            "tendermint.types.PartSetHeader" => types::PartSetHeader,
+            "tendermint.types.BlockID" => types::BlockId,
+            "tendermint.types.Header" => types::Header,
+            "tendermint.types.Data" => types::Data,
+            "tendermint.types.Vote" => types::Vote,
+            "tendermint.types.Commit" => types::Commit,
+            "tendermint.types.CommitSig" => types::CommitSig,
+            "tendermint.types.SignedHeader" => types::SignedHeader,
+            "tendermint.types.LightBlock" => types::LightBlock,
+            "tendermint.types.Evidence" => types::Evidence,
+            "tendermint.types.DuplicateVoteEvidence" => types::DuplicateVoteEvidence,
+            "tendermint.types.LightClientAttackEvidence" => types::LightClientAttackEvidence,
+            "tendermint.types.EvidenceList" => types::EvidenceList,
+            "tendermint.types.Block" => types::Block,
+            "tendermint.p2p.ProtocolVersion" => p2p::ProtocolVersion,
+            "tendermint.p2p.DefaultNodeInfo" => p2p::DefaultNodeInfo,
+            "tendermint.p2p.DefaultNodeInfoOther" => p2p::DefaultNodeInfoOther,
+            "cosmos.base.tendermint.v1beta1.Block" => tm::Block,
+            "cosmos.base.tendermint.v1beta1.Header" => tm::Header,
+            "cosmos.base.tendermint.v1beta1.GetNodeInfoRequest" => tm::GetNodeInfoRequest,
+            "cosmos.base.tendermint.v1beta1.GetNodeInfoResponse" => tm::GetNodeInfoResponse,
+            "cosmos.base.tendermint.v1beta1.VersionInfo" => tm::VersionInfo,
+            "cosmos.base.tendermint.v1beta1.Module" => tm::Module,
+            "cosmos.base.tendermint.v1beta1.GetSyncingRequest" => tm::GetSyncingRequest,
+            "cosmos.base.tendermint.v1beta1.GetSyncingResponse" => tm::GetSyncingResponse,
+            "cosmos.base.tendermint.v1beta1.GetLatestBlockRequest" => tm::GetLatestBlockRequest,
+            "cosmos.base.tendermint.v1beta1.GetLatestBlockResponse" => tm::GetLatestBlockResponse,
+            "cosmos.base.tendermint.v1beta1.GetBlockByHeightRequest" => tm::GetBlockByHeightRequest,
+            "cosmos.base.tendermint.v1beta1.GetBlockByHeightResponse" => tm::GetBlockByHeightResponse,
+            "cosmos.base.tendermint.v1beta1.ABCIQueryRequest" => tm::AbciQueryRequest,
+            "cosmos.base.tendermint.v1beta1.ABCIQueryResponse" => tm::AbciQueryResponse,
+            "cosmos.base.tendermint.v1beta1.ProofOps" => tm::ProofOps,
+            "cosmos.base.tendermint.v1beta1.ProofOp" => tm::ProofOp,
+            "cosmwasm.wasm.v1.AccessConfig" => wasm::AccessConfig,
+            "cosmwasm.wasm.v1.Params" => wasm::Params,
+            "cosmwasm.wasm.v1.ContractInfo" => wasm::ContractInfo,
+            "cosmwasm.wasm.v1.ContractCodeHistoryEntry" => wasm::ContractCodeHistoryEntry,
+            "cosmwasm.wasm.v1.AbsoluteTxPosition" => wasm::AbsoluteTxPosition,
+            "cosmwasm.wasm.v1.Model" => wasm::Model,
+            "cosmwasm.wasm.v1.QueryContractInfoRequest" => wasm::QueryContractInfoRequest,
+            "cosmwasm.wasm.v1.QueryContractInfoResponse" => wasm::QueryContractInfoResponse,
+            "cosmwasm.wasm.v1.QueryContractHistoryRequest" => wasm::QueryContractHistoryRequest,
+            "cosmwasm.wasm.v1.QueryContractHistoryResponse" => wasm::QueryContractHistoryResponse,
+            "cosmwasm.wasm.v1.QueryContractsByCodeRequest" => wasm::QueryContractsByCodeRequest,
+            "cosmwasm.wasm.v1.QueryContractsByCodeResponse" => wasm::QueryContractsByCodeResponse,
+            "cosmwasm.wasm.v1.QueryAllContractStateRequest" => wasm::QueryAllContractStateRequest,
+            "cosmwasm.wasm.v1.QueryAllContractStateResponse" => wasm::QueryAllContractStateResponse,
+            "cosmwasm.wasm.v1.QueryRawContractStateRequest" => wasm::QueryRawContractStateRequest,
+            "cosmwasm.wasm.v1.QueryRawContractStateResponse" => wasm::QueryRawContractStateResponse,
+            "cosmwasm.wasm.v1.QuerySmartContractStateRequest" => wasm::QuerySmartContractStateRequest,
+            "cosmwasm.wasm.v1.QuerySmartContractStateResponse" => wasm::QuerySmartContractStateResponse,
+            "cosmwasm.wasm.v1.QueryCodeRequest" => wasm::QueryCodeRequest,
+            "cosmwasm.wasm.v1.CodeInfoResponse" => wasm::CodeInfoResponse,
+            "cosmwasm.wasm.v1.QueryCodeResponse" => wasm::QueryCodeResponse,
+            "cosmwasm.wasm.v1.QueryCodesRequest" => wasm::QueryCodesRequest,
+            "cosmwasm.wasm.v1.QueryCodesResponse" => wasm::QueryCodesResponse,
+            "cosmwasm.wasm.v1.QueryCodeInfoRequest" => QueryCodeInfoRequest,
+            "cosmwasm.wasm.v1.QueryCodeInfoResponse" => QueryCodeInfoResponse,
+            "cosmwasm.wasm.v1.QueryPinnedCodesRequest" => wasm::QueryPinnedCodesRequest,
+            "cosmwasm.wasm.v1.QueryPinnedCodesResponse" => wasm::QueryPinnedCodesResponse,
+            "cosmwasm.wasm.v1.QueryParamsRequest" => wasm::QueryParamsRequest,
+            "cosmwasm.wasm.v1.QueryParamsResponse" => wasm::QueryParamsResponse,
+            "cosmwasm.wasm.v1.QueryContractsByCreatorRequest" => wasm::QueryContractsByCreatorRequest,
+            "cosmwasm.wasm.v1.QueryContractsByCreatorResponse" => wasm::QueryContractsByCreatorResponse,
+            "cosmwasm.wasm.v1.QueryBuildAddressRequest" => wasm::QueryBuildAddressRequest,
+            "cosmwasm.wasm.v1.QueryBuildAddressResponse" => wasm::QueryBuildAddressResponse,
+        });
+        // A message added to proto/reflection/ without a check here fails the test.
+        let described: BTreeSet<String> = pool
+            .all_messages()
+            .map(|m| m.full_name().to_string())
+            .filter(|n| !n.starts_with("google.protobuf."))
+            .collect();
+        let unchecked: Vec<_> = described.difference(&checked).collect();
+        assert!(
+            unchecked.is_empty(),
+            "messages without a wire check: {unchecked:?}"
+        );
+    }
+
+    #[test]
+    fn every_served_service_is_described_and_nothing_else() {
+        let pool = pool();
+        let described: BTreeSet<_> = pool.services().map(|s| s.full_name().to_string()).collect();
+        let served: BTreeSet<_> = SERVED.iter().map(|s| s.to_string()).collect();
+        assert_eq!(described, served);
+    }
+
+    #[test]
+    fn served_names_match_the_servers() {
+        use tonic::server::NamedService;
+        type Auth = auth::query_server::QueryServer<crate::grpc::AuthQuery>;
+        type Bank = bank::query_server::QueryServer<crate::grpc::BankQuery>;
+        type Tx = tx::service_server::ServiceServer<crate::grpc::TxService>;
+        type Tm = tm::service_server::ServiceServer<crate::grpc::TendermintService>;
+        let names = [
+            Auth::NAME,
+            Bank::NAME,
+            Tx::NAME,
+            Tm::NAME,
+            crate::grpc::WasmQuery::NAME,
+        ];
+        let mut names = names.to_vec();
+        names.sort();
+        let mut served = SERVED.to_vec();
+        served.sort();
+        assert_eq!(names, served);
+    }
+
+    #[test]
+    fn reflection_services_build() {
+        super::services().expect("reflection over the descriptor set");
+    }
+}
