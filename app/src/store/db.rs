@@ -5,9 +5,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use jmt::storage::{HasPreimage, LeafNode, Node, NodeKey, TreeReader, TreeUpdateBatch};
+use jmt::storage::{
+    HasPreimage, LeafNode, Node, NodeKey, StaleNodeIndex, TreeReader, TreeUpdateBatch,
+};
 use jmt::{KeyHash, OwnedValue, RootHash, Sha256Jmt, Version};
-use redb::{Database, ReadOnlyTable, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{
+    Database, ReadOnlyTable, ReadableDatabase, ReadableTable, ReadableTableMetadata,
+    TableDefinition,
+};
 
 use super::Substore;
 
@@ -17,6 +22,9 @@ const NODES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_nodes");
 const VALUES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_values");
 /// Nodes made stale by a version, for pruning: `stale-since (BE) ‖ tree id ‖ borsh(NodeKey)`.
 const STALE: TableDefinition<&[u8], ()> = TableDefinition::new("jmt_stale");
+/// Values superseded by a version, for pruning: `since (BE) ‖ tree id ‖ key hash`. The
+/// values of that key written before `since` are needed only by versions before `since`.
+const SUPERSEDED: TableDefinition<&[u8], ()> = TableDefinition::new("jmt_superseded");
 /// Key preimages, for non-existence proofs: `tree id ‖ key hash` → raw key.
 const PREIMAGES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_preimages");
 /// Latest state by raw key: `substore id ‖ key` → value.
@@ -85,6 +93,19 @@ pub struct PendingCommit {
     flat: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
 }
 
+/// See [`Store::stats`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreStats {
+    /// Merkle tree nodes, of every kept version.
+    pub nodes: u64,
+    /// Versioned values, of every kept version.
+    pub values: u64,
+    /// Index entries of nodes and values that a later prune will drop.
+    pub pending_prune: u64,
+    /// Keys in the latest state.
+    pub latest_keys: u64,
+}
+
 impl Store {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let db = Database::create(path)?;
@@ -93,12 +114,24 @@ impl Store {
             txn.open_table(NODES)?;
             txn.open_table(VALUES)?;
             txn.open_table(STALE)?;
+            txn.open_table(SUPERSEDED)?;
             txn.open_table(FLAT)?;
             txn.open_table(META)?;
             txn.open_table(PREIMAGES)?;
         }
         txn.commit()?;
         Ok(Store { db })
+    }
+
+    /// Row counts of the store's tables: what pruning keeps bounded.
+    pub fn stats(&self) -> Result<StoreStats, StoreError> {
+        let txn = self.db.begin_read()?;
+        Ok(StoreStats {
+            nodes: txn.open_table(NODES)?.len()?,
+            values: txn.open_table(VALUES)?.len()?,
+            pending_prune: txn.open_table(STALE)?.len()? + txn.open_table(SUPERSEDED)?.len()?,
+            latest_keys: txn.open_table(FLAT)?.len()?,
+        })
     }
 
     /// A snapshot of the latest committed state.
@@ -182,9 +215,10 @@ impl Store {
             };
             let tree = Sha256Jmt::new(&reader);
             let set = per_store.remove(&store.id()).unwrap_or_default();
-            let (root, batch) = tree
+            let (root, mut batch) = tree
                 .put_value_set(set, version)
                 .map_err(|e| StoreError::Tree(e.to_string()))?;
+            mark_copied_root_stale(&mut batch, version);
             let name_hash = KeyHash::with::<sha2::Sha256>(store.name().as_bytes());
             preimages.push((
                 preimage_key(ROOT_TREE, &name_hash),
@@ -197,9 +231,10 @@ impl Store {
             snap: base,
             tree: ROOT_TREE,
         };
-        let (app_root, batch) = Sha256Jmt::new(&reader)
+        let (app_root, mut batch) = Sha256Jmt::new(&reader)
             .put_value_set(roots, version)
             .map_err(|e| StoreError::Tree(e.to_string()))?;
+        mark_copied_root_stale(&mut batch, version);
         batches.push((ROOT_TREE, batch));
         Ok(PendingCommit {
             version,
@@ -218,6 +253,7 @@ impl Store {
             let mut nodes = txn.open_table(NODES)?;
             let mut values = txn.open_table(VALUES)?;
             let mut stale = txn.open_table(STALE)?;
+            let mut superseded = txn.open_table(SUPERSEDED)?;
             let mut flat = txn.open_table(FLAT)?;
             let mut meta = txn.open_table(META)?;
             let mut preimages = txn.open_table(PREIMAGES)?;
@@ -234,6 +270,10 @@ impl Store {
                         None => vec![0u8],
                     };
                     values.insert(value_key(*tree, hash, *version).as_slice(), v.as_slice())?;
+                    let mut since = version.to_be_bytes().to_vec();
+                    since.push(*tree);
+                    since.extend_from_slice(&hash.0);
+                    superseded.insert(since.as_slice(), ())?;
                 }
                 for entry in &batch.stale_node_index_batch {
                     let mut k = entry.stale_since_version.to_be_bytes().to_vec();
@@ -265,6 +305,28 @@ impl Store {
                 for k in doomed {
                     nodes.remove(&k[8..])?;
                     stale.remove(k.as_slice())?;
+                }
+                // Likewise a value overwritten (or deleted) at v <= oldest: no kept version
+                // reads the values written before v.
+                let doomed: Vec<Vec<u8>> = superseded
+                    .range(..&end[..])?
+                    .map(|r| r.map(|(k, _)| k.value().to_vec()))
+                    .collect::<Result<_, _>>()?;
+                for k in doomed {
+                    let since = u64::from_be_bytes(k[..8].try_into().expect("8-byte prefix"));
+                    let hash = KeyHash(k[9..].try_into().map_err(|_| {
+                        StoreError::Corrupt("superseded entry without a key hash".into())
+                    })?);
+                    let lo = value_key(k[8], &hash, 0);
+                    let hi = value_key(k[8], &hash, since);
+                    let old: Vec<Vec<u8>> = values
+                        .range(lo.as_slice()..hi.as_slice())?
+                        .map(|r| r.map(|(k, _)| k.value().to_vec()))
+                        .collect::<Result<_, _>>()?;
+                    for v in old {
+                        values.remove(v.as_slice())?;
+                    }
+                    superseded.remove(k.as_slice())?;
                 }
                 meta.insert("oldest", oldest.to_be_bytes().as_slice())?;
             }
@@ -468,6 +530,29 @@ fn node_key(tree: u8, key: &NodeKey) -> Result<Vec<u8>, StoreError> {
     key.serialize(&mut k)
         .map_err(|e| StoreError::Corrupt(format!("encoding node key: {e}")))?;
     Ok(k)
+}
+
+/// An update that changes nothing (a block that leaves a substore alone) makes jmt copy the
+/// previous root under the new version without marking the previous one stale, so pruning
+/// would never drop it: one node per untouched substore per block, forever. Any real change
+/// stales at least the previous root, so an empty stale index means exactly this copy.
+fn mark_copied_root_stale(batch: &mut TreeUpdateBatch, version: Version) {
+    if version == 0 || !batch.stale_node_index_batch.is_empty() {
+        return;
+    }
+    let copied: Vec<NodeKey> = batch
+        .node_batch
+        .nodes()
+        .keys()
+        .filter(|k| k.version() == version && k.nibble_path().num_nibbles() == 0)
+        .cloned()
+        .collect();
+    for root in copied {
+        batch.stale_node_index_batch.insert(StaleNodeIndex {
+            stale_since_version: version,
+            node_key: NodeKey::new(version - 1, root.nibble_path().clone()),
+        });
+    }
 }
 
 fn value_key(tree: u8, hash: &KeyHash, version: Version) -> Vec<u8> {

@@ -13,7 +13,7 @@
 mod db;
 mod substore;
 
-pub use db::{PendingCommit, Snapshot, Store, StoreError};
+pub use db::{PendingCommit, Snapshot, Store, StoreError, StoreStats};
 pub use substore::Substore;
 
 /// A key in the flat state: one byte of substore id, then the module's own key.
@@ -192,6 +192,60 @@ mod tests {
                 Some(v.to_be_bytes().to_vec())
             );
         }
+    }
+
+    /// Pruning bounds the store: a key overwritten every block keeps only the values and
+    /// nodes the kept versions need, however long the chain runs, while a key written once
+    /// at genesis stays provable.
+    #[test]
+    fn pruning_keeps_the_store_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        let keep = 5u64;
+        commit(
+            &store,
+            0,
+            writes(&[(Substore::Acc, b"written-once", Some(b"genesis"))]),
+            keep,
+        );
+        let mut sizes = Vec::new();
+        for v in 1..=300u64 {
+            let mut w = vec![(Substore::Bank, &b"counter"[..], Some(v.to_be_bytes()))];
+            if v % 50 == 0 {
+                w.push((Substore::Bank, &b"deleted"[..], None));
+            } else if v % 50 == 1 {
+                w.push((Substore::Bank, &b"deleted"[..], Some(v.to_be_bytes())));
+            }
+            let w: Vec<_> = w
+                .iter()
+                .map(|(s, k, v)| (*s, *k, v.as_ref().map(|v| &v[..])))
+                .collect();
+            commit(&store, v, writes(&w), keep);
+            if v % 100 == 0 {
+                sizes.push(store.stats().unwrap());
+            }
+        }
+        // Steady state: the same size after 200 and 300 blocks.
+        assert_eq!(sizes[1].values, sizes[2].values, "{sizes:?}");
+        assert_eq!(sizes[1].nodes, sizes[2].nodes, "{sizes:?}");
+        // Two substore roots and two keys change per block; `keep` versions, plus the latest
+        // values of what did not change since.
+        assert!(sizes[2].values <= 4 * (keep + 1) + 8, "{sizes:?}");
+        let snap = store.snapshot().unwrap();
+        for v in 296..=300u64 {
+            assert_eq!(
+                verify(&snap, Substore::Bank, b"counter", v),
+                Some(v.to_be_bytes().to_vec())
+            );
+            assert_eq!(
+                verify(&snap, Substore::Acc, b"written-once", v),
+                Some(b"genesis".to_vec())
+            );
+        }
+        assert!(matches!(
+            snap.get_with_proof(Substore::Bank, b"counter", 295),
+            Err(StoreError::HeightUnavailable { .. })
+        ));
     }
 
     #[test]
