@@ -137,6 +137,7 @@ async fn wasm_contracts_on_a_localnet() {
         .await
         .expect("localnet starts");
     let codes = cli_flow(&net).await;
+    instantiate_permissions(&net).await;
     submessages_and_bank(&net, &codes).await;
     hostile_contracts(&net, &codes).await;
     cosmjs_flow(&net).await;
@@ -418,6 +419,109 @@ fn sha256_hex(path: &str) -> String {
         .next()
         .unwrap()
         .to_string()
+}
+
+fn code_permission(net: &Localnet, code_id: u64) -> Value {
+    net.cli_json(&[
+        "query",
+        "wasm",
+        "code-info",
+        &code_id.to_string(),
+        "--node",
+        &net.rpc(0),
+        "-o",
+        "json",
+    ])
+    .expect("code-info")["instantiate_permission"]
+        .clone()
+}
+
+/// Who may instantiate a code: set at upload, enforced, changed only by the creator.
+async fn instantiate_permissions(net: &Localnet) {
+    let alice = net.account("alice").address.clone();
+    let bob = net.account("bob").address.clone();
+    let r = ok(
+        net,
+        &[
+            "store",
+            &artifact("counter"),
+            "--instantiate-anyof-addresses",
+            &alice,
+        ],
+    );
+    let code: u64 = attr(&r, "store_code", "code_id").unwrap().parse().unwrap();
+    assert_eq!(
+        code_permission(net, code),
+        json!({"permission": "AnyOfAddresses", "addresses": [alice]})
+    );
+    let id = code.to_string();
+    // A fixed gas limit: `--gas auto` would stop at the failing simulation.
+    let init = |from: &str| {
+        tx(
+            net,
+            from,
+            &[
+                "instantiate",
+                &id,
+                r#"{"count":0}"#,
+                "--label",
+                "restricted",
+                "--no-admin",
+                "--gas",
+                "600000",
+            ],
+        )
+    };
+    let r = init("bob");
+    assert_eq!(r["code"], 4, "bob is not listed: {r}");
+    assert!(
+        r["raw_log"]
+            .as_str()
+            .unwrap()
+            .contains("can not instantiate"),
+        "{r}"
+    );
+    assert_eq!(init("alice")["code"], 0);
+
+    // Only the creator changes it.
+    let everybody = ["update-instantiate-config", &id, "--instantiate-everybody"];
+    let mut as_bob = everybody.to_vec();
+    as_bob.extend(["--gas", "300000"]);
+    assert_eq!(tx(net, "bob", &as_bob)["code"], 4);
+    let r = ok(
+        net,
+        &["update-instantiate-config", &id, "--instantiate-nobody"],
+    );
+    assert_eq!(
+        attr(&r, "update_code_access_config", "code_permission").as_deref(),
+        Some("Nobody")
+    );
+    assert_eq!(init("alice")["code"], 4, "nobody means the creator too");
+    ok(net, &everybody);
+    assert_eq!(init("bob")["code"], 0);
+    assert_eq!(code_permission(net, code)["permission"], "Everybody");
+
+    // A malformed permission is refused before it reaches a block.
+    let dup = format!("{bob},{bob}");
+    let r = tx(
+        net,
+        "alice",
+        &[
+            "update-instantiate-config",
+            &id,
+            "--instantiate-anyof-addresses",
+            &dup,
+            "--gas",
+            "300000",
+        ],
+    );
+    assert_eq!(
+        (r["codespace"].as_str(), r["code"].as_u64()),
+        (Some("wasm"), Some(14)),
+        "{r}"
+    );
+    assert_eq!(code_permission(net, code)["permission"], "Everybody");
+    same_app_hash(net).await;
 }
 
 async fn submessages_and_bank(net: &Localnet, codes: &Codes) {

@@ -249,10 +249,19 @@ pub async fn run(cmd: WasmQuery) -> Result<()> {
             let r: QueryCodeResponse =
                 wasm_query(&node, "Code", QueryCodeRequest { code_id }).await?;
             let i = r.code_info.unwrap_or_default();
+            let p = i.instantiate_permission.unwrap_or_default();
+            // wasmd's JSON names (`Everybody`, …), not the protobuf enum's.
+            let permission = match AccessType::try_from(p.permission) {
+                Ok(AccessType::Everybody) => "Everybody",
+                Ok(AccessType::Nobody) => "Nobody",
+                Ok(AccessType::AnyOfAddresses) => "AnyOfAddresses",
+                _ => "Unspecified",
+            };
             print(
                 node.output,
                 &json!({"code_id": i.code_id.to_string(), "creator": i.creator,
-                "checksum": hex::encode(&i.data_hash), "size": r.data.len()}),
+                "checksum": hex::encode(&i.data_hash), "size": r.data.len(),
+                "instantiate_permission": {"permission": permission, "addresses": p.addresses}}),
             );
         }
     }

@@ -38,11 +38,61 @@ pub struct InstantiateFlags {
     pub amount: Option<String>,
 }
 
+/// Who may instantiate a code (wasmd's flags; at most one).
+#[derive(Args, Clone)]
+#[group(multiple = false)]
+pub struct PermissionFlags {
+    /// Everybody may instantiate.
+    #[arg(long)]
+    pub instantiate_everybody: bool,
+    /// Nobody may (but the wasm authority, i.e. governance).
+    #[arg(long)]
+    pub instantiate_nobody: bool,
+    /// Only these addresses may (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub instantiate_anyof_addresses: Vec<String>,
+}
+
+impl PermissionFlags {
+    fn config(&self) -> Result<Option<AccessConfig>> {
+        let (permission, addresses) = if self.instantiate_everybody {
+            (AccessType::Everybody, vec![])
+        } else if self.instantiate_nobody {
+            (AccessType::Nobody, vec![])
+        } else if !self.instantiate_anyof_addresses.is_empty() {
+            let addrs = self
+                .instantiate_anyof_addresses
+                .iter()
+                .map(|a| contract_addr(a))
+                .collect::<Result<_>>()?;
+            (AccessType::AnyOfAddresses, addrs)
+        } else {
+            return Ok(None);
+        };
+        Ok(Some(AccessConfig {
+            permission: permission as i32,
+            addresses,
+        }))
+    }
+}
+
 #[derive(Subcommand)]
 pub enum WasmTx {
-    /// Upload wasm code (gzipped before sending; .wasm or .wasm.gz).
+    /// Upload wasm code (gzipped before sending; .wasm or .wasm.gz). Without a permission
+    /// flag everybody may instantiate it.
     Store {
         file: String,
+        #[command(flatten)]
+        permission: PermissionFlags,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// Change who may instantiate a code (its creator or the wasm authority):
+    /// `update-instantiate-config <code-id> --instantiate-…`.
+    UpdateInstantiateConfig {
+        code_id: u64,
+        #[command(flatten)]
+        permission: PermissionFlags,
         #[command(flatten)]
         signer: Signer,
     },
@@ -142,6 +192,7 @@ impl WasmTx {
     fn signer(&self) -> &Signer {
         match self {
             WasmTx::Store { signer, .. }
+            | WasmTx::UpdateInstantiateConfig { signer, .. }
             | WasmTx::Instantiate { signer, .. }
             | WasmTx::Instantiate2 { signer, .. }
             | WasmTx::Execute { signer, .. }
@@ -162,10 +213,25 @@ pub async fn run(home: &Path, cmd: WasmTx) -> Result<()> {
     let key = ring.get(&signer.from)?;
     let sender = key.address.clone();
     let msg: Any = match cmd {
-        WasmTx::Store { file, .. } => to_any(&MsgStoreCode {
+        WasmTx::Store {
+            file, permission, ..
+        } => to_any(&MsgStoreCode {
             sender,
             wasm_byte_code: read_wasm(&file)?,
-            instantiate_permission: None,
+            instantiate_permission: permission.config()?,
+        }),
+        WasmTx::UpdateInstantiateConfig {
+            code_id,
+            permission,
+            ..
+        } => to_any(&MsgUpdateInstantiateConfig {
+            sender,
+            code_id,
+            new_instantiate_permission: Some(permission.config()?.ok_or_else(|| {
+                anyhow!(
+                    "give one of --instantiate-everybody, --instantiate-nobody, --instantiate-anyof-addresses"
+                )
+            })?),
         }),
         WasmTx::Instantiate {
             code_id,

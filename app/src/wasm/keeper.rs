@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 
 use cosmos_sdk_proto::cosmwasm::wasm::v1::{
-    AbsoluteTxPosition, AccessConfig, AccessType, CodeInfo, ContractCodeHistoryEntry,
+    AbsoluteTxPosition, AccessConfig, CodeInfo, ContractCodeHistoryEntry,
     ContractCodeHistoryOperationType, ContractInfo,
 };
 use cosmwasm_std::{Binary, Checksum, ContractResult, Empty, ReplyOn, Response, SubMsg};
@@ -19,7 +19,7 @@ use tendermint_proto::google::protobuf::Any;
 use tendermint_proto::v0_38::abci::{Event, EventAttribute};
 
 use super::vm::{lock, Exec, Vm, INSTANCE_MEMORY_LIMIT_BYTES};
-use super::{addr, keys, records, WasmError};
+use super::{access, addr, keys, records, WasmError};
 use super::{
     COMPILE_COST_PER_BYTE, EVENT_ATTRIBUTE_BYTE_COST, GAS_MULTIPLIER, INSTANCE_COST,
     MAX_CALL_DEPTH, SIMULATION_GAS_CAP,
@@ -184,10 +184,12 @@ impl Call<'_> {
         Ok((info, checksum))
     }
 
+    /// Stores an upload; `permission` says who may instantiate it (everybody if `None`).
     pub fn store_code(
         &mut self,
         sender: &Address,
         upload: &[u8],
+        permission: Option<AccessConfig>,
     ) -> Result<(u64, Checksum), TxError> {
         let wasm = super::decode_upload(upload).map_err(|e| WasmError::Create.err(e))?;
         self.gas.consume(
@@ -206,10 +208,7 @@ impl Call<'_> {
             let info = CodeInfo {
                 code_hash: checksum.as_slice().to_vec(),
                 creator: sender.to_bech32(),
-                instantiate_config: Some(AccessConfig {
-                    permission: AccessType::Everybody as i32,
-                    addresses: vec![],
-                }),
+                instantiate_config: Some(permission.unwrap_or_else(access::everybody)),
             };
             ctx.set(Substore::Wasm, &keys::code(id), info.encode_to_vec())?;
             // The bytes are priced by the compile cost above; wasmd keeps them outside the
@@ -243,6 +242,16 @@ impl Call<'_> {
         salt: Option<(&[u8], bool)>,
     ) -> Result<(Address, Option<Vec<u8>>), TxError> {
         let code = self.with_ctx(|ctx| records::code_info(ctx, code_id))?;
+        let config = code
+            .instantiate_config
+            .clone()
+            .unwrap_or_else(access::everybody);
+        if !access::allows(&config, sender) && !self.is_authority(sender)? {
+            return Err(TxError::unauthorized(format!(
+                "{sender} may not instantiate code {code_id} (instantiate permission {}); can not instantiate",
+                access::describe(&config)
+            )));
+        }
         let checksum = records::checksum(&code).map_err(TxError::internal)?;
         let contract = match salt {
             None => addr::classic(
@@ -419,6 +428,45 @@ impl Call<'_> {
         })
     }
 
+    /// The genesis `wasm.authority` (on the localnet the governance contract), if any.
+    fn authority(&mut self) -> Result<Option<String>, TxError> {
+        let authority = self.with_ctx(|ctx| ctx.get(Substore::Wasm, keys::AUTHORITY))?;
+        Ok(authority.and_then(|a| String::from_utf8(a).ok()))
+    }
+
+    fn is_authority(&mut self, sender: &Address) -> Result<bool, TxError> {
+        Ok(self.authority()?.as_deref() == Some(sender.to_bech32().as_str()))
+    }
+
+    /// Changes who may instantiate a code: its creator or the wasm authority may.
+    pub fn update_instantiate_config(
+        &mut self,
+        sender: &Address,
+        code_id: u64,
+        config: AccessConfig,
+    ) -> Result<(), TxError> {
+        access::validate(&config)?;
+        let mut code = self.with_ctx(|ctx| records::code_info(ctx, code_id))?;
+        if code.creator != sender.to_bech32() && !self.is_authority(sender)? {
+            return Err(TxError::unauthorized(format!(
+                "{sender} is neither the creator of code {code_id} nor the wasm authority; can not modify code access config"
+            )));
+        }
+        let described = access::describe(&config);
+        code.instantiate_config = Some(config);
+        self.with_ctx(|ctx| {
+            ctx.set(Substore::Wasm, &keys::code(code_id), code.encode_to_vec())?;
+            ctx.emit(
+                "update_code_access_config",
+                &[
+                    ("code_id", code_id.to_string()),
+                    ("code_permission", described),
+                ],
+            );
+            Ok(())
+        })
+    }
+
     /// Pins (or unpins) codes: only the wasm authority (the governance contract) may. The
     /// flag is state; keeping the module in memory is each node's cache acting on it, and gas
     /// never depends on it.
@@ -428,8 +476,7 @@ impl Call<'_> {
         code_ids: &[u64],
         pinned: bool,
     ) -> Result<(), TxError> {
-        let authority = self.with_ctx(|ctx| ctx.get(Substore::Wasm, keys::AUTHORITY))?;
-        let authority = authority.and_then(|a| String::from_utf8(a).ok());
+        let authority = self.authority()?;
         if authority.as_deref() != Some(sender.to_bech32().as_str()) {
             return Err(TxError::unauthorized(match authority {
                 Some(a) => format!("{sender} is not the wasm authority {a}; can not pin codes"),

@@ -8,6 +8,7 @@
 //! - [`keeper`]: contract calls and message dispatch with CosmWasm's rollback semantics.
 //! - [`msgs`]: the transaction messages; [`queries`]: the gRPC query service.
 
+mod access;
 mod addr;
 mod keeper;
 mod keys;

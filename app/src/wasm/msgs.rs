@@ -8,6 +8,7 @@ use cosmos_sdk_proto::cosmwasm::wasm::v1::*;
 use cosmwasm_std::{BankMsg, CosmosMsg, Empty, WasmMsg};
 use tendermint_proto::google::protobuf::Any;
 
+use super::access;
 use super::keeper::Call;
 use super::{WasmError, MAX_LABEL_LEN, MAX_SALT_LEN};
 use crate::address::Address;
@@ -26,6 +27,7 @@ pub fn handles(url: &str) -> bool {
         type_url::<MsgClearAdmin>(),
         type_url::<MsgPinCodes>(),
         type_url::<MsgUnpinCodes>(),
+        type_url::<MsgUpdateInstantiateConfig>(),
     ]
     .iter()
     .any(|u| u == url)
@@ -109,6 +111,9 @@ pub fn check(msg: &Any) -> Result<Address, TxError> {
                 super::MAX_UPLOAD_BYTES
             )));
         }
+        if let Some(p) = &m.instantiate_permission {
+            access::validate(p)?;
+        }
         addr(&m.sender, "sender")
     } else if url == type_url::<MsgInstantiateContract>() {
         let m: MsgInstantiateContract = decode_any(msg)?;
@@ -139,6 +144,15 @@ pub fn check(msg: &Any) -> Result<Address, TxError> {
     } else if url == type_url::<MsgClearAdmin>() {
         let m: MsgClearAdmin = decode_any(msg)?;
         addr(&m.contract, "contract")?;
+        addr(&m.sender, "sender")
+    } else if url == type_url::<MsgUpdateInstantiateConfig>() {
+        let m: MsgUpdateInstantiateConfig = decode_any(msg)?;
+        code_id(m.code_id)?;
+        let p = m
+            .new_instantiate_permission
+            .as_ref()
+            .ok_or_else(|| WasmError::Empty.err("new instantiate permission is required"))?;
+        access::validate(p)?;
         addr(&m.sender, "sender")
     } else if url == type_url::<MsgPinCodes>() || url == type_url::<MsgUnpinCodes>() {
         // Both messages have the same fields.
@@ -177,7 +191,8 @@ pub fn execute(call: &mut Call, msg: &Any, contract: Option<&Address>) -> Result
     let url = msg.type_url.as_str();
     if url == type_url::<MsgStoreCode>() {
         let m: MsgStoreCode = decode_any(msg)?;
-        let (code_id, checksum) = call.store_code(&signer, &m.wasm_byte_code)?;
+        let (code_id, checksum) =
+            call.store_code(&signer, &m.wasm_byte_code, m.instantiate_permission)?;
         Ok(to_any(&MsgStoreCodeResponse {
             code_id,
             checksum: checksum.as_slice().to_vec(),
@@ -243,6 +258,11 @@ pub fn execute(call: &mut Call, msg: &Any, contract: Option<&Address>) -> Result
         let target = addr(&m.contract, "contract")?;
         call.update_admin(&signer, &target, None)?;
         Ok(to_any(&MsgClearAdminResponse {}))
+    } else if url == type_url::<MsgUpdateInstantiateConfig>() {
+        let m: MsgUpdateInstantiateConfig = decode_any(msg)?;
+        let config = m.new_instantiate_permission.unwrap_or_default();
+        call.update_instantiate_config(&signer, m.code_id, config)?;
+        Ok(to_any(&MsgUpdateInstantiateConfigResponse {}))
     } else if url == type_url::<MsgPinCodes>() {
         let m: MsgPinCodes = decode_any(msg)?;
         call.set_pinned(&signer, &m.code_ids, true)?;
