@@ -521,6 +521,42 @@ async fn instantiate_permissions(net: &Localnet) {
         "{r}"
     );
     assert_eq!(code_permission(net, code)["permission"], "Everybody");
+
+    // Labels: the admin renames; nobody else can.
+    let addr = instantiate(
+        net,
+        code,
+        json!({"count": 0}),
+        "before",
+        &["--admin", &alice],
+    );
+    let rename = |from: &str, label: &str| {
+        tx(
+            net,
+            from,
+            &["set-contract-label", &addr, label, "--gas", "300000"],
+        )
+    };
+    assert_eq!(rename("bob", "stolen")["code"], 4);
+    let r = rename("alice", "after");
+    assert_eq!(r["code"], 0, "{r}");
+    assert_eq!(
+        attr(&r, "update_contract_label", "new_label").as_deref(),
+        Some("after")
+    );
+    let info = net
+        .cli_json(&[
+            "query",
+            "wasm",
+            "contract",
+            &addr,
+            "--node",
+            &net.rpc(0),
+            "-o",
+            "json",
+        ])
+        .unwrap();
+    assert_eq!(info["contract_info"]["label"], "after");
     same_app_hash(net).await;
 }
 
@@ -906,7 +942,7 @@ async fn pinned(net: &Localnet) -> Vec<u64> {
 /// code is pinned: it must re-pin from state at start.
 async fn governance_pins_codes(net: &Localnet, codes: &Codes, deployed: &Value) {
     use base64::Engine;
-    use cosmos_sdk_proto::cosmwasm::wasm::v1::{MsgPinCodes, MsgUnpinCodes};
+    use cosmos_sdk_proto::cosmwasm::wasm::v1::{MsgPinCodes, MsgSudoContract, MsgUnpinCodes};
     use prost::Message;
     let gov = deployed["governance"]["address"]
         .as_str()
@@ -929,6 +965,22 @@ async fn governance_pins_codes(net: &Localnet, codes: &Codes, deployed: &Value) 
     )
     .await;
     assert_eq!(r["code"], 4, "only the authority pins: {r}");
+    let alice = net.account("alice").address.clone();
+    let slash = |authority: &str| MsgSudoContract {
+        authority: authority.into(),
+        contract: staking.clone(),
+        msg: json!({"slash": {"address": alice, "fraction": "0.1", "reason": "voted"}})
+            .to_string()
+            .into_bytes(),
+    };
+    let r = send_any(
+        net,
+        "bob",
+        "/cosmwasm.wasm.v1.MsgSudoContract",
+        slash(&net.account("bob").address).encode_to_vec(),
+    )
+    .await;
+    assert_eq!(r["code"], 4, "only the authority calls sudo: {r}");
 
     // alice stakes (voting power counts from the next block), proposes, votes.
     ok(
@@ -956,6 +1008,7 @@ async fn governance_pins_codes(net: &Localnet, codes: &Codes, deployed: &Value) 
         "messages": [
             {"any": {"type_url": "/cosmwasm.wasm.v1.MsgPinCodes", "value": b64(pin.encode_to_vec())}},
             {"any": {"type_url": "/cosmwasm.wasm.v1.MsgUnpinCodes", "value": b64(unpin.encode_to_vec())}},
+            {"any": {"type_url": "/cosmwasm.wasm.v1.MsgSudoContract", "value": b64(slash(&gov).encode_to_vec())}},
         ],
     }});
     let r = ok(
@@ -974,6 +1027,15 @@ async fn governance_pins_codes(net: &Localnet, codes: &Codes, deployed: &Value) 
         .unwrap();
     let vote = json!({"vote": {"proposal_id": id, "vote": "yes"}}).to_string();
     ok(net, &["execute", &gov, &vote]);
+
+    let bonded = |v: &Value| {
+        v["stake"]["bonded"]
+            .as_str()
+            .unwrap()
+            .parse::<u128>()
+            .unwrap()
+    };
+    let before = bonded(&smart(net, &staking, json!({"stake": {"address": alice}})));
 
     // Once the voting period (60 s on the localnet) is over, anyone executes it.
     let execute = json!({"execute": {"proposal_id": id}}).to_string();
@@ -1000,6 +1062,9 @@ async fn governance_pins_codes(net: &Localnet, codes: &Codes, deployed: &Value) 
     }
     let p = smart(net, &gov, json!({"proposal": {"proposal_id": id}}));
     assert_eq!(p["status"], "executed", "{p}");
+    // The vote slashed alice's stake through the staking contract's sudo entry point.
+    let after = bonded(&smart(net, &staking, json!({"stake": {"address": alice}})));
+    assert_eq!(after, before - before / 10, "slashed by a tenth");
     assert_eq!(pinned(net).await, vec![codes.counter]);
     // Pinned code runs as before, with the same gas on every node.
     ok(

@@ -145,6 +145,13 @@ pub enum WasmTx {
         #[command(flatten)]
         signer: Signer,
     },
+    /// Rename a contract (its admin only): `set-contract-label <contract> <new-label>`.
+    SetContractLabel {
+        contract: String,
+        new_label: String,
+        #[command(flatten)]
+        signer: Signer,
+    },
     /// Remove a contract's admin for good.
     ClearContractAdmin {
         contract: String,
@@ -198,6 +205,7 @@ impl WasmTx {
             | WasmTx::Execute { signer, .. }
             | WasmTx::Migrate { signer, .. }
             | WasmTx::SetContractAdmin { signer, .. }
+            | WasmTx::SetContractLabel { signer, .. }
             | WasmTx::ClearContractAdmin { signer, .. } => signer,
         }
     }
@@ -292,6 +300,15 @@ pub async fn run(home: &Path, cmd: WasmTx) -> Result<()> {
             contract: contract_addr(&contract)?,
             code_id,
             msg: json_msg(&msg)?,
+        }),
+        WasmTx::SetContractLabel {
+            contract,
+            new_label,
+            ..
+        } => to_any(&MsgUpdateContractLabel {
+            sender,
+            new_label,
+            contract: contract_addr(&contract)?,
         }),
         WasmTx::SetContractAdmin {
             contract,

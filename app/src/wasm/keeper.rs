@@ -11,7 +11,8 @@ use cosmos_sdk_proto::cosmwasm::wasm::v1::{
 };
 use cosmwasm_std::{Binary, Checksum, ContractResult, Empty, ReplyOn, Response, SubMsg};
 use cosmwasm_vm::{
-    call_execute_raw, call_instantiate_raw, call_migrate_with_info_raw, call_reply_raw, VmError,
+    call_execute_raw, call_instantiate_raw, call_migrate_with_info_raw, call_reply_raw,
+    call_sudo_raw, VmError,
 };
 use prost::Message;
 use serde_json::json;
@@ -94,6 +95,7 @@ enum Entry<'m> {
     Execute { info: Vec<u8>, msg: &'m [u8] },
     Migrate { info: Vec<u8>, msg: &'m [u8] },
     Reply(Vec<u8>),
+    Sudo { msg: &'m [u8] },
 }
 
 fn message_info(sender: &Address, funds: &Coins) -> Vec<u8> {
@@ -400,6 +402,55 @@ impl Call<'_> {
         self.handle_response(contract, response)
     }
 
+    /// Calls a contract's `sudo` entry point: the chain's privileged call (e.g. the staking
+    /// contract's slash), only from the wasm authority — SPEC holders, through governance.
+    pub fn sudo(
+        &mut self,
+        sender: &Address,
+        contract: &Address,
+        msg: &[u8],
+    ) -> Result<Option<Vec<u8>>, TxError> {
+        if !self.is_authority(sender)? {
+            return Err(TxError::unauthorized(format!(
+                "{sender} is not the wasm authority; can not call sudo"
+            )));
+        }
+        let (_, checksum) = self.contract_code(contract)?;
+        let response = self.call(contract, &checksum, Entry::Sudo { msg }, WasmError::Execute)?;
+        self.events.push(event(
+            "sudo",
+            &[("_contract_address", contract.to_bech32())],
+        ));
+        self.handle_response(contract, response)
+    }
+
+    /// Renames a contract; only its admin may.
+    pub fn update_label(
+        &mut self,
+        sender: &Address,
+        contract: &Address,
+        label: &str,
+    ) -> Result<(), TxError> {
+        let (mut info, _) = self.contract_code(contract)?;
+        if info.admin.is_empty() || info.admin != sender.to_bech32() {
+            return Err(TxError::unauthorized(format!(
+                "{sender} is not the admin of {contract}; can not modify the label"
+            )));
+        }
+        info.label = label.to_string();
+        self.with_ctx(|ctx| {
+            records::save_contract_info(ctx, contract, &info)?;
+            ctx.emit(
+                "update_contract_label",
+                &[
+                    ("_contract_address", contract.to_bech32()),
+                    ("new_label", label.to_string()),
+                ],
+            );
+            Ok(())
+        })
+    }
+
     /// Sets (or with `None` clears) a contract's admin; only the current admin may.
     pub fn update_admin(
         &mut self,
@@ -536,6 +587,7 @@ impl Call<'_> {
                 call_migrate_with_info_raw(&mut instance, &env, msg, info)
             }
             Entry::Reply(reply) => call_reply_raw(&mut instance, &env, reply),
+            Entry::Sudo { msg } => call_sudo_raw(&mut instance, &env, msg),
         };
         let report = instance.create_gas_report();
         let memory = instance.memory_pages() as u64 * 65_536;

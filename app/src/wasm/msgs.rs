@@ -28,6 +28,8 @@ pub fn handles(url: &str) -> bool {
         type_url::<MsgPinCodes>(),
         type_url::<MsgUnpinCodes>(),
         type_url::<MsgUpdateInstantiateConfig>(),
+        type_url::<MsgSudoContract>(),
+        type_url::<MsgUpdateContractLabel>(),
     ]
     .iter()
     .any(|u| u == url)
@@ -145,6 +147,16 @@ pub fn check(msg: &Any) -> Result<Address, TxError> {
         let m: MsgClearAdmin = decode_any(msg)?;
         addr(&m.contract, "contract")?;
         addr(&m.sender, "sender")
+    } else if url == type_url::<MsgSudoContract>() {
+        let m: MsgSudoContract = decode_any(msg)?;
+        addr(&m.contract, "contract")?;
+        json_msg(&m.msg)?;
+        addr(&m.authority, "authority")
+    } else if url == type_url::<MsgUpdateContractLabel>() {
+        let m: MsgUpdateContractLabel = decode_any(msg)?;
+        addr(&m.contract, "contract")?;
+        label(&m.new_label)?;
+        addr(&m.sender, "sender")
     } else if url == type_url::<MsgUpdateInstantiateConfig>() {
         let m: MsgUpdateInstantiateConfig = decode_any(msg)?;
         code_id(m.code_id)?;
@@ -258,6 +270,18 @@ pub fn execute(call: &mut Call, msg: &Any, contract: Option<&Address>) -> Result
         let target = addr(&m.contract, "contract")?;
         call.update_admin(&signer, &target, None)?;
         Ok(to_any(&MsgClearAdminResponse {}))
+    } else if url == type_url::<MsgSudoContract>() {
+        let m: MsgSudoContract = decode_any(msg)?;
+        let target = addr(&m.contract, "contract")?;
+        let data = call.sudo(&signer, &target, &m.msg)?;
+        Ok(to_any(&MsgSudoContractResponse {
+            data: data.unwrap_or_default(),
+        }))
+    } else if url == type_url::<MsgUpdateContractLabel>() {
+        let m: MsgUpdateContractLabel = decode_any(msg)?;
+        let target = addr(&m.contract, "contract")?;
+        call.update_label(&signer, &target, &m.new_label)?;
+        Ok(to_any(&MsgUpdateContractLabelResponse {}))
     } else if url == type_url::<MsgUpdateInstantiateConfig>() {
         let m: MsgUpdateInstantiateConfig = decode_any(msg)?;
         let config = m.new_instantiate_permission.unwrap_or_default();
