@@ -11,6 +11,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$INFERCHAIN_CACHE/target}"
 # plonky2 needs nightly features; stable rustc builds it with this (cargo refuses it in
 # .cargo/config.toml, so every script that builds exports it).
 export RUSTC_BOOTSTRAP=1
+# The Python environment with unmodified cosmpy, for its e2e test (tests/run.sh fills it).
+export INFERCHAIN_COSMPY_VENV="${INFERCHAIN_COSMPY_VENV:-$INFERCHAIN_CACHE/cosmpy-venv}"
 export PATH="$INFERCHAIN_CACHE/bin:$CARGO_TARGET_DIR/release:$HOME/.cargo/bin:$PATH"
 INFERCHAIN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export INFERCHAIN_ROOT

@@ -24,7 +24,10 @@ fn collect_protos(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time, not with env!(): cargo shares one compiled build script between
+    // checkouts that share a target dir (CI clones do), and env!() would pin it to the
+    // checkout it was first compiled in.
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let mut protos = Vec::new();
     collect_protos(&root.join("inferchain"), &mut protos);
     println!("cargo:rerun-if-changed=inferchain");

@@ -10,6 +10,16 @@ if [ ! -d tests/cosmjs/node_modules/@cosmjs/cosmwasm-stargate ] || [ tests/cosmj
   log "installing CosmJS (npm ci)"
   (cd tests/cosmjs && npm ci --no-audit --no-fund --loglevel=error)
 fi
+stamp="$INFERCHAIN_COSMPY_VENV/.installed"
+if [ ! -f "$stamp" ] || [ tests/cosmpy/requirements.txt -nt "$stamp" ]; then
+  log "installing cosmpy (pip, into $INFERCHAIN_COSMPY_VENV)"
+  python3 -m venv "$INFERCHAIN_COSMPY_VENV" 2>/dev/null || {
+    "$INFERCHAIN_ROOT/localnet/install-deps.sh" python3-venv
+    python3 -m venv "$INFERCHAIN_COSMPY_VENV"
+  }
+  "$INFERCHAIN_COSMPY_VENV/bin/pip" install -q -r tests/cosmpy/requirements.txt
+  touch "$stamp"
+fi
 "$INFERCHAIN_ROOT/localnet/build.sh"
 # Contracts to wasm (Debian's rustc + build-std; see contracts/build.sh), each checked by the
 # chain's own upload validation (`inferchaind wasm check`, cosmwasm-vm's checks and compile).

@@ -3,6 +3,7 @@
 //! `x-cosmos-block-height` metadata (latest if absent). The tx service simulates against the
 //! mempool state and broadcasts or looks up transactions through CometBFT's RPC.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -15,10 +16,11 @@ use cosmos_sdk_proto::cosmos::tx::v1beta1 as txv1;
 use prost::Message;
 use serde_json::Value;
 use tendermint_proto::v0_38::abci::RequestQuery;
+use tonic::codegen::http;
 use tonic::{Request, Response, Status};
 
 use crate::node::Node;
-use crate::rpc_client::{b64, num, CometRpc};
+use crate::rpc_client::{b64, int, num, CometRpc};
 
 /// The height asked for in `x-cosmos-block-height` (0: latest).
 fn request_height<T>(req: &Request<T>) -> i64 {
@@ -430,15 +432,120 @@ impl tmv1::service_server::Service for TendermintService {
     }
 }
 
+/// `cosmos.consensus.v1` messages (SDK 0.47+), which cosmos-sdk-proto does not export.
+pub mod consensusv1 {
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct QueryParamsRequest {}
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct QueryParamsResponse {
+        #[prost(message, optional, tag = "1")]
+        pub params: Option<tendermint_proto::types::ConsensusParams>,
+    }
+}
+
+/// `cosmos.consensus.v1.Query`: the consensus parameters CometBFT runs with (clients such as
+/// cosmpy read the block gas limit here), from CometBFT's `/consensus_params`.
+#[derive(Clone)]
+pub struct ConsensusQuery {
+    rpc: CometRpc,
+}
+
+/// CometBFT's `/consensus_params` JSON as the protobuf message.
+fn consensus_params(p: &Value) -> tendermint_proto::types::ConsensusParams {
+    use tendermint_proto::types as t;
+    let duration = |nanos: i64| tendermint_proto::google::protobuf::Duration {
+        seconds: nanos.div_euclid(1_000_000_000),
+        nanos: nanos.rem_euclid(1_000_000_000) as i32,
+    };
+    t::ConsensusParams {
+        block: Some(t::BlockParams {
+            max_bytes: int(&p["block"]["max_bytes"]),
+            max_gas: int(&p["block"]["max_gas"]),
+        }),
+        evidence: Some(t::EvidenceParams {
+            max_age_num_blocks: int(&p["evidence"]["max_age_num_blocks"]),
+            max_age_duration: Some(duration(int(&p["evidence"]["max_age_duration"]))),
+            max_bytes: int(&p["evidence"]["max_bytes"]),
+        }),
+        validator: Some(t::ValidatorParams {
+            pub_key_types: p["validator"]["pub_key_types"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|k| k.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }),
+        version: Some(t::VersionParams {
+            app: num(&p["version"]["app"]),
+        }),
+        abci: Some(t::AbciParams {
+            vote_extensions_enable_height: int(&p["abci"]["vote_extensions_enable_height"]),
+        }),
+    }
+}
+
+impl ConsensusQuery {
+    async fn params(
+        rpc: CometRpc,
+        req: Request<consensusv1::QueryParamsRequest>,
+    ) -> Result<Response<consensusv1::QueryParamsResponse>, Status> {
+        let params = match request_height(&req) {
+            0 => serde_json::json!({}),
+            h => serde_json::json!({"height": h.to_string()}),
+        };
+        let r = rpc
+            .call("consensus_params", params)
+            .await
+            .map_err(rpc_status)?;
+        let height = int(&r["block_height"]);
+        Ok(with_height(
+            Response::new(consensusv1::QueryParamsResponse {
+                params: Some(consensus_params(&r["consensus_params"])),
+            }),
+            height,
+        ))
+    }
+}
+
+struct ConsensusParamsMethod(CometRpc);
+
+impl tonic::server::UnaryService<consensusv1::QueryParamsRequest> for ConsensusParamsMethod {
+    type Response = consensusv1::QueryParamsResponse;
+    type Future = tonic::codegen::BoxFuture<Response<Self::Response>, Status>;
+    fn call(&mut self, req: Request<consensusv1::QueryParamsRequest>) -> Self::Future {
+        Box::pin(ConsensusQuery::params(self.0.clone(), req))
+    }
+}
+
+/// The service's one method, routed by hand (no generated server for these types).
+impl HandRouted for ConsensusQuery {
+    const NAME: &'static str = "cosmos.consensus.v1.Query";
+
+    fn route<B>(&self, req: http::Request<B>) -> RoutedFuture
+    where
+        B: tonic::codegen::Body + Send + 'static,
+        B::Error: Into<tonic::codegen::StdError> + Send + 'static,
+    {
+        let rpc = self.rpc.clone();
+        Box::pin(async move {
+            if req.uri().path() != "/cosmos.consensus.v1.Query/Params" {
+                let path = req.uri().path().to_string();
+                return Ok(Status::unimplemented(format!("{path} is not served")).into_http());
+            }
+            let mut grpc = tonic::server::Grpc::new(tonic::codec::ProstCodec::default());
+            Ok(grpc.unary(ConsensusParamsMethod(rpc), req).await)
+        })
+    }
+}
+
 /// `cosmwasm.wasm.v1.Query`. The generated types we use come without a tonic server, so
 /// this service passes each call's protobuf bytes straight to the query router by its path.
 #[derive(Clone)]
 pub struct WasmQuery {
     node: Arc<Node>,
-}
-
-impl tonic::server::NamedService for WasmQuery {
-    const NAME: &'static str = "cosmwasm.wasm.v1.Query";
 }
 
 /// Protobuf messages as opaque bytes (also for clients that call a method they only know
@@ -502,23 +609,14 @@ impl tonic::server::UnaryService<Vec<u8>> for RawUnary {
     }
 }
 
-impl<B> tonic::codegen::Service<tonic::codegen::http::Request<B>> for WasmQuery
-where
-    B: tonic::codegen::Body + Send + 'static,
-    B::Error: Into<tonic::codegen::StdError> + Send + 'static,
-{
-    type Response = tonic::codegen::http::Response<tonic::body::Body>;
-    type Error = std::convert::Infallible;
-    type Future = tonic::codegen::BoxFuture<Self::Response, Self::Error>;
+impl HandRouted for WasmQuery {
+    const NAME: &'static str = "cosmwasm.wasm.v1.Query";
 
-    fn poll_ready(
-        &mut self,
-        _cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Result<(), Self::Error>> {
-        std::task::Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, req: tonic::codegen::http::Request<B>) -> Self::Future {
+    fn route<B>(&self, req: http::Request<B>) -> RoutedFuture
+    where
+        B: tonic::codegen::Body + Send + 'static,
+        B::Error: Into<tonic::codegen::StdError> + Send + 'static,
+    {
         let unary = RawUnary {
             node: self.node.clone(),
             path: req.uri().path().to_string(),
@@ -527,6 +625,47 @@ where
             let mut grpc = tonic::server::Grpc::new(RawCodec);
             Ok(grpc.unary(unary, req).await)
         })
+    }
+}
+
+type RoutedFuture = tonic::codegen::BoxFuture<http::Response<tonic::body::Body>, Infallible>;
+
+/// A gRPC service whose types come without a generated tonic server: it routes each call
+/// itself. [`Routed`] makes it a tower service the tonic router accepts.
+pub trait HandRouted: Clone + Send + 'static {
+    const NAME: &'static str;
+    fn route<B>(&self, req: http::Request<B>) -> RoutedFuture
+    where
+        B: tonic::codegen::Body + Send + 'static,
+        B::Error: Into<tonic::codegen::StdError> + Send + 'static;
+}
+
+#[derive(Clone)]
+pub struct Routed<S>(pub S);
+
+impl<S: HandRouted> tonic::server::NamedService for Routed<S> {
+    const NAME: &'static str = S::NAME;
+}
+
+impl<S, B> tonic::codegen::Service<http::Request<B>> for Routed<S>
+where
+    S: HandRouted,
+    B: tonic::codegen::Body + Send + 'static,
+    B::Error: Into<tonic::codegen::StdError> + Send + 'static,
+{
+    type Response = http::Response<tonic::body::Body>;
+    type Error = Infallible;
+    type Future = RoutedFuture;
+
+    fn poll_ready(
+        &mut self,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        self.0.route(req)
     }
 }
 
@@ -541,17 +680,44 @@ pub async fn serve(node: Arc<Node>, addr: SocketAddr, rpc: &str) -> Result<()> {
         .add_service(bankv1::query_server::QueryServer::new(BankQuery {
             node: node.clone(),
         }))
-        .add_service(WasmQuery { node: node.clone() })
+        .add_service(Routed(WasmQuery { node: node.clone() }))
         .add_service(txv1::service_server::ServiceServer::new(TxService {
             node,
             rpc: rpc.clone(),
         }))
         .add_service(tmv1::service_server::ServiceServer::new(
-            TendermintService { rpc },
+            TendermintService { rpc: rpc.clone() },
         ))
+        .add_service(Routed(ConsensusQuery { rpc }))
         .add_service(reflection)
         .add_service(reflection_v1alpha)
         .serve(addr)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consensus_params_from_cometbft_json() {
+        // CometBFT v0.38's `/consensus_params` result.
+        let json: Value = serde_json::from_str(
+            r#"{"block":{"max_bytes":"22020096","max_gas":"-1"},
+                "evidence":{"max_age_num_blocks":"100000","max_age_duration":"172800000000000","max_bytes":"1048576"},
+                "validator":{"pub_key_types":["ed25519"]},"version":{"app":"0"},
+                "abci":{"vote_extensions_enable_height":"0"}}"#,
+        )
+        .unwrap();
+        let p = consensus_params(&json);
+        let block = p.block.unwrap();
+        assert_eq!((block.max_bytes, block.max_gas), (22_020_096, -1));
+        let evidence = p.evidence.unwrap();
+        assert_eq!(evidence.max_age_num_blocks, 100_000);
+        let age = evidence.max_age_duration.unwrap();
+        assert_eq!((age.seconds, age.nanos), (172_800, 0));
+        assert_eq!(evidence.max_bytes, 1_048_576);
+        assert_eq!(p.validator.unwrap().pub_key_types, vec!["ed25519"]);
+    }
 }

@@ -14,6 +14,7 @@ pub const SERVED: &[&str] = &[
     "cosmos.bank.v1beta1.Query",
     "cosmos.tx.v1beta1.Service",
     "cosmos.base.tendermint.v1beta1.Service",
+    "cosmos.consensus.v1.Query",
     "cosmwasm.wasm.v1.Query",
 ];
 
@@ -236,6 +237,14 @@ mod tests {
             "cosmos.base.tendermint.v1beta1.ABCIQueryResponse" => tm::AbciQueryResponse,
             "cosmos.base.tendermint.v1beta1.ProofOps" => tm::ProofOps,
             "cosmos.base.tendermint.v1beta1.ProofOp" => tm::ProofOp,
+            "tendermint.types.ConsensusParams" => types::ConsensusParams,
+            "tendermint.types.BlockParams" => types::BlockParams,
+            "tendermint.types.EvidenceParams" => types::EvidenceParams,
+            "tendermint.types.ValidatorParams" => types::ValidatorParams,
+            "tendermint.types.VersionParams" => types::VersionParams,
+            "tendermint.types.ABCIParams" => types::AbciParams,
+            "cosmos.consensus.v1.QueryParamsRequest" => crate::grpc::consensusv1::QueryParamsRequest,
+            "cosmos.consensus.v1.QueryParamsResponse" => crate::grpc::consensusv1::QueryParamsResponse,
             "cosmwasm.wasm.v1.AccessConfig" => wasm::AccessConfig,
             "cosmwasm.wasm.v1.Params" => wasm::Params,
             "cosmwasm.wasm.v1.ContractInfo" => wasm::ContractInfo,
@@ -293,6 +302,7 @@ mod tests {
 
     #[test]
     fn served_names_match_the_servers() {
+        use crate::grpc::HandRouted;
         use tonic::server::NamedService;
         type Auth = auth::query_server::QueryServer<crate::grpc::AuthQuery>;
         type Bank = bank::query_server::QueryServer<crate::grpc::BankQuery>;
@@ -303,7 +313,8 @@ mod tests {
             Bank::NAME,
             Tx::NAME,
             Tm::NAME,
-            crate::grpc::WasmQuery::NAME,
+            <crate::grpc::ConsensusQuery as HandRouted>::NAME,
+            <crate::grpc::WasmQuery as HandRouted>::NAME,
         ];
         let mut names = names.to_vec();
         names.sort();

@@ -147,6 +147,15 @@ pub fn num(v: &Value) -> u64 {
     }
 }
 
+/// A signed integer CometBFT sends as a string (`"-1"`) or a number; 0 when absent.
+pub fn int(v: &Value) -> i64 {
+    match v {
+        Value::String(s) => s.parse().unwrap_or(0),
+        Value::Number(n) => n.as_i64().unwrap_or(0),
+        _ => 0,
+    }
+}
+
 pub fn b64(v: Option<&Value>) -> Result<Vec<u8>, RpcError> {
     match v.and_then(Value::as_str) {
         None | Some("") => Ok(Vec::new()),

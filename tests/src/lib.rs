@@ -17,7 +17,11 @@ use serde_json::Value;
 pub const CHAIN_ID: &str = "inferchain-local-1";
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // `cargo test` sets it at run time; the compile-time value may name another checkout
+    // that shares the target dir (CI clones do).
+    let manifest_dir =
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into());
+    Path::new(&manifest_dir)
         .parent()
         .expect("tests/ has a parent")
         .to_path_buf()

@@ -43,6 +43,7 @@ async fn single_node_localnet() {
     bad_input_is_rejected_without_state_change(&net).await;
     ics23_proof_verifies_against_app_hash(&net).await;
     cosmjs_reads_and_sends(&net).await;
+    cosmpy_reads_and_sends(&net).await;
     grpc_serves_the_same_state(&net).await;
     grpc_reflection_describes_every_served_method(&net).await;
     kill9_while_txs_flow_loses_and_doubles_nothing(&net).await;
@@ -534,6 +535,49 @@ async fn grpc_serves_the_same_state(net: &Localnet) {
     assert_eq!(
         tx.tx.unwrap().body.unwrap().messages[0].type_url,
         "/cosmos.bank.v1beta1.MsgSend"
+    );
+}
+
+/// Unmodified cosmpy, over gRPC: account and balance queries, simulation (its default gas
+/// strategy also reads the block gas limit from `cosmos.consensus.v1`), broadcast, and
+/// waiting for the tx by hash.
+async fn cosmpy_reads_and_sends(net: &Localnet) {
+    let venv = std::env::var("INFERCHAIN_COSMPY_VENV").unwrap_or_else(|_| {
+        format!(
+            "{}/.cache/inferchain/cosmpy-venv",
+            std::env::var("HOME").unwrap()
+        )
+    });
+    let python = format!("{venv}/bin/python");
+    assert!(
+        std::path::Path::new(&python).exists(),
+        "{python} is missing: tests/run.sh installs cosmpy"
+    );
+    let to = net.account("carol").address.clone();
+    let before = net.balance(0, &to).await.unwrap();
+    let out = std::process::Command::new(&python)
+        .arg(inferchain_e2e::repo_root().join("tests/cosmpy/bank.py"))
+        .env("GRPC", net.grpc(0).trim_start_matches("http://"))
+        .env("CHAIN_ID", CHAIN_ID)
+        .env("MNEMONIC", &net.account("faucet").mnemonic)
+        .env("TO", &to)
+        .output()
+        .expect("running cosmpy");
+    assert!(
+        out.status.success(),
+        "cosmpy failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(seen["chainId"], CHAIN_ID);
+    assert_eq!(seen["code"], 0, "{seen}");
+    assert_eq!(seen["after"].as_u64().unwrap() as u128, before + 555);
+    assert_eq!(net.balance(0, &to).await.unwrap(), before + 555);
+    let used = seen["gasUsed"].as_u64().unwrap();
+    assert!(
+        used > 0 && used <= seen["gasWanted"].as_u64().unwrap(),
+        "{seen}"
     );
 }
 
