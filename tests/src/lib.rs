@@ -27,6 +27,23 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The Python with unmodified cosmpy that `tests/run.sh` installs (`INFERCHAIN_COSMPY_VENV`).
+pub fn cosmpy_python() -> PathBuf {
+    let venv = std::env::var("INFERCHAIN_COSMPY_VENV").unwrap_or_else(|_| {
+        format!(
+            "{}/.cache/inferchain/cosmpy-venv",
+            std::env::var("HOME").unwrap_or_default()
+        )
+    });
+    let python = Path::new(&venv).join("bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: tests/run.sh installs cosmpy",
+        python.display()
+    );
+    python
+}
+
 pub struct DevAccount {
     pub name: String,
     pub address: String,

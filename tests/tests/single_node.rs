@@ -542,20 +542,9 @@ async fn grpc_serves_the_same_state(net: &Localnet) {
 /// strategy also reads the block gas limit from `cosmos.consensus.v1`), broadcast, and
 /// waiting for the tx by hash.
 async fn cosmpy_reads_and_sends(net: &Localnet) {
-    let venv = std::env::var("INFERCHAIN_COSMPY_VENV").unwrap_or_else(|_| {
-        format!(
-            "{}/.cache/inferchain/cosmpy-venv",
-            std::env::var("HOME").unwrap()
-        )
-    });
-    let python = format!("{venv}/bin/python");
-    assert!(
-        std::path::Path::new(&python).exists(),
-        "{python} is missing: tests/run.sh installs cosmpy"
-    );
     let to = net.account("carol").address.clone();
     let before = net.balance(0, &to).await.unwrap();
-    let out = std::process::Command::new(&python)
+    let out = std::process::Command::new(inferchain_e2e::cosmpy_python())
         .arg(inferchain_e2e::repo_root().join("tests/cosmpy/bank.py"))
         .env("GRPC", net.grpc(0).trim_start_matches("http://"))
         .env("CHAIN_ID", CHAIN_ID)

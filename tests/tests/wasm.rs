@@ -141,6 +141,7 @@ async fn wasm_contracts_on_a_localnet() {
     submessages_and_bank(&net, &codes).await;
     hostile_contracts(&net, &codes).await;
     cosmjs_flow(&net).await;
+    cosmpy_flow(&net).await;
     let gov = system_contracts_deploy_wired(&net).await;
     governance_pins_codes(&net, &codes, &gov).await;
     restart_keeps_contracts(&net, &codes).await;
@@ -772,6 +773,50 @@ async fn hostile_contracts(net: &Localnet, codes: &Codes) {
         42
     );
     still_producing(net).await;
+    same_app_hash(net).await;
+}
+
+/// Unmodified cosmpy over gRPC: store (and find the code again by checksum), instantiate,
+/// execute, query.
+async fn cosmpy_flow(net: &Localnet) {
+    let out = Command::new(inferchain_e2e::cosmpy_python())
+        .arg(repo_root().join("tests/cosmpy/wasm.py"))
+        .env("GRPC", net.grpc(0).trim_start_matches("http://"))
+        .env("CHAIN_ID", inferchain_e2e::CHAIN_ID)
+        .env("MNEMONIC", &net.account("carol").mnemonic)
+        .env("WASM", artifact("counter"))
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "cosmpy wasm flow failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON line");
+    assert_eq!(v["executeCode"], 0, "{v}");
+    assert_eq!(v["count"]["count"], 6, "{v}");
+    // The same bytes were stored before: the checksum lookup finds one of those codes.
+    assert!(v["foundCodeId"].as_u64().unwrap() <= v["codeId"].as_u64().unwrap());
+    let addr = v["address"].as_str().unwrap();
+    assert_eq!(smart(net, addr, json!({"count": {}}))["count"], 6);
+    let info = net
+        .cli_json(&[
+            "query",
+            "wasm",
+            "contract",
+            addr,
+            "--node",
+            &net.rpc(0),
+            "-o",
+            "json",
+        ])
+        .unwrap();
+    assert_eq!(info["contract_info"]["code_id"], v["codeId"].to_string());
+    assert_eq!(
+        info["contract_info"]["creator"],
+        net.account("carol").address
+    );
     same_app_hash(net).await;
 }
 
