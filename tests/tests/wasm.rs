@@ -817,6 +817,20 @@ async fn cosmpy_flow(net: &Localnet) {
         info["contract_info"]["creator"],
         net.account("carol").address
     );
+    let carols = net
+        .cli_json(&[
+            "query",
+            "wasm",
+            "list-contracts-by-creator",
+            &net.account("carol").address,
+            "--node",
+            &net.rpc(0),
+            "-o",
+            "json",
+        ])
+        .unwrap();
+    let carols = carols["contract_addresses"].as_array().unwrap();
+    assert!(carols.iter().any(|a| a == addr), "{carols:?}");
     same_app_hash(net).await;
 }
 

@@ -26,6 +26,12 @@ pub enum WasmQuery {
         #[command(flatten)]
         node: NodeArgs,
     },
+    /// The contracts an address instantiated: `list-contracts-by-creator <creator>`.
+    ListContractsByCreator {
+        creator: String,
+        #[command(flatten)]
+        node: NodeArgs,
+    },
     /// A contract's metadata (code id, creator, admin, label).
     Contract {
         address: String,
@@ -192,6 +198,21 @@ pub async fn run(cmd: WasmQuery) -> Result<()> {
             )
             .await?;
             print(node.output, &json!({"contracts": r.contracts}));
+        }
+        WasmQuery::ListContractsByCreator { creator, node } => {
+            let r: QueryContractsByCreatorResponse = wasm_query(
+                &node,
+                "ContractsByCreator",
+                QueryContractsByCreatorRequest {
+                    creator_address: creator,
+                    pagination: page(),
+                },
+            )
+            .await?;
+            print(
+                node.output,
+                &json!({"contract_addresses": r.contract_addresses}),
+            );
         }
         WasmQuery::Contract { address, node } => {
             let r: QueryContractInfoResponse = wasm_query(
