@@ -149,6 +149,10 @@ fn rpc_status(e: crate::rpc_client::RpcError) -> Status {
     Status::unavailable(e.to_string())
 }
 
+/// `GetTxsEvent` page size when the request names none, and the most it may ask for.
+const DEFAULT_TX_PAGE: u64 = 100;
+const MAX_TX_PAGE: u64 = 100;
+
 /// The SDK's `TxResponse` from CometBFT's `/tx` JSON.
 fn tx_response(t: &Value) -> Result<(TxResponse, Vec<u8>), Status> {
     let r = &t["tx_result"];
@@ -227,22 +231,82 @@ impl txv1::service_server::Service for TxService {
         }))
     }
 
+    /// Txs by event query (`query`, SDK 0.50; or the older `events`, joined with AND),
+    /// through CometBFT's tx index; `page` is 1-based as in the SDK.
     async fn get_txs_event(
         &self,
-        _req: Request<txv1::GetTxsEventRequest>,
+        req: Request<txv1::GetTxsEventRequest>,
     ) -> Result<Response<txv1::GetTxsEventResponse>, Status> {
-        Err(Status::unimplemented(
-            "GetTxsEvent: use CometBFT's tx_search",
-        ))
+        let req = req.into_inner();
+        let query = if req.query.trim().is_empty() {
+            #[allow(deprecated)] // Older clients still send `events`.
+            req.events.join(" AND ")
+        } else {
+            req.query
+        };
+        if query.trim().is_empty() {
+            return Err(Status::invalid_argument("query is required"));
+        }
+        let limit = match req.limit {
+            0 => DEFAULT_TX_PAGE,
+            l => l.min(MAX_TX_PAGE),
+        };
+        let page = req.page.max(1);
+        let descending = req.order_by == txv1::OrderBy::Desc as i32;
+        let found = self
+            .rpc
+            .tx_search(&query, page, limit, descending)
+            .await
+            .map_err(|e| Status::invalid_argument(e.to_string()))?;
+        let mut txs = Vec::new();
+        let mut tx_responses = Vec::new();
+        for t in found["txs"].as_array().into_iter().flatten() {
+            let (resp, bytes) = tx_response(t)?;
+            txs.push(decode_tx(&bytes).unwrap_or_default());
+            tx_responses.push(resp);
+        }
+        #[allow(deprecated)]
+        Ok(Response::new(txv1::GetTxsEventResponse {
+            txs,
+            tx_responses,
+            pagination: None,
+            total: num(&found["total_count"]),
+        }))
     }
 
+    /// A block and its decoded txs (`pagination` offset/limit over the txs).
     async fn get_block_with_txs(
         &self,
-        _req: Request<txv1::GetBlockWithTxsRequest>,
+        req: Request<txv1::GetBlockWithTxsRequest>,
     ) -> Result<Response<txv1::GetBlockWithTxsResponse>, Status> {
-        Err(Status::unimplemented(
-            "GetBlockWithTxs: use cosmos.base.tendermint GetBlockByHeight",
-        ))
+        let req = req.into_inner();
+        let (id, block) = block_at(&self.rpc, Some(req.height)).await?;
+        let all = block
+            .data
+            .as_ref()
+            .map(|d| d.txs.as_slice())
+            .unwrap_or_default();
+        let (offset, limit) = req.pagination.as_ref().map_or((0, u64::MAX), |p| {
+            (p.offset, if p.limit == 0 { u64::MAX } else { p.limit })
+        });
+        let txs = all
+            .iter()
+            .skip(offset as usize)
+            .take(limit.min(usize::MAX as u64) as usize)
+            .map(|b| decode_tx(b).ok_or_else(|| Status::internal("undecodable tx in a block")))
+            .collect::<Result<_, _>>()?;
+        let total = all.len() as u64;
+        Ok(Response::new(txv1::GetBlockWithTxsResponse {
+            txs,
+            block_id: Some(id),
+            block: Some(block),
+            pagination: Some(
+                cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse {
+                    next_key: vec![],
+                    total,
+                },
+            ),
+        }))
     }
 
     async fn tx_decode(
@@ -292,28 +356,27 @@ pub struct TendermintService {
     rpc: CometRpc,
 }
 
-impl TendermintService {
-    async fn block(
-        &self,
-        height: Option<i64>,
-    ) -> Result<
-        (
-            tendermint_proto::types::BlockId,
-            tendermint_proto::types::Block,
-        ),
-        Status,
-    > {
-        let params = match height {
-            Some(h) => serde_json::json!({"height": h.to_string()}),
-            None => serde_json::json!({}),
-        };
-        let b = self.rpc.call("block", params).await.map_err(rpc_status)?;
-        let block = serde_json::from_value(b["block"].clone())
-            .map_err(|e| Status::internal(format!("decoding block: {e}")))?;
-        let id = serde_json::from_value(b["block_id"].clone())
-            .map_err(|e| Status::internal(format!("decoding block id: {e}")))?;
-        Ok((id, block))
-    }
+/// A block and its id from CometBFT's `/block` (latest without a height).
+async fn block_at(
+    rpc: &CometRpc,
+    height: Option<i64>,
+) -> Result<
+    (
+        tendermint_proto::types::BlockId,
+        tendermint_proto::types::Block,
+    ),
+    Status,
+> {
+    let params = match height {
+        Some(h) => serde_json::json!({"height": h.to_string()}),
+        None => serde_json::json!({}),
+    };
+    let b = rpc.call("block", params).await.map_err(rpc_status)?;
+    let block = serde_json::from_value(b["block"].clone())
+        .map_err(|e| Status::internal(format!("decoding block: {e}")))?;
+    let id = serde_json::from_value(b["block_id"].clone())
+        .map_err(|e| Status::internal(format!("decoding block id: {e}")))?;
+    Ok((id, block))
 }
 
 #[tonic::async_trait]
@@ -376,7 +439,7 @@ impl tmv1::service_server::Service for TendermintService {
         &self,
         _req: Request<tmv1::GetLatestBlockRequest>,
     ) -> Result<Response<tmv1::GetLatestBlockResponse>, Status> {
-        let (id, block) = self.block(None).await?;
+        let (id, block) = block_at(&self.rpc, None).await?;
         #[allow(deprecated)]
         Ok(Response::new(tmv1::GetLatestBlockResponse {
             block_id: Some(id),
@@ -389,7 +452,7 @@ impl tmv1::service_server::Service for TendermintService {
         &self,
         req: Request<tmv1::GetBlockByHeightRequest>,
     ) -> Result<Response<tmv1::GetBlockByHeightResponse>, Status> {
-        let (id, block) = self.block(Some(req.into_inner().height)).await?;
+        let (id, block) = block_at(&self.rpc, Some(req.into_inner().height)).await?;
         #[allow(deprecated)]
         Ok(Response::new(tmv1::GetBlockByHeightResponse {
             block_id: Some(id),

@@ -134,6 +134,23 @@ impl CometRpc {
         }
     }
 
+    /// CometBFT's `tx_search`: one page (1-based) of the txs matching `query`.
+    pub async fn tx_search(
+        &self,
+        query: &str,
+        page: u64,
+        per_page: u64,
+        descending: bool,
+    ) -> Result<Value, RpcError> {
+        let order = if descending { "desc" } else { "asc" };
+        self.call(
+            "tx_search",
+            json!({"query": query, "prove": false, "page": page.to_string(),
+                   "per_page": per_page.to_string(), "order_by": order}),
+        )
+        .await
+    }
+
     pub async fn status(&self) -> Result<Value, RpcError> {
         self.call("status", json!({})).await
     }

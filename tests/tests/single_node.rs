@@ -449,7 +449,8 @@ async fn grpc_serves_the_same_state(net: &Localnet) {
         service_client::ServiceClient as TmClient, GetLatestBlockRequest, GetNodeInfoRequest,
     };
     use cosmos_sdk_proto::cosmos::tx::v1beta1::{
-        service_client::ServiceClient as TxClient, GetTxRequest,
+        service_client::ServiceClient as TxClient, GetBlockWithTxsRequest, GetTxRequest,
+        GetTxsEventRequest, OrderBy,
     };
 
     let channel = tonic::transport::Channel::from_shared(net.grpc(0))
@@ -526,16 +527,48 @@ async fn grpc_serves_the_same_state(net: &Localnet) {
         .as_str()
         .unwrap()
         .to_string();
-    let tx = TxClient::new(channel)
+    let tx = TxClient::new(channel.clone())
         .get_tx(GetTxRequest { hash: hash.clone() })
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(tx.tx_response.unwrap().txhash, hash);
+    let response = tx.tx_response.unwrap();
+    assert_eq!(response.txhash, hash);
     assert_eq!(
-        tx.tx.unwrap().body.unwrap().messages[0].type_url,
+        tx.tx.as_ref().unwrap().body.as_ref().unwrap().messages[0].type_url,
         "/cosmos.bank.v1beta1.MsgSend"
     );
+
+    // By event query (newest first), and within its block.
+    let alice = net.account("alice").address.clone();
+    let found = TxClient::new(channel.clone())
+        .get_txs_event(GetTxsEventRequest {
+            query: format!("message.sender='{alice}'"),
+            order_by: OrderBy::Desc as i32,
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(found.total >= 1, "{found:?}");
+    assert_eq!(found.tx_responses[0].txhash, hash);
+    assert_eq!(found.txs[0], tx.tx.clone().unwrap());
+    let bad = TxClient::new(channel.clone())
+        .get_txs_event(GetTxsEventRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), tonic::Code::InvalidArgument);
+    let block = TxClient::new(channel)
+        .get_block_with_txs(GetBlockWithTxsRequest {
+            height: response.height,
+            pagination: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(block.block.unwrap().header.unwrap().height, response.height);
+    assert!(block.txs.contains(tx.tx.as_ref().unwrap()));
 }
 
 /// Unmodified cosmpy, over gRPC: account and balance queries, simulation (its default gas
