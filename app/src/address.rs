@@ -7,6 +7,14 @@ use bech32::{Bech32, Hrp};
 use sha2::{Digest, Sha256};
 
 pub const BECH32_PREFIX: &str = "infer";
+/// Prefix of validator consensus addresses (the SDK's `<prefix>valcons`).
+pub const VALCONS_PREFIX: &str = "infervalcons";
+
+/// A CometBFT validator address (20 bytes) as the SDK shows it: bech32 `infervalcons…`.
+pub fn valcons_bech32(address: &[u8]) -> String {
+    let hrp = Hrp::parse(VALCONS_PREFIX).expect("static prefix is valid");
+    bech32::encode::<Bech32>(hrp, address).expect("a short payload encodes")
+}
 
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Address(Vec<u8>);

@@ -11,6 +11,7 @@ use anyhow::Result;
 use cosmos_sdk_proto::cosmos::auth::v1beta1 as authv1;
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as bankv1;
 use cosmos_sdk_proto::cosmos::base::abci::v1beta1::TxResponse;
+use cosmos_sdk_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1 as tmv1;
 use cosmos_sdk_proto::cosmos::tx::v1beta1 as txv1;
 use prost::Message;
@@ -300,12 +301,10 @@ impl txv1::service_server::Service for TxService {
             txs,
             block_id: Some(id),
             block: Some(block),
-            pagination: Some(
-                cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse {
-                    next_key: vec![],
-                    total,
-                },
-            ),
+            pagination: Some(PageResponse {
+                next_key: vec![],
+                total,
+            }),
         }))
     }
 
@@ -377,6 +376,66 @@ async fn block_at(
     let id = serde_json::from_value(b["block_id"].clone())
         .map_err(|e| Status::internal(format!("decoding block id: {e}")))?;
     Ok((id, block))
+}
+
+struct ValidatorSet {
+    height: i64,
+    validators: Vec<tmv1::Validator>,
+    page: PageResponse,
+}
+
+/// One page of the validator set at `height` (latest without one) from CometBFT's
+/// `/validators`: `pagination.offset` / `limit` (at most 100, CometBFT's page size cap).
+async fn validator_set(
+    rpc: &CometRpc,
+    height: Option<i64>,
+    pagination: Option<PageRequest>,
+) -> Result<ValidatorSet, Status> {
+    let (offset, limit) = pagination.map_or((0, 100), |p| (p.offset, p.limit));
+    let per_page = if limit == 0 { 100 } else { limit.min(100) };
+    if offset % per_page != 0 {
+        return Err(Status::invalid_argument(format!(
+            "offset {offset} must be a multiple of the page size {per_page}"
+        )));
+    }
+    let mut params = serde_json::json!({
+        "page": (offset / per_page + 1).to_string(),
+        "per_page": per_page.to_string(),
+    });
+    if let Some(h) = height {
+        params["height"] = h.to_string().into();
+    }
+    let r = rpc.call("validators", params).await.map_err(|e| match e {
+        crate::rpc_client::RpcError::Rpc(m) => Status::invalid_argument(m),
+        other => rpc_status(other),
+    })?;
+    let validators = r["validators"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|v| {
+            let address = hex::decode(v["address"].as_str().unwrap_or_default())
+                .map_err(|e| Status::internal(format!("validator address: {e}")))?;
+            let key = b64(v["pub_key"].get("value"))
+                .map_err(|e| Status::internal(format!("validator key: {e}")))?;
+            Ok(tmv1::Validator {
+                address: crate::address::valcons_bech32(&address),
+                pub_key: Some(crate::modules::to_any(
+                    &cosmos_sdk_proto::cosmos::crypto::ed25519::PubKey { key },
+                )),
+                voting_power: int(&v["voting_power"]),
+                proposer_priority: int(&v["proposer_priority"]),
+            })
+        })
+        .collect::<Result<_, Status>>()?;
+    Ok(ValidatorSet {
+        height: int(&r["block_height"]),
+        validators,
+        page: PageResponse {
+            next_key: vec![],
+            total: num(&r["total"]),
+        },
+    })
 }
 
 #[tonic::async_trait]
@@ -463,16 +522,27 @@ impl tmv1::service_server::Service for TendermintService {
 
     async fn get_latest_validator_set(
         &self,
-        _req: Request<tmv1::GetLatestValidatorSetRequest>,
+        req: Request<tmv1::GetLatestValidatorSetRequest>,
     ) -> Result<Response<tmv1::GetLatestValidatorSetResponse>, Status> {
-        Err(Status::unimplemented("use CometBFT's /validators"))
+        let set = validator_set(&self.rpc, None, req.into_inner().pagination).await?;
+        Ok(Response::new(tmv1::GetLatestValidatorSetResponse {
+            block_height: set.height,
+            validators: set.validators,
+            pagination: Some(set.page),
+        }))
     }
 
     async fn get_validator_set_by_height(
         &self,
-        _req: Request<tmv1::GetValidatorSetByHeightRequest>,
+        req: Request<tmv1::GetValidatorSetByHeightRequest>,
     ) -> Result<Response<tmv1::GetValidatorSetByHeightResponse>, Status> {
-        Err(Status::unimplemented("use CometBFT's /validators"))
+        let req = req.into_inner();
+        let set = validator_set(&self.rpc, Some(req.height), req.pagination).await?;
+        Ok(Response::new(tmv1::GetValidatorSetByHeightResponse {
+            block_height: set.height,
+            validators: set.validators,
+            pagination: Some(set.page),
+        }))
     }
 
     async fn abci_query(

@@ -446,7 +446,8 @@ async fn grpc_serves_the_same_state(net: &Localnet) {
         query_client::QueryClient as BankClient, QueryBalanceRequest,
     };
     use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::{
-        service_client::ServiceClient as TmClient, GetLatestBlockRequest, GetNodeInfoRequest,
+        service_client::ServiceClient as TmClient, GetLatestBlockRequest,
+        GetLatestValidatorSetRequest, GetNodeInfoRequest, GetValidatorSetByHeightRequest,
     };
     use cosmos_sdk_proto::cosmos::tx::v1beta1::{
         service_client::ServiceClient as TxClient, GetBlockWithTxsRequest, GetTxRequest,
@@ -507,6 +508,28 @@ async fn grpc_serves_the_same_state(net: &Localnet) {
         .unwrap()
         .into_inner();
     assert!(block.block.unwrap().header.unwrap().height > 0);
+    let set = TmClient::new(channel.clone())
+        .get_latest_validator_set(GetLatestValidatorSetRequest { pagination: None })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(set.validators.len(), 1, "{set:?}");
+    let v = &set.validators[0];
+    assert!(v.address.starts_with("infervalcons1"), "{v:?}");
+    assert!(v.voting_power > 0);
+    assert_eq!(
+        v.pub_key.as_ref().unwrap().type_url,
+        "/cosmos.crypto.ed25519.PubKey"
+    );
+    let at = TmClient::new(channel.clone())
+        .get_validator_set_by_height(GetValidatorSetByHeightRequest {
+            height: 1,
+            pagination: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((at.block_height, &at.validators), (1, &set.validators));
 
     // A tx sent earlier, looked up by hash over gRPC.
     let hash = net
