@@ -109,13 +109,13 @@ forwarding_service!(AuthQuery, authv1::query_server::Query, "cosmos.auth.v1beta1
     params(authv1::QueryParamsRequest) -> authv1::QueryParamsResponse = "Params";
     bech32_prefix(authv1::Bech32PrefixRequest) -> authv1::Bech32PrefixResponse = "Bech32Prefix";
     account_info(authv1::QueryAccountInfoRequest) -> authv1::QueryAccountInfoResponse = "AccountInfo";
+    accounts(authv1::QueryAccountsRequest) -> authv1::QueryAccountsResponse = "Accounts";
+    address_bytes_to_string(authv1::AddressBytesToStringRequest) -> authv1::AddressBytesToStringResponse = "AddressBytesToString";
+    address_string_to_bytes(authv1::AddressStringToBytesRequest) -> authv1::AddressStringToBytesResponse = "AddressStringToBytes";
 }, unimplemented {
-    accounts(authv1::QueryAccountsRequest) -> authv1::QueryAccountsResponse;
     account_address_by_id(authv1::QueryAccountAddressByIdRequest) -> authv1::QueryAccountAddressByIdResponse;
     module_accounts(authv1::QueryModuleAccountsRequest) -> authv1::QueryModuleAccountsResponse;
     module_account_by_name(authv1::QueryModuleAccountByNameRequest) -> authv1::QueryModuleAccountByNameResponse;
-    address_bytes_to_string(authv1::AddressBytesToStringRequest) -> authv1::AddressBytesToStringResponse;
-    address_string_to_bytes(authv1::AddressStringToBytesRequest) -> authv1::AddressStringToBytesResponse;
 });
 
 #[derive(Clone)]
@@ -130,14 +130,14 @@ forwarding_service!(BankQuery, bankv1::query_server::Query, "cosmos.bank.v1beta1
     total_supply(bankv1::QueryTotalSupplyRequest) -> bankv1::QueryTotalSupplyResponse = "TotalSupply";
     supply_of(bankv1::QuerySupplyOfRequest) -> bankv1::QuerySupplyOfResponse = "SupplyOf";
     params(bankv1::QueryParamsRequest) -> bankv1::QueryParamsResponse = "Params";
+    spendable_balance_by_denom(bankv1::QuerySpendableBalanceByDenomRequest) -> bankv1::QuerySpendableBalanceByDenomResponse = "SpendableBalanceByDenom";
+    send_enabled(bankv1::QuerySendEnabledRequest) -> bankv1::QuerySendEnabledResponse = "SendEnabled";
 }, unimplemented {
-    spendable_balance_by_denom(bankv1::QuerySpendableBalanceByDenomRequest) -> bankv1::QuerySpendableBalanceByDenomResponse;
     denom_metadata(bankv1::QueryDenomMetadataRequest) -> bankv1::QueryDenomMetadataResponse;
     denom_metadata_by_query_string(bankv1::QueryDenomMetadataByQueryStringRequest) -> bankv1::QueryDenomMetadataByQueryStringResponse;
     denoms_metadata(bankv1::QueryDenomsMetadataRequest) -> bankv1::QueryDenomsMetadataResponse;
     denom_owners(bankv1::QueryDenomOwnersRequest) -> bankv1::QueryDenomOwnersResponse;
     denom_owners_by_query(bankv1::QueryDenomOwnersByQueryRequest) -> bankv1::QueryDenomOwnersByQueryResponse;
-    send_enabled(bankv1::QuerySendEnabledRequest) -> bankv1::QuerySendEnabledResponse;
 });
 
 #[derive(Clone)]

@@ -440,11 +440,13 @@ async fn cosmjs_reads_and_sends(net: &Localnet) {
 
 async fn grpc_serves_the_same_state(net: &Localnet) {
     use cosmos_sdk_proto::cosmos::auth::v1beta1::{
-        query_client::QueryClient as AuthClient, QueryAccountRequest,
+        query_client::QueryClient as AuthClient, AddressBytesToStringRequest,
+        AddressStringToBytesRequest, QueryAccountRequest, QueryAccountsRequest,
     };
     use cosmos_sdk_proto::cosmos::bank::v1beta1::{
         query_client::QueryClient as BankClient, QueryBalanceRequest,
     };
+    use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest;
     use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::{
         service_client::ServiceClient as TmClient, GetLatestBlockRequest,
         GetLatestValidatorSetRequest, GetNodeInfoRequest, GetValidatorSetByHeightRequest,
@@ -491,10 +493,52 @@ async fn grpc_serves_the_same_state(net: &Localnet) {
     }
     let alice = net.account("alice").address.clone();
     let acct = AuthClient::new(channel.clone())
-        .account(QueryAccountRequest { address: alice })
+        .account(QueryAccountRequest {
+            address: alice.clone(),
+        })
         .await
         .unwrap();
     assert!(acct.into_inner().account.is_some());
+    let bytes = AuthClient::new(channel.clone())
+        .address_string_to_bytes(AddressStringToBytesRequest {
+            address_string: alice.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .address_bytes;
+    assert_eq!(bytes.len(), 20);
+    let back = AuthClient::new(channel.clone())
+        .address_bytes_to_string(AddressBytesToStringRequest {
+            address_bytes: bytes,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(back.address_string, alice);
+    // Every dev account, one page at a time.
+    let mut seen = Vec::new();
+    let mut key = Vec::new();
+    loop {
+        let page = AuthClient::new(channel.clone())
+            .accounts(QueryAccountsRequest {
+                pagination: Some(PageRequest {
+                    key: key.clone(),
+                    limit: 2,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(page.accounts.len() <= 2);
+        seen.extend(page.accounts);
+        key = page.pagination.unwrap().next_key;
+        if key.is_empty() {
+            break;
+        }
+    }
+    assert!(seen.len() >= 4, "{} accounts", seen.len());
 
     let info = TmClient::new(channel.clone())
         .get_node_info(GetNodeInfoRequest {})

@@ -5,6 +5,8 @@ use cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey as Secp256k1PubKey;
 use prost::Message;
 
 use super::{decode_any, to_any, Module};
+use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse;
+
 use crate::address::{Address, BECH32_PREFIX};
 use crate::ctx::Ctx;
 use crate::error::TxError;
@@ -157,6 +159,44 @@ impl Module for Auth {
                 }),
             }
             .encode_to_vec()),
+            "/cosmos.auth.v1beta1.Query/Accounts" => (|| {
+                let req: authv1::QueryAccountsRequest = decode_request(data)?;
+                let (entries, next_key) =
+                    q.page(Substore::Acc, &[ACCOUNT_PREFIX], req.pagination.as_ref())?;
+                let accounts = entries
+                    .into_iter()
+                    .map(|(_, v)| {
+                        Account::decode(&v)
+                            .map(|a| to_any(&a.to_proto()))
+                            .map_err(QueryError::internal)
+                    })
+                    .collect::<Result<_, _>>()?;
+                Ok(authv1::QueryAccountsResponse {
+                    accounts,
+                    pagination: Some(PageResponse { next_key, total: 0 }),
+                }
+                .encode_to_vec())
+            })(),
+            "/cosmos.auth.v1beta1.Query/AddressBytesToString" => (|| {
+                let req: authv1::AddressBytesToStringRequest = decode_request(data)?;
+                let addr = Address::from_bytes(req.address_bytes)
+                    .map_err(|e| QueryError::invalid(format!("invalid address bytes: {e}")))?;
+                Ok(authv1::AddressBytesToStringResponse {
+                    address_string: addr.to_bech32(),
+                }
+                .encode_to_vec())
+            })(),
+            "/cosmos.auth.v1beta1.Query/AddressStringToBytes" => (|| {
+                let req: authv1::AddressStringToBytesRequest = decode_request(data)?;
+                let addr: Address = req
+                    .address_string
+                    .parse()
+                    .map_err(|e| QueryError::invalid(format!("invalid address: {e}")))?;
+                Ok(authv1::AddressStringToBytesResponse {
+                    address_bytes: addr.as_bytes().to_vec(),
+                }
+                .encode_to_vec())
+            })(),
             "/cosmos.auth.v1beta1.Query/Bech32Prefix" => Ok(authv1::Bech32PrefixResponse {
                 bech32_prefix: BECH32_PREFIX.into(),
             }

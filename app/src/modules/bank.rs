@@ -253,7 +253,10 @@ impl Module for Bank {
 
     fn query(&self, q: &QueryCtx, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, QueryError>> {
         let result = match path {
-            "/cosmos.bank.v1beta1.Query/Balance" => (|| {
+            // Nothing is locked on this chain (no vesting), so spendable = balance; both
+            // requests and answers share field numbers.
+            "/cosmos.bank.v1beta1.Query/Balance"
+            | "/cosmos.bank.v1beta1.Query/SpendableBalanceByDenom" => (|| {
                 let req: bankv1::QueryBalanceRequest = decode_request(data)?;
                 let addr = query_addr(&req.address)?;
                 crate::coins::validate_denom(&req.denom).map_err(|e| QueryError::invalid(e.log))?;
@@ -333,6 +336,15 @@ impl Module for Bank {
                 };
                 Ok(bankv1::QuerySupplyOfResponse {
                     amount: Some(Coin::new(&req.denom, amount).to_proto()),
+                }
+                .encode_to_vec())
+            })(),
+            // No denom has its own send setting; `Params.default_send_enabled` holds for all.
+            "/cosmos.bank.v1beta1.Query/SendEnabled" => (|| {
+                let _: bankv1::QuerySendEnabledRequest = decode_request(data)?;
+                Ok(bankv1::QuerySendEnabledResponse {
+                    send_enabled: vec![],
+                    pagination: None,
                 }
                 .encode_to_vec())
             })(),
