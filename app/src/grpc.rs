@@ -398,17 +398,11 @@ async fn validator_set(
             "offset {offset} must be a multiple of the page size {per_page}"
         )));
     }
-    let mut params = serde_json::json!({
+    let params = serde_json::json!({
         "page": (offset / per_page + 1).to_string(),
         "per_page": per_page.to_string(),
     });
-    if let Some(h) = height {
-        params["height"] = h.to_string().into();
-    }
-    let r = rpc.call("validators", params).await.map_err(|e| match e {
-        crate::rpc_client::RpcError::Rpc(m) => Status::invalid_argument(m),
-        other => rpc_status(other),
-    })?;
+    let r = call_at_height(rpc, "validators", params, height).await?;
     let validators = r["validators"]
         .as_array()
         .into_iter()
@@ -565,6 +559,35 @@ impl tmv1::service_server::Service for TendermintService {
     }
 }
 
+/// Calls a CometBFT method that reads per-height state (`/consensus_params`, `/validators`)
+/// at `height`, or at the latest height. Right after a commit CometBFT may know the new
+/// height before it has saved that height's state ("could not find consensus params for
+/// height #N"); the latest call then falls back to the height before, which is saved (and
+/// the same but for a governance change that block).
+async fn call_at_height(
+    rpc: &CometRpc,
+    method: &str,
+    mut params: Value,
+    height: Option<i64>,
+) -> Result<Value, Status> {
+    if let Some(h) = height {
+        params["height"] = h.to_string().into();
+        return rpc.call(method, params).await.map_err(|e| match e {
+            crate::rpc_client::RpcError::Rpc(m) => Status::invalid_argument(m),
+            other => rpc_status(other),
+        });
+    }
+    match rpc.call(method, params.clone()).await {
+        Err(crate::rpc_client::RpcError::Rpc(_)) => {
+            let status = rpc.status().await.map_err(rpc_status)?;
+            let latest = num(&status["sync_info"]["latest_block_height"]);
+            params["height"] = latest.saturating_sub(1).max(1).to_string().into();
+            rpc.call(method, params).await.map_err(rpc_status)
+        }
+        other => other.map_err(rpc_status),
+    }
+}
+
 /// `cosmos.consensus.v1` messages (SDK 0.47+), which cosmos-sdk-proto does not export.
 pub mod consensusv1 {
     #[derive(Clone, PartialEq, prost::Message)]
@@ -625,14 +648,11 @@ impl ConsensusQuery {
         rpc: CometRpc,
         req: Request<consensusv1::QueryParamsRequest>,
     ) -> Result<Response<consensusv1::QueryParamsResponse>, Status> {
-        let params = match request_height(&req) {
-            0 => serde_json::json!({}),
-            h => serde_json::json!({"height": h.to_string()}),
+        let height = match request_height(&req) {
+            0 => None,
+            h => Some(h),
         };
-        let r = rpc
-            .call("consensus_params", params)
-            .await
-            .map_err(rpc_status)?;
+        let r = call_at_height(&rpc, "consensus_params", serde_json::json!({}), height).await?;
         let height = int(&r["block_height"]);
         Ok(with_height(
             Response::new(consensusv1::QueryParamsResponse {

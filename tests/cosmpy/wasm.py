@@ -8,19 +8,11 @@ Prints one JSON line with what it observed; exits non-zero on any failure.
 import json
 import os
 
-from cosmpy.aerial.client import LedgerClient, NetworkConfig
 from cosmpy.aerial.contract import LedgerContract
-from cosmpy.aerial.wallet import LocalWallet
 
-config = NetworkConfig(
-    chain_id=os.environ["CHAIN_ID"],
-    url="grpc+http://" + os.environ["GRPC"],
-    fee_minimum_gas_price=0.025,
-    fee_denomination="uspec",
-    staking_denomination="uspec",
-)
-client = LedgerClient(config)
-wallet = LocalWallet.from_mnemonic(os.environ["MNEMONIC"], prefix="infer")
+from common import connect
+
+client, wallet = connect()
 
 contract = LedgerContract(os.environ["WASM"], client)
 code_id = contract.store(wallet)

@@ -69,20 +69,17 @@ fn attr(res: &Value, ty: &str, key: &str) -> Option<String> {
 
 fn smart(net: &Localnet, contract: &str, query: Value) -> Value {
     let q = query.to_string();
-    net.cli_json(&[
-        "query",
-        "wasm",
-        "contract-state",
-        "smart",
-        contract,
-        &q,
-        "--node",
-        &net.rpc(0),
-        "-o",
-        "json",
-    ])
-    .expect("smart query")["data"]
-        .clone()
+    query_wasm(net, &["contract-state", "smart", contract, &q])["data"].clone()
+}
+
+/// `inferchaind query wasm ARGS… -o json` against node 0.
+fn query_wasm(net: &Localnet, args: &[&str]) -> Value {
+    let rpc = net.rpc(0);
+    let mut full = vec!["query", "wasm"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--node", &rpc, "-o", "json"]);
+    net.cli_json(&full)
+        .unwrap_or_else(|e| panic!("inferchaind {full:?}: {e}"))
 }
 
 fn store(net: &Localnet, name: &str) -> u64 {
@@ -183,58 +180,15 @@ async fn cli_flow(net: &Localnet) -> Codes {
     assert_eq!(smart(net, &addr, json!({"count": {}}))["count"], 1);
 
     // Listing and metadata queries.
-    let info = net
-        .cli_json(&[
-            "query",
-            "wasm",
-            "contract",
-            &addr,
-            "--node",
-            &net.rpc(0),
-            "-o",
-            "json",
-        ])
-        .unwrap();
+    let info = query_wasm(net, &["contract", &addr]);
     assert_eq!(info["contract_info"]["code_id"], counter.to_string());
     assert_eq!(info["contract_info"]["admin"], alice);
     assert_eq!(info["contract_info"]["label"], "counter-1");
-    let list = net
-        .cli_json(&[
-            "query",
-            "wasm",
-            "list-contract-by-code",
-            &counter.to_string(),
-            "--node",
-            &net.rpc(0),
-            "-o",
-            "json",
-        ])
-        .unwrap();
+    let list = query_wasm(net, &["list-contract-by-code", &counter.to_string()]);
     assert_eq!(list["contracts"], json!([addr]));
-    let codes = net
-        .cli_json(&[
-            "query",
-            "wasm",
-            "list-code",
-            "--node",
-            &net.rpc(0),
-            "-o",
-            "json",
-        ])
-        .unwrap();
+    let codes = query_wasm(net, &["list-code"]);
     assert_eq!(codes["code_infos"].as_array().unwrap().len(), 3);
-    let code = net
-        .cli_json(&[
-            "query",
-            "wasm",
-            "code-info",
-            &counter.to_string(),
-            "--node",
-            &net.rpc(0),
-            "-o",
-            "json",
-        ])
-        .unwrap();
+    let code = query_wasm(net, &["code-info", &counter.to_string()]);
     let file_sum = sha256_hex(&artifact("counter"));
     assert_eq!(code["checksum"], file_sum);
 
@@ -258,18 +212,7 @@ async fn cli_flow(net: &Localnet) -> Codes {
     );
     assert_eq!(smart(net, &addr, json!({"count": {}}))["count"], 42);
     assert_eq!(smart(net, &addr, json!({"migrated": {}})), true);
-    let hist = net
-        .cli_json(&[
-            "query",
-            "wasm",
-            "contract-history",
-            &addr,
-            "--node",
-            &net.rpc(0),
-            "-o",
-            "json",
-        ])
-        .unwrap();
+    let hist = query_wasm(net, &["contract-history", &addr]);
     let ops: Vec<_> = hist["entries"]
         .as_array()
         .unwrap()
@@ -423,18 +366,7 @@ fn sha256_hex(path: &str) -> String {
 }
 
 fn code_permission(net: &Localnet, code_id: u64) -> Value {
-    net.cli_json(&[
-        "query",
-        "wasm",
-        "code-info",
-        &code_id.to_string(),
-        "--node",
-        &net.rpc(0),
-        "-o",
-        "json",
-    ])
-    .expect("code-info")["instantiate_permission"]
-        .clone()
+    query_wasm(net, &["code-info", &code_id.to_string()])["instantiate_permission"].clone()
 }
 
 /// Who may instantiate a code: set at upload, enforced, changed only by the creator.
@@ -545,18 +477,7 @@ async fn instantiate_permissions(net: &Localnet) {
         attr(&r, "update_contract_label", "new_label").as_deref(),
         Some("after")
     );
-    let info = net
-        .cli_json(&[
-            "query",
-            "wasm",
-            "contract",
-            &addr,
-            "--node",
-            &net.rpc(0),
-            "-o",
-            "json",
-        ])
-        .unwrap();
+    let info = query_wasm(net, &["contract", &addr]);
     assert_eq!(info["contract_info"]["label"], "after");
     same_app_hash(net).await;
 }
@@ -800,35 +721,16 @@ async fn cosmpy_flow(net: &Localnet) {
     assert!(v["foundCodeId"].as_u64().unwrap() <= v["codeId"].as_u64().unwrap());
     let addr = v["address"].as_str().unwrap();
     assert_eq!(smart(net, addr, json!({"count": {}}))["count"], 6);
-    let info = net
-        .cli_json(&[
-            "query",
-            "wasm",
-            "contract",
-            addr,
-            "--node",
-            &net.rpc(0),
-            "-o",
-            "json",
-        ])
-        .unwrap();
+    let info = query_wasm(net, &["contract", addr]);
     assert_eq!(info["contract_info"]["code_id"], v["codeId"].to_string());
     assert_eq!(
         info["contract_info"]["creator"],
         net.account("carol").address
     );
-    let carols = net
-        .cli_json(&[
-            "query",
-            "wasm",
-            "list-contracts-by-creator",
-            &net.account("carol").address,
-            "--node",
-            &net.rpc(0),
-            "-o",
-            "json",
-        ])
-        .unwrap();
+    let carols = query_wasm(
+        net,
+        &["list-contracts-by-creator", &net.account("carol").address],
+    );
     let carols = carols["contract_addresses"].as_array().unwrap();
     assert!(carols.iter().any(|a| a == addr), "{carols:?}");
     same_app_hash(net).await;
@@ -894,18 +796,7 @@ async fn system_contracts_deploy_wired(net: &Localnet) -> Value {
         addr("reputation"),
     );
     for name in ["staking", "challenge", "reputation", "governance"] {
-        let info = net
-            .cli_json(&[
-                "query",
-                "wasm",
-                "contract",
-                &addr(name),
-                "--node",
-                &net.rpc(0),
-                "-o",
-                "json",
-            ])
-            .unwrap();
+        let info = query_wasm(net, &["contract", &addr(name)]);
         assert_eq!(info["contract_info"]["admin"], gov, "{name}'s admin");
         assert_eq!(
             info["contract_info"]["code_id"],
