@@ -89,6 +89,45 @@ async fn four_validators_agree_and_recover() {
         );
     }
 
+    // Every node reports the same four validators over gRPC, one page of two at a time.
+    use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest;
+    use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::{
+        service_client::ServiceClient, GetValidatorSetByHeightRequest,
+    };
+    let mut sets = Vec::new();
+    for i in 0..4 {
+        let channel = tonic::transport::Channel::from_shared(net.grpc(i))
+            .unwrap()
+            .connect()
+            .await
+            .expect("gRPC server up");
+        let mut client = ServiceClient::new(channel);
+        let mut set = Vec::new();
+        for offset in [0, 2] {
+            let page = client
+                .get_validator_set_by_height(GetValidatorSetByHeightRequest {
+                    height: h as i64,
+                    pagination: Some(PageRequest {
+                        offset,
+                        limit: 2,
+                        ..Default::default()
+                    }),
+                })
+                .await
+                .unwrap()
+                .into_inner();
+            assert_eq!(page.pagination.unwrap().total, 4);
+            set.extend(page.validators);
+        }
+        sets.push(set);
+    }
+    assert_eq!(sets[0].len(), 4);
+    let mut addresses: Vec<_> = sets[0].iter().map(|v| v.address.clone()).collect();
+    addresses.sort();
+    addresses.dedup();
+    assert_eq!(addresses.len(), 4, "{addresses:?}");
+    assert!(sets.iter().all(|s| s == &sets[0]));
+
     // kill -9 validator 3 (app and CometBFT) while the other three keep going.
     net.kill9(3).unwrap();
     transfer(&net, 0, "carol", "bob", 2_000).await;
