@@ -154,6 +154,26 @@ fn rpc_status(e: crate::rpc_client::RpcError) -> Status {
 const DEFAULT_TX_PAGE: u64 = 100;
 const MAX_TX_PAGE: u64 = 100;
 
+/// The 1-based page and page size of a `GetTxsEvent` request: `page`/`limit` (SDK 0.50), or,
+/// when neither is set, the older `pagination` offset/limit (offset rounded down to a page).
+#[allow(deprecated)] // Older clients still page with `pagination`.
+fn tx_search_page(req: &txv1::GetTxsEventRequest) -> (u64, u64) {
+    let clamp = |l: u64| {
+        if l == 0 {
+            DEFAULT_TX_PAGE
+        } else {
+            l.min(MAX_TX_PAGE)
+        }
+    };
+    match (&req.pagination, req.page, req.limit) {
+        (Some(p), 0, 0) => {
+            let limit = clamp(p.limit);
+            (p.offset / limit + 1, limit)
+        }
+        (_, page, limit) => (page.max(1), clamp(limit)),
+    }
+}
+
 /// The SDK's `TxResponse` from CometBFT's `/tx` JSON.
 fn tx_response(t: &Value) -> Result<(TxResponse, Vec<u8>), Status> {
     let r = &t["tx_result"];
@@ -239,6 +259,7 @@ impl txv1::service_server::Service for TxService {
         req: Request<txv1::GetTxsEventRequest>,
     ) -> Result<Response<txv1::GetTxsEventResponse>, Status> {
         let req = req.into_inner();
+        let (page, limit) = tx_search_page(&req);
         let query = if req.query.trim().is_empty() {
             #[allow(deprecated)] // Older clients still send `events`.
             req.events.join(" AND ")
@@ -248,11 +269,6 @@ impl txv1::service_server::Service for TxService {
         if query.trim().is_empty() {
             return Err(Status::invalid_argument("query is required"));
         }
-        let limit = match req.limit {
-            0 => DEFAULT_TX_PAGE,
-            l => l.min(MAX_TX_PAGE),
-        };
-        let page = req.page.max(1);
         let descending = req.order_by == txv1::OrderBy::Desc as i32;
         let found = self
             .rpc
@@ -852,6 +868,28 @@ pub async fn serve(node: Arc<Node>, addr: SocketAddr, rpc: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(deprecated)]
+    fn tx_search_pages() {
+        let req = |page, limit, pagination: Option<(u64, u64)>| txv1::GetTxsEventRequest {
+            page,
+            limit,
+            pagination: pagination.map(|(offset, limit)| PageRequest {
+                offset,
+                limit,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(tx_search_page(&req(0, 0, None)), (1, 100));
+        assert_eq!(tx_search_page(&req(3, 10, None)), (3, 10));
+        assert_eq!(tx_search_page(&req(2, 500, None)), (2, 100));
+        assert_eq!(tx_search_page(&req(0, 0, Some((20, 10)))), (3, 10));
+        assert_eq!(tx_search_page(&req(0, 0, Some((25, 0)))), (1, 100));
+        // page/limit win over pagination when given.
+        assert_eq!(tx_search_page(&req(2, 5, Some((100, 50)))), (2, 5));
+    }
 
     #[test]
     fn consensus_params_from_cometbft_json() {
