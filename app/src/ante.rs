@@ -14,6 +14,7 @@ use crate::ctx::Ctx;
 use crate::error::TxError;
 use crate::gas;
 use crate::modules::{auth, bank, decode_any, type_url};
+use crate::params::ChainLimits;
 use crate::tx::{sign_doc_bytes, ParsedTx};
 
 /// Why a transaction runs; decides which checks apply.
@@ -23,6 +24,10 @@ pub enum ExecMode {
     Check,
     /// Gas estimation: no signature checks, no minimum fee, no gas limit.
     Simulate,
+    /// Screening a block proposal (PrepareProposal / ProcessProposal): the checks of
+    /// `Check` that are consensus — signatures, sequences, the gas caps, the chain's fee
+    /// floor and paying the fee — without the node's own minimum gas price.
+    Proposal,
     /// Block execution.
     Deliver,
 }
@@ -64,14 +69,42 @@ impl GasPrice {
     }
 }
 
+/// Requires `tx` to pay at least `price` per unit of the gas it asks for.
+fn check_fee(tx: &ParsedTx, price: &GasPrice) -> Result<(), TxError> {
+    let required = price.fee_for(tx.gas_limit);
+    let got = tx.fee.amount_of(&price.denom);
+    if got < required {
+        return Err(TxError::insufficient_fee(format!(
+            "insufficient fees; got: {} required: {}",
+            if tx.fee.is_empty() {
+                "0".to_string()
+            } else {
+                tx.fee.to_string()
+            },
+            Coin::new(&price.denom, required)
+        )));
+    }
+    Ok(())
+}
+
 pub fn run_ante(
     ctx: &mut Ctx,
     tx: &ParsedTx,
     mode: ExecMode,
     min_gas_price: Option<&GasPrice>,
+    sigs: &SigCache,
 ) -> Result<(), TxError> {
     ctx.gas
         .consume(gas::TX_SIZE_PER_BYTE * tx.len as u64, "txSize")?;
+
+    if mode != ExecMode::Simulate {
+        // Consensus limits: every validator applies these to every transaction, so a
+        // byzantine proposer can't include a transaction that asks for more gas than the
+        // cap or pays below the chain's floor (see app/SECURITY.md).
+        let limits = ChainLimits::load(ctx.state)?;
+        limits.check_tx_gas(tx.gas_limit)?;
+        check_fee(tx, &limits.gas_price().map_err(TxError::internal)?)?;
+    }
 
     let timeout = tx.body.timeout_height;
     if timeout > 0 && ctx.block.height > timeout {
@@ -83,19 +116,7 @@ pub fn run_ante(
 
     if mode == ExecMode::Check {
         if let Some(price) = min_gas_price {
-            let required = price.fee_for(tx.gas_limit);
-            let got = tx.fee.amount_of(&price.denom);
-            if got < required {
-                return Err(TxError::insufficient_fee(format!(
-                    "insufficient fees; got: {} required: {}",
-                    if tx.fee.is_empty() {
-                        "0".to_string()
-                    } else {
-                        tx.fee.to_string()
-                    },
-                    Coin::new(&price.denom, required)
-                )));
-            }
+            check_fee(tx, price)?;
         }
     }
     for c in &tx.fee.0 {
@@ -173,6 +194,14 @@ pub fn run_ante(
                 TxError::invalid_pubkey(format!("pubkey on account {signer} is not set"))
             })?,
         };
+        // Only the compressed form: an uncompressed key of the same point would hash to a
+        // second address for one key (the SDK's secp256k1 key is 33 bytes).
+        if pubkey.len() != SECP256K1_PUBKEY_LEN {
+            return Err(TxError::invalid_pubkey(format!(
+                "secp256k1 public key must be {SECP256K1_PUBKEY_LEN} bytes (compressed), got {}",
+                pubkey.len()
+            )));
+        }
         if Address::from_secp256k1(&pubkey) != *signer {
             return Err(TxError::invalid_pubkey(format!(
                 "pubKey does not match signer address {signer} with signer index: {i}"
@@ -205,7 +234,7 @@ pub fn run_ante(
                 &ctx.block.chain_id,
                 account.number,
             );
-            if !verify_secp256k1(&pubkey, &sign_bytes, &tx.signatures[i]) {
+            if !sigs.verify(&pubkey, &sign_bytes, &tx.signatures[i]) {
                 return Err(TxError::unauthorized(format!(
                     "signature verification failed; please verify account number ({}), sequence ({}) and chain-id ({})",
                     account.number, account.sequence, ctx.block.chain_id
@@ -221,6 +250,53 @@ pub fn run_ante(
         ctx.emit("tx", &[("acc_seq", format!("{signer}/{}", info.sequence))]);
     }
     Ok(())
+}
+
+/// Length of a compressed secp256k1 public key.
+pub const SECP256K1_PUBKEY_LEN: usize = 33;
+
+/// Signatures this node has already verified. A transaction is checked in CheckTx, again
+/// when a proposal is screened, and again in FinalizeBlock; verification is a pure function
+/// of (key, message, signature), so remembering successes changes no outcome and no gas —
+/// only the time spent.
+pub struct SigCache {
+    verified: std::sync::Mutex<std::collections::HashSet<[u8; 32]>>,
+}
+
+/// Entries kept before the cache starts over (32 bytes each: about 2 MiB).
+const SIG_CACHE_ENTRIES: usize = 65_536;
+
+impl Default for SigCache {
+    fn default() -> Self {
+        SigCache {
+            verified: std::sync::Mutex::new(std::collections::HashSet::new()),
+        }
+    }
+}
+
+impl SigCache {
+    pub fn verify(&self, pubkey: &[u8], msg: &[u8], sig: &[u8]) -> bool {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for part in [pubkey, msg, sig] {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part);
+        }
+        let id: [u8; 32] = h.finalize().into();
+        let lock = || self.verified.lock().unwrap_or_else(|p| p.into_inner());
+        if lock().contains(&id) {
+            return true;
+        }
+        let ok = verify_secp256k1(pubkey, msg, sig);
+        if ok {
+            let mut seen = lock();
+            if seen.len() >= SIG_CACHE_ENTRIES {
+                seen.clear();
+            }
+            seen.insert(id);
+        }
+        ok
+    }
 }
 
 /// secp256k1 ECDSA over SHA-256 of `msg`; rejects high-S signatures (malleable), as the SDK.

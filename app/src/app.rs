@@ -5,7 +5,7 @@ use cosmos_sdk_proto::cosmos::base::abci::v1beta1::TxMsgData;
 use prost::Message;
 use tendermint_proto::v0_38::abci::{Event, EventAttribute};
 
-use crate::ante::{run_ante, ExecMode, GasPrice};
+use crate::ante::{run_ante, ExecMode, GasPrice, SigCache};
 use sha2::{Digest, Sha256};
 
 use crate::ctx::{event, BlockInfo, Ctx, TxPosition};
@@ -13,6 +13,7 @@ use crate::error::TxError;
 use crate::gas::GasMeter;
 use crate::genesis::Genesis;
 use crate::modules::{auth::Auth, bank::Bank, Module};
+use crate::params::{BlockGas, ChainLimits};
 use crate::query::{QueryCtx, QueryError};
 use crate::state::StateDelta;
 use crate::tx::{decode_tx, ParsedTx};
@@ -34,12 +35,48 @@ pub struct TxOutcome {
     pub msg_responses: Vec<tendermint_proto::google::protobuf::Any>,
 }
 
+/// A failed transaction's log is cut here: logs go into every node's FinalizeBlock response
+/// and block results, and some carry text a contract chose.
+pub const MAX_LOG_BYTES: usize = 2048;
+/// Events one transaction may emit, and their total bytes (types, keys and values).
+pub const MAX_TX_EVENTS: usize = 1024;
+pub const MAX_TX_EVENT_BYTES: usize = 256 * 1024;
+
+/// `log` cut to at most `MAX_LOG_BYTES` bytes on a character boundary, marked as cut.
+pub fn truncate_log(mut log: String) -> String {
+    if log.len() <= MAX_LOG_BYTES {
+        return log;
+    }
+    const MARK: &str = " … (truncated)";
+    let mut end = MAX_LOG_BYTES - MARK.len();
+    while !log.is_char_boundary(end) {
+        end -= 1;
+    }
+    log.truncate(end);
+    log.push_str(MARK);
+    log
+}
+
+/// The size of events as the per-transaction cap counts it.
+fn event_bytes(events: &[Event]) -> usize {
+    events
+        .iter()
+        .map(|e| {
+            e.r#type.len()
+                + e.attributes
+                    .iter()
+                    .map(|a| a.key.len() + a.value.len())
+                    .sum::<usize>()
+        })
+        .sum()
+}
+
 impl TxOutcome {
     fn failed(e: TxError, gas_wanted: u64, gas_used: u64, events: Vec<Event>) -> Self {
         TxOutcome {
             code: e.code,
             codespace: e.codespace.to_string(),
-            log: e.log,
+            log: truncate_log(e.log),
             gas_wanted,
             gas_used,
             events,
@@ -65,6 +102,7 @@ pub struct App {
     pub modules: Vec<Box<dyn Module>>,
     /// This node's mempool floor; consensus never looks at it (as in the SDK).
     pub min_gas_price: Option<GasPrice>,
+    sigs: SigCache,
 }
 
 impl App {
@@ -72,6 +110,7 @@ impl App {
         App {
             modules: vec![Box::new(Auth), Box::new(Bank), Box::new(Wasm::new(vm))],
             min_gas_price,
+            sigs: SigCache::default(),
         }
     }
 
@@ -84,7 +123,9 @@ impl App {
         state: &mut StateDelta,
         block: &BlockInfo,
         genesis: &Genesis,
+        limits: &ChainLimits,
     ) -> Result<(), TxError> {
+        limits.save(state);
         let mut gas = GasMeter::infinite();
         let mut ctx = Ctx::new(state, &mut gas, block);
         for m in &self.modules {
@@ -122,9 +163,32 @@ impl App {
         bytes: &[u8],
         mode: ExecMode,
     ) -> TxOutcome {
+        self.run_tx_metered(state, block, bytes, mode, None)
+    }
+
+    /// [`Self::run_tx`] for a block's transaction: one whose gas limit doesn't fit in what
+    /// is left of the block's gas fails without running (the block gas meter).
+    pub fn run_block_tx(
+        &self,
+        state: &mut StateDelta,
+        block: &BlockInfo,
+        bytes: &[u8],
+        block_gas: &mut BlockGas,
+    ) -> TxOutcome {
+        self.run_tx_metered(state, block, bytes, ExecMode::Deliver, Some(block_gas))
+    }
+
+    fn run_tx_metered(
+        &self,
+        state: &mut StateDelta,
+        block: &BlockInfo,
+        bytes: &[u8],
+        mode: ExecMode,
+        block_gas: Option<&mut BlockGas>,
+    ) -> TxOutcome {
         let depth = state.depth();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.run_tx_inner(state, block, bytes, mode)
+            self.run_tx_inner(state, block, bytes, mode, block_gas)
         }));
         match result {
             Ok(outcome) => outcome,
@@ -150,12 +214,18 @@ impl App {
         block: &BlockInfo,
         bytes: &[u8],
         mode: ExecMode,
+        block_gas: Option<&mut BlockGas>,
     ) -> TxOutcome {
         let tx = match self.decode(bytes) {
             Ok(tx) => tx,
             Err(e) => return TxOutcome::failed(e, 0, 0, vec![]),
         };
         let gas_wanted = tx.gas_limit;
+        if let Some(block_gas) = block_gas {
+            if let Err(e) = block_gas.admit(gas_wanted) {
+                return TxOutcome::failed(e, gas_wanted, 0, vec![]);
+            }
+        }
         let mut gas = match mode {
             ExecMode::Simulate => GasMeter::infinite(),
             _ => GasMeter::new(gas_wanted),
@@ -164,7 +234,14 @@ impl App {
         state.begin();
         let ante = {
             let mut ctx = Ctx::new(state, &mut gas, block);
-            run_ante(&mut ctx, &tx, mode, self.min_gas_price.as_ref()).map(|_| ctx.events)
+            run_ante(
+                &mut ctx,
+                &tx,
+                mode,
+                self.min_gas_price.as_ref(),
+                &self.sigs,
+            )
+            .map(|_| ctx.events)
         };
         let ante_events = match ante {
             Ok(events) => {
@@ -176,7 +253,7 @@ impl App {
                 return TxOutcome::failed(e, gas_wanted, gas.used(), vec![]);
             }
         };
-        if mode == ExecMode::Check {
+        if matches!(mode, ExecMode::Check | ExecMode::Proposal) {
             return TxOutcome {
                 gas_wanted,
                 gas_used: gas.used(),
@@ -187,12 +264,14 @@ impl App {
 
         state.begin();
         let mut ctx = Ctx::new(state, &mut gas, block);
+        ctx.simulate = mode == ExecMode::Simulate;
         ctx.tx = Some(TxPosition {
             index: block.tx_index,
             hash: Sha256::digest(bytes).into(),
         });
         let mut responses = Vec::with_capacity(tx.msgs.len());
         let mut msg_events = Vec::new();
+        let mut msg_event_bytes = 0usize;
         for (index, (msg, module)) in tx.msgs.iter().enumerate() {
             let module = &self.modules[*module];
             let before = ctx.events.len();
@@ -229,7 +308,17 @@ impl App {
                     index: true,
                 });
             }
+            msg_event_bytes += event_bytes(&events);
             msg_events.extend(events);
+            if msg_events.len() > MAX_TX_EVENTS || msg_event_bytes > MAX_TX_EVENT_BYTES {
+                drop(ctx);
+                state.discard();
+                let e = TxError::invalid_request(format!(
+                    "the transaction's messages emitted {} events of {msg_event_bytes} bytes, limit {MAX_TX_EVENTS} events of {MAX_TX_EVENT_BYTES} bytes",
+                    msg_events.len(),
+                ));
+                return TxOutcome::failed(e, gas_wanted, gas.used(), ante_events);
+            }
         }
         drop(ctx);
         state.keep();

@@ -32,6 +32,8 @@ pub struct Ctx<'a> {
     pub events: Vec<Event>,
     /// Set while a transaction's messages run; `None` in genesis and block hooks.
     pub tx: Option<TxPosition>,
+    /// A simulation (gas estimate): nothing may outlive it, not even in a node's caches.
+    pub simulate: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -42,6 +44,7 @@ impl<'a> Ctx<'a> {
             block,
             events: Vec::new(),
             tx: None,
+            simulate: false,
         }
     }
 
@@ -56,17 +59,14 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn set(&mut self, store: Substore, key: &[u8], value: Vec<u8>) -> Result<(), TxError> {
-        self.gas.consume(gas::WRITE_FLAT, "WriteFlat")?;
-        self.gas.consume(
-            gas::WRITE_PER_BYTE * (key.len() + value.len()) as u64,
-            "WritePerByte",
-        )?;
+        self.gas
+            .consume(gas::write_cost(key.len(), value.len()), "WritePerByte")?;
         self.state.set(state_key(store, key), value);
         Ok(())
     }
 
     pub fn delete(&mut self, store: Substore, key: &[u8]) -> Result<(), TxError> {
-        self.gas.consume(gas::DELETE_FLAT, "Delete")?;
+        self.gas.consume(gas::delete_cost(key.len()), "Delete")?;
         self.state.delete(state_key(store, key));
         Ok(())
     }

@@ -9,6 +9,9 @@ pub struct Genesis {
     pub bank: BankGenesis,
     #[serde(default)]
     pub wasm: WasmGenesis,
+    /// Chain-wide limits (the block gas limit comes from CometBFT's consensus params).
+    #[serde(default)]
+    pub params: crate::params::ParamsGenesis,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

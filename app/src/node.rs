@@ -17,6 +17,7 @@ use crate::ante::{ExecMode, GasPrice};
 use crate::app::{App, TxOutcome};
 use crate::ctx::BlockInfo;
 use crate::genesis::Genesis;
+use crate::params::{BlockGas, ChainLimits};
 use crate::query::{decode_request, QueryCtx, QueryError};
 use crate::state::StateDelta;
 use crate::store::{PendingCommit, Store, StoreError, Substore};
@@ -124,16 +125,29 @@ impl Node {
         Ok(())
     }
 
-    /// Runs a transaction against the mempool state without keeping anything.
+    /// Runs a transaction against a copy of the mempool state without keeping anything.
+    /// The mempool lock is held only for the copy: a simulation may run 20M gas of
+    /// contract code, and CheckTx and Commit must not wait for it.
     pub fn simulate(&self, tx_bytes: &[u8]) -> TxOutcome {
-        let mut m = lock(&self.mempool);
-        let block = m.block.clone();
-        m.state.begin();
-        let outcome = self
-            .app
-            .run_tx(&mut m.state, &block, tx_bytes, ExecMode::Simulate);
-        m.state.discard();
-        outcome
+        let (mut state, block) = {
+            let m = lock(&self.mempool);
+            (m.state.clone(), m.block.clone())
+        };
+        self.app
+            .run_tx(&mut state, &block, tx_bytes, ExecMode::Simulate)
+    }
+
+    /// A screen for the proposal of block `height`: see [`ProposalScreen`].
+    fn screen(&self, height: i64, time: (i64, i32)) -> Result<ProposalScreen<'_>, String> {
+        let snapshot = self.store.snapshot().map_err(|e| e.to_string())?;
+        let state = StateDelta::new(snapshot);
+        let limits = ChainLimits::load(&state).map_err(|e| e.log)?;
+        Ok(ProposalScreen {
+            app: &self.app,
+            block: self.block_info(height.max(0) as u64, time),
+            gas: BlockGas::new(limits.max_block_gas),
+            state,
+        })
     }
 
     /// Admits a transaction to the mempool view (CheckTx).
@@ -300,6 +314,39 @@ fn query_error(e: QueryError, height: u64) -> ResponseQuery {
     }
 }
 
+/// What every validator checks of a proposed block's transactions, in order, on the
+/// committed state plus the ante effects of the transactions before: each decodes, asks
+/// for no more than the per-transaction gas cap and fits in the block's gas with those
+/// before it, and passes the consensus part of the ante step (signatures, sequences, the
+/// chain's fee floor, the fee paid). An honest proposer drops the transactions that fail;
+/// an honest validator rejects a proposal holding one (as the SDK's default proposal
+/// handler does).
+struct ProposalScreen<'a> {
+    app: &'a App,
+    block: BlockInfo,
+    gas: BlockGas,
+    state: StateDelta,
+}
+
+impl ProposalScreen<'_> {
+    fn admit(&mut self, tx: &[u8]) -> Result<(), String> {
+        let parsed = self.app.decode(tx).map_err(|e| e.log)?;
+        let mut gas = self.gas.clone();
+        gas.admit(parsed.gas_limit).map_err(|e| e.log)?;
+        let outcome = self
+            .app
+            .run_tx(&mut self.state, &self.block, tx, ExecMode::Proposal);
+        if !outcome.is_ok() {
+            return Err(format!(
+                "{} [codespace {} code {}]",
+                outcome.log, outcome.codespace, outcome.code
+            ));
+        }
+        self.gas = gas;
+        Ok(())
+    }
+}
+
 /// The ABCI server's handle: cheap to clone, one per CometBFT connection.
 #[derive(Clone)]
 pub struct AbciApp(pub Arc<Node>);
@@ -339,14 +386,44 @@ impl Application for AbciApp {
                 req.chain_id, node.config.chain_id
             );
         }
+        if req.initial_height > 1 {
+            // The store's first version is genesis at 0 and block h is version h; a chain
+            // starting later would need an offset everywhere heights meet versions.
+            panic!(
+                "genesis initial_height {} is not supported: InferChain chains start at height 1",
+                req.initial_height
+            );
+        }
         let genesis = Genesis::from_json(&req.app_state_bytes)
             .unwrap_or_else(|e| panic!("cannot start from this genesis: {e}"));
+        let block_params = req
+            .consensus_params
+            .as_ref()
+            .and_then(|c| c.block.clone())
+            .unwrap_or_default();
+        let limits = ChainLimits::from_genesis(&genesis.params, block_params.max_gas)
+            .unwrap_or_else(|e| panic!("cannot start from this genesis: {e}"));
+        // An unlimited block gas in CometBFT's genesis is replaced by the app's limit, so
+        // CometBFT's mempool reaps by it too and clients reading the consensus params see it.
+        let consensus_params = (block_params.max_gas <= 0).then(|| {
+            tracing::warn!(
+                max_gas = limits.max_block_gas,
+                "genesis consensus_params.block.max_gas is unlimited; using the app's block gas limit"
+            );
+            tendermint_proto::v0_38::types::ConsensusParams {
+                block: Some(tendermint_proto::v0_38::types::BlockParams {
+                    max_bytes: block_params.max_bytes,
+                    max_gas: limits.max_block_gas as i64,
+                }),
+                ..Default::default()
+            }
+        });
         let result = (|| -> Result<[u8; 32], String> {
             let snapshot = node.store.snapshot().map_err(|e| e.to_string())?;
             let mut state = StateDelta::new(snapshot.clone());
             let block = node.block_info(0, timestamp(&req.time));
             node.app
-                .init_genesis(&mut state, &block, &genesis)
+                .init_genesis(&mut state, &block, &genesis, &limits)
                 .map_err(|e| e.log)?;
             let pending = node
                 .store
@@ -365,6 +442,7 @@ impl Application for AbciApp {
                 tracing::info!(app_hash = %hex::encode_upper(hash), "genesis applied");
                 ResponseInitChain {
                     app_hash: hash.to_vec().into(),
+                    consensus_params,
                     ..Default::default()
                 }
             }
@@ -397,6 +475,14 @@ impl Application for AbciApp {
     }
 
     fn prepare_proposal(&self, req: RequestPrepareProposal) -> ResponsePrepareProposal {
+        let mut screen = match self.0.screen(req.height, timestamp(&req.time)) {
+            Ok(s) => s,
+            Err(e) => {
+                // Proposing nothing is always valid; the next proposer tries again.
+                tracing::error!(error = %e, "reading state for a proposal; proposing an empty block");
+                return ResponsePrepareProposal { txs: vec![] };
+            }
+        };
         let mut size = 0i64;
         let mut txs = Vec::with_capacity(req.txs.len());
         for tx in req.txs {
@@ -405,20 +491,32 @@ impl Application for AbciApp {
             if size + cost > req.max_tx_bytes {
                 break;
             }
-            if self.0.app.decode(&tx).is_ok() {
-                size += cost;
-                txs.push(tx);
+            match screen.admit(&tx) {
+                Ok(()) => {
+                    size += cost;
+                    txs.push(tx);
+                }
+                Err(e) => tracing::debug!(error = %e, "leaving a transaction out of the proposal"),
             }
         }
         ResponsePrepareProposal { txs }
     }
 
     fn process_proposal(&self, req: RequestProcessProposal) -> ResponseProcessProposal {
-        let valid = req.txs.iter().all(|tx| self.0.app.decode(tx).is_ok());
-        if !valid {
+        let verdict = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut screen = self.0.screen(req.height, timestamp(&req.time))?;
+            for (i, tx) in req.txs.iter().enumerate() {
+                screen.admit(tx).map_err(|e| format!("tx {i}: {e}"))?;
+            }
+            Ok::<(), String>(())
+        }))
+        .unwrap_or_else(|p| Err(format!("panic: {}", crate::app::panic_message(p.as_ref()))));
+        let valid = verdict.is_ok();
+        if let Err(e) = verdict {
             tracing::warn!(
                 height = req.height,
-                "rejecting proposal holding an invalid tx"
+                error = %e,
+                "rejecting a proposal holding an invalid tx"
             );
         }
         ResponseProcessProposal {
@@ -444,6 +542,8 @@ impl Application for AbciApp {
         assert_eq!(snapshot.height() + 1, height, "FinalizeBlock out of order");
         let mut state = StateDelta::new(snapshot.clone());
 
+        let limits = ChainLimits::load(&state).unwrap_or_else(|e| panic!("reading limits: {}", e.log));
+        let mut block_gas = BlockGas::new(limits.max_block_gas);
         let mut events = node
             .app
             .block_hook(&mut state, &block, false)
@@ -457,7 +557,7 @@ impl Application for AbciApp {
                     tx_index: index as u32,
                     ..block.clone()
                 };
-                let o = node.app.run_tx(&mut state, &block, tx, ExecMode::Deliver);
+                let o = node.app.run_block_tx(&mut state, &block, tx, &mut block_gas);
                 ExecTxResult {
                     code: o.code,
                     data: o.data.into(),

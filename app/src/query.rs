@@ -117,14 +117,13 @@ impl QueryCtx {
             None => base.clone(),
         };
         let end = prefix_end(&base);
-        let mut out = Vec::new();
-        for (k, v) in self.snapshot.range(&start, end.as_deref())? {
-            if out.len() >= limit {
-                break;
-            }
-            out.push((k[base.len()..].to_vec(), v));
-        }
-        Ok(out)
+        // Reads at most `limit` entries: a page never loads the rest of the prefix.
+        Ok(self
+            .snapshot
+            .scan(&start, end.as_deref(), false, limit)?
+            .into_iter()
+            .map(|(k, v)| (k[base.len()..].to_vec(), v))
+            .collect())
     }
 
     /// One page of entries under `prefix`, key-based (`next_key` = last key returned), as

@@ -10,6 +10,7 @@ use crate::coins::Coins;
 use crate::error::TxError;
 use crate::modules::auth::{MAX_MEMO_CHARS, TX_SIG_LIMIT};
 use crate::modules::Module;
+use crate::wire;
 
 /// Largest transaction accepted, in bytes (CometBFT's default mempool limit is 1 MiB).
 pub const MAX_TX_BYTES: usize = 1024 * 1024;
@@ -43,6 +44,10 @@ pub fn decode_tx(bytes: &[u8], modules: &[Box<dyn Module>]) -> Result<ParsedTx, 
         .map_err(|e| TxError::tx_decode(format!("decoding TxBody: {e}")))?;
     let auth_info = AuthInfo::decode(raw.auth_info_bytes.as_slice())
         .map_err(|e| TxError::tx_decode(format!("decoding AuthInfo: {e}")))?;
+    // After decoding, so malformed bytes keep prost's error text.
+    wire::reject_unknown_fields(bytes, &wire::TX_RAW)?;
+    wire::reject_unknown_fields(&raw.body_bytes, &wire::TX_BODY)?;
+    wire::reject_unknown_fields(&raw.auth_info_bytes, &wire::AUTH_INFO)?;
 
     if body.messages.is_empty() {
         return Err(TxError::invalid_request(
@@ -56,10 +61,12 @@ pub fn decode_tx(bytes: &[u8], modules: &[Box<dyn Module>]) -> Result<ParsedTx, 
             log: "unknown extension options: unknown extension options".into(),
         });
     }
-    if body.memo.chars().count() > MAX_MEMO_CHARS {
+    // Bytes, not characters, as the SDK counts (Go's `len` of a string): 256 four-byte
+    // characters would otherwise be 1 KiB of memo.
+    if body.memo.len() > MAX_MEMO_CHARS {
         return Err(TxError::memo_too_large(format!(
             "maximum number of characters is {MAX_MEMO_CHARS} but received {} characters",
-            body.memo.chars().count()
+            body.memo.len()
         )));
     }
     #[allow(deprecated)]

@@ -12,7 +12,8 @@ use serde_json::Value;
 
 #[derive(Subcommand)]
 pub enum GenesisCmd {
-    /// Set the chain id and an empty app state in <home>/config/genesis.json.
+    /// Set the chain id, an empty app state and the block gas limit in
+    /// <home>/config/genesis.json.
     Init {
         #[arg(long)]
         chain_id: String,
@@ -102,6 +103,10 @@ pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
         GenesisCmd::Init { chain_id } => {
             doc["chain_id"] = Value::String(chain_id);
             doc["app_state"] = serde_json::to_value(Genesis::default())?;
+            // A real block gas limit (CometBFT's default is -1, unlimited): see app/SECURITY.md.
+            doc["consensus_params"]["block"]["max_gas"] = Value::String(
+                inferchain_app::params::DEFAULT_MAX_BLOCK_GAS.to_string(),
+            );
         }
         GenesisCmd::SetWasmAuthority { address } => {
             let address: Address = address.parse()?;

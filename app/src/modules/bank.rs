@@ -127,6 +127,28 @@ fn mint(ctx: &mut Ctx, to: &Address, coins: &Coins) -> Result<(), TxError> {
     add(ctx, to, coins)
 }
 
+/// Destroys `coins` held by `from`: its balance and the total supply drop together (the
+/// SDK's `BurnCoins`, as wasmd runs it for a contract's `BankMsg::Burn`).
+pub fn burn(ctx: &mut Ctx, from: &Address, coins: &Coins) -> Result<(), TxError> {
+    subtract(ctx, from, coins)?;
+    for coin in &coins.0 {
+        let supply = supply_of(ctx, &coin.denom)?;
+        let left = supply
+            .checked_sub(coin.amount)
+            .ok_or_else(|| TxError::internal(format!("burning {coin} exceeds its supply")))?;
+        ctx.set(
+            Substore::Bank,
+            &supply_key(&coin.denom),
+            left.to_be_bytes().to_vec(),
+        )?;
+    }
+    ctx.emit(
+        "burn",
+        &[("burner", from.to_bech32()), ("amount", coins.to_string())],
+    );
+    Ok(())
+}
+
 pub fn supply_of(ctx: &mut Ctx, denom: &str) -> Result<u128, TxError> {
     match ctx.get(Substore::Bank, &supply_key(denom))? {
         Some(b) => decode_amount(&b).map_err(TxError::internal),

@@ -23,12 +23,12 @@ use super::vm::{lock, Exec, Vm, INSTANCE_MEMORY_LIMIT_BYTES};
 use super::{access, addr, keys, records, WasmError};
 use super::{
     COMPILE_COST_PER_BYTE, EVENT_ATTRIBUTE_BYTE_COST, GAS_MULTIPLIER, INSTANCE_COST,
-    MAX_CALL_DEPTH, SIMULATION_GAS_CAP,
+    MAX_CALL_DEPTH, MAX_RESPONSE_DATA, RESULT_BYTE_COST, SIMULATION_GAS_CAP,
 };
 use crate::address::Address;
 use crate::coins::Coins;
 use crate::ctx::{event, Ctx};
-use crate::error::{TxError, SDK};
+use crate::error::TxError;
 use crate::gas::GasMeter;
 use crate::modules::{auth, bank, Module};
 use crate::state::StateDelta;
@@ -40,6 +40,9 @@ pub struct Call<'a> {
     exec: Arc<Exec>,
     gas: &'a mut GasMeter,
     events: Vec<Event>,
+    /// Bytes of contract event attributes emitted so far (also those of sub-messages that
+    /// failed: a conservative, deterministic count).
+    event_bytes: usize,
     depth: u32,
 }
 
@@ -73,6 +76,7 @@ pub fn run<R>(
         block: ctx.block.clone(),
         tx: ctx.tx,
         vm: vm.clone(),
+        simulate: ctx.simulate,
     });
     let _restore = Restore {
         slot: &mut *ctx.state,
@@ -82,6 +86,7 @@ pub fn run<R>(
         exec,
         gas: &mut *ctx.gas,
         events: Vec::new(),
+        event_bytes: 0,
         depth: 0,
     };
     let result = f(&mut call);
@@ -198,12 +203,14 @@ impl Call<'_> {
             COMPILE_COST_PER_BYTE * wasm.len() as u64,
             "compiling wasm code",
         )?;
-        // Validates (floats, imports, exports, limits) and compiles into the module cache.
+        // Validates (floats, imports, exports, limits) and compiles into the module cache;
+        // a simulation compiles the same way but writes nothing (it is free and unsigned, so
+        // anything it kept would be disk anyone could fill).
         let checksum = self
             .exec
             .vm
             .cache
-            .store_code(&wasm, true, true)
+            .store_code(&wasm, true, !self.exec.simulate)
             .map_err(|e| WasmError::Create.err(format!("wasm validation failed: {e}")))?;
         let id = self.with_ctx(|ctx| {
             let id = next_sequence(ctx, keys::LAST_CODE_ID)?;
@@ -351,13 +358,9 @@ impl Call<'_> {
         }
         let code = self.with_ctx(|ctx| records::code_info(ctx, new_code_id))?;
         let checksum = records::checksum(&code).map_err(TxError::internal)?;
-        let old_version = self
-            .exec
-            .vm
-            .cache
-            .analyze(&old_checksum)
-            .ok()
-            .and_then(|r| r.contract_migrate_version);
+        // From the code in state, not the module cache: consensus can't depend on a cache.
+        let old_version = super::vm::stored_wasm(&lock(&self.exec.state), &old_checksum)
+            .and_then(|wasm| super::upload::migrate_version(&wasm));
         let old_code_id = info.code_id;
         info.code_id = new_code_id;
         let position = self.position();
@@ -619,9 +622,25 @@ impl Call<'_> {
             }
             Ok(bytes) => {
                 self.gas.consume(used, "wasm contract")?;
+                // Every returned byte is parsed here and may travel on into events, data and
+                // replies: it is paid for before it is read.
+                self.gas.consume(
+                    RESULT_BYTE_COST.saturating_mul(bytes.len() as u64),
+                    "wasm contract result",
+                )?;
                 match cosmwasm_std::from_json::<ContractResult<Response<Empty>>>(&bytes) {
-                    Ok(ContractResult::Ok(r)) => Ok(r),
-                    Ok(ContractResult::Err(e)) => Err(fail.err(e)),
+                    Ok(ContractResult::Ok(r)) => {
+                        if let Some(data) = r.data.as_ref().filter(|d| d.len() > MAX_RESPONSE_DATA) {
+                            return Err(WasmError::Limit.err(format!(
+                                "contract {contract} returned {} bytes of data, limit {MAX_RESPONSE_DATA}",
+                                data.len()
+                            )));
+                        }
+                        Ok(r)
+                    }
+                    Ok(ContractResult::Err(e)) => {
+                        Err(fail.err(crate::app::truncate_log(e)))
+                    }
                     Err(e) => Err(fail.err(format!(
                         "contract {contract} returned an invalid response: {e}"
                     ))),
@@ -696,6 +715,16 @@ impl Call<'_> {
                 index: true,
             });
         }
+        self.event_bytes = self.event_bytes.saturating_add(bytes as usize);
+        if self.event_bytes > crate::app::MAX_TX_EVENT_BYTES
+            || self.events.len() >= crate::app::MAX_TX_EVENTS
+        {
+            return Err(WasmError::Limit.err(format!(
+                "contract events exceed the limit of {} events or {} bytes per transaction",
+                crate::app::MAX_TX_EVENTS,
+                crate::app::MAX_TX_EVENT_BYTES
+            )));
+        }
         self.gas.consume(
             bytes * EVENT_ATTRIBUTE_BYTE_COST,
             "contract event attributes",
@@ -741,22 +770,31 @@ impl Call<'_> {
                             .map(|a| json!({"key": a.key, "value": a.value})).collect::<Vec<_>>()})
                     })
                     .collect();
+                // A message without a response (a burn) answers none, as in wasmd.
+                let msg_responses: Vec<_> = (!response.type_url.is_empty())
+                    .then(|| json!({"type_url": response.type_url, "value": Binary::from(response.value.clone())}))
+                    .into_iter()
+                    .collect();
                 json!({"ok": {
                     "events": events,
-                    "data": Binary::from(response.value.clone()),
-                    "msg_responses": [{"type_url": response.type_url, "value": Binary::from(response.value)}],
+                    "data": Binary::from(response.value),
+                    "msg_responses": msg_responses,
                 }})
             }
             Err(e) => {
                 lock(&self.exec.state).discard();
                 self.events.truncate(events_before);
-                // Running out of the transaction's own gas can't be caught (as in wasmd):
-                // only a sub-message with its own gas limit fails on its own.
-                let uncatchable = e.codespace == SDK && e.code == 11 && sub.gas_limit.is_none();
+                // Running out of the meter this level runs on (the transaction's, or that of
+                // an enclosing gas-limited sub-message) can't be caught here, as in wasmd; a
+                // gas-limited sub-message's own out-of-gas is an ordinary error further up.
+                let meter_limit = self.gas.limit().unwrap_or(SIMULATION_GAS_CAP);
+                let uncatchable = self.gas.used() > meter_limit;
                 if uncatchable || !matches!(sub.reply_on, ReplyOn::Error | ReplyOn::Always) {
                     return Err(e);
                 }
-                json!({"error": format!("codespace: {}, code: {}: {}", e.codespace, e.code, e.log)})
+                // Redacted to codespace and code, as wasmd does: the text of an error may
+                // differ between nodes (cache, disk) and contracts store what they get.
+                json!({"error": format!("codespace: {}, code: {}", e.codespace, e.code)})
             }
         };
         let reply = serde_json::to_vec(&json!({
@@ -786,11 +824,27 @@ impl Call<'_> {
                 "contracts called each other more than {MAX_CALL_DEPTH} levels deep"
             )));
         }
-        let any = super::msgs::from_cosmos_msg(contract, msg)?;
         self.depth += 1;
-        let result = super::msgs::execute(self, &any, Some(contract));
+        let result = match msg {
+            cosmwasm_std::CosmosMsg::Bank(cosmwasm_std::BankMsg::Burn { amount }) => {
+                self.burn(contract, amount)
+            }
+            msg => super::msgs::from_cosmos_msg(contract, msg)
+                .and_then(|any| super::msgs::execute(self, &any, Some(contract))),
+        };
         self.depth -= 1;
         result
+    }
+
+    /// A contract's `BankMsg::Burn`: its coins and the supply drop. No protobuf message
+    /// stands for it (wasmd calls the bank keeper directly), so it has no message response.
+    fn burn(&mut self, contract: &Address, amount: Vec<cosmwasm_std::Coin>) -> Result<Any, TxError> {
+        let coins = Coins::from_proto(&super::msgs::proto_coins(amount))?;
+        if coins.is_empty() {
+            return Err(TxError::invalid_coins("BankMsg::Burn of no coins"));
+        }
+        self.with_ctx(|ctx| bank::burn(ctx, contract, &coins))?;
+        Ok(Any::default())
     }
 
     /// A bank message sent by a contract (`BankMsg` or `CosmosMsg::Any`).

@@ -45,6 +45,13 @@ pub const COMPILE_COST_PER_BYTE: u64 = 3;
 pub const EVENT_ATTRIBUTE_BYTE_COST: u64 = 1;
 /// SDK gas a smart query served to clients may use (wasmd's `SmartQueryGasLimit`).
 pub const QUERY_GAS_LIMIT: u64 = 3_000_000;
+/// SDK gas per byte of a contract's raw response (data, attributes, events, messages),
+/// charged before it is parsed; with the per-transaction gas cap this bounds what one
+/// transaction can make every node hold and answer.
+pub const RESULT_BYTE_COST: u64 = 1;
+/// Largest `data` one contract call may return (wasmd has no explicit cap; 24 MiB answers
+/// would make FinalizeBlock responses past CometBFT's ABCI read limit).
+pub const MAX_RESPONSE_DATA: usize = 128 * 1024;
 /// Without a gas limit (simulation), contract execution stops here.
 pub const SIMULATION_GAS_CAP: u64 = 20_000_000;
 /// Nesting of contract-to-contract messages.

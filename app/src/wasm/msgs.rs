@@ -302,7 +302,7 @@ pub fn execute(call: &mut Call, msg: &Any, contract: Option<&Address>) -> Result
     }
 }
 
-fn proto_coins(coins: Vec<cosmwasm_std::Coin>) -> Vec<ProtoCoin> {
+pub(super) fn proto_coins(coins: Vec<cosmwasm_std::Coin>) -> Vec<ProtoCoin> {
     let mut out: Vec<ProtoCoin> = coins
         .into_iter()
         .map(|c| ProtoCoin {
@@ -398,7 +398,6 @@ pub fn from_cosmos_msg(contract: &Address, msg: CosmosMsg<Empty>) -> Result<Any,
         },
         other => {
             let kind = match other {
-                CosmosMsg::Bank(BankMsg::Burn { .. }) => "BankMsg::Burn",
                 CosmosMsg::Custom(_) => "CosmosMsg::Custom",
                 CosmosMsg::Staking(_) => "CosmosMsg::Staking",
                 CosmosMsg::Distribution(_) => "CosmosMsg::Distribution",

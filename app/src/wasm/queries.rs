@@ -284,6 +284,7 @@ fn smart_query(
         },
         tx: None,
         vm: vm.clone(),
+        simulate: true,
     });
     let mut instance = vm
         .instance(

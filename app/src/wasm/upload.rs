@@ -87,9 +87,69 @@ fn tempdir() -> Result<std::path::PathBuf, UploadError> {
     Ok(dir)
 }
 
+/// The contract's `cw_migrate_version` custom section (cosmwasm-std's `#[migrate_version]`),
+/// read from the wasm bytes themselves: what a migration reports as `old_migrate_version`
+/// must come from state, never from a node's module cache (a node with a wiped cache would
+/// otherwise pass `None` and fork). Only section headers are read.
+pub fn migrate_version(wasm: &[u8]) -> Option<u64> {
+    let mut rest = wasm.strip_prefix(b"\0asm")?.get(4..)?;
+    while !rest.is_empty() {
+        let (&id, after_id) = rest.split_first()?;
+        let (size, after_size) = leb128(after_id)?;
+        let size = usize::try_from(size).ok()?;
+        if after_size.len() < size {
+            return None;
+        }
+        let (section, next) = after_size.split_at(size);
+        if id == 0 {
+            let (name_len, after_len) = leb128(section)?;
+            let name_len = usize::try_from(name_len).ok()?;
+            if after_len.len() >= name_len {
+                let (name, data) = after_len.split_at(name_len);
+                if name == b"cw_migrate_version" {
+                    return std::str::from_utf8(data).ok()?.parse().ok();
+                }
+            }
+        }
+        rest = next;
+    }
+    None
+}
+
+/// An unsigned LEB128 number (at most 5 bytes, as wasm's u32) and what follows it.
+fn leb128(bytes: &[u8]) -> Option<(u64, &[u8])> {
+    let mut value = 0u64;
+    for (i, &b) in bytes.iter().enumerate().take(5) {
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some((value, &bytes[i + 1..]));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Write;
+
+    #[test]
+    fn migrate_version_from_custom_section() {
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        assert_eq!(super::migrate_version(&wasm), None);
+        // A type section first, then the custom section "cw_migrate_version" = "42".
+        wasm.extend_from_slice(&[1, 1, 0]);
+        let name = b"cw_migrate_version";
+        let mut section = vec![name.len() as u8];
+        section.extend_from_slice(name);
+        section.extend_from_slice(b"42");
+        wasm.push(0);
+        wasm.push(section.len() as u8);
+        wasm.extend_from_slice(&section);
+        assert_eq!(super::migrate_version(&wasm), Some(42));
+        // Truncated or garbage input: no version, no panic.
+        assert_eq!(super::migrate_version(&wasm[..wasm.len() - 3]), None);
+        assert_eq!(super::migrate_version(b"junk"), None);
+    }
 
     use super::*;
 

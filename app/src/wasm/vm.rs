@@ -178,6 +178,8 @@ pub struct Exec {
     pub block: BlockInfo,
     pub tx: Option<TxPosition>,
     pub vm: Arc<Vm>,
+    /// A simulation: uploads are validated and compiled but not written to the cache.
+    pub simulate: bool,
 }
 
 impl Exec {
@@ -360,15 +362,14 @@ impl Storage for ContractStore {
     }
 
     fn set(&mut self, key: &[u8], value: &[u8]) -> BackendResult<()> {
-        let gas =
-            wasm_gas(gas::WRITE_FLAT + gas::WRITE_PER_BYTE * (key.len() + value.len()) as u64);
+        let gas = wasm_gas(gas::write_cost(key.len(), value.len()));
         lock(&self.exec.state).set(self.full_key(key), value.to_vec());
         (Ok(()), gas)
     }
 
     fn remove(&mut self, key: &[u8]) -> BackendResult<()> {
         lock(&self.exec.state).delete(self.full_key(key));
-        (Ok(()), wasm_gas(gas::DELETE_FLAT))
+        (Ok(()), wasm_gas(gas::delete_cost(key.len())))
     }
 }
 
