@@ -175,7 +175,10 @@ impl App {
         bytes: &[u8],
         block_gas: &mut BlockGas,
     ) -> TxOutcome {
-        self.run_tx_metered(state, block, bytes, ExecMode::Deliver, Some(block_gas))
+        let outcome =
+            self.run_tx_metered(state, block, bytes, ExecMode::Deliver, Some(&*block_gas));
+        block_gas.record(outcome.gas_used.min(outcome.gas_wanted));
+        outcome
     }
 
     fn run_tx_metered(
@@ -184,7 +187,7 @@ impl App {
         block: &BlockInfo,
         bytes: &[u8],
         mode: ExecMode,
-        block_gas: Option<&mut BlockGas>,
+        block_gas: Option<&BlockGas>,
     ) -> TxOutcome {
         let depth = state.depth();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -214,7 +217,7 @@ impl App {
         block: &BlockInfo,
         bytes: &[u8],
         mode: ExecMode,
-        block_gas: Option<&mut BlockGas>,
+        block_gas: Option<&BlockGas>,
     ) -> TxOutcome {
         let tx = match self.decode(bytes) {
             Ok(tx) => tx,

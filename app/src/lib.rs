@@ -11,6 +11,7 @@ pub mod gas;
 pub mod genesis;
 pub mod grpc;
 pub mod grpc_reflection;
+pub mod harness;
 pub mod keyring;
 pub mod modules;
 pub mod node;

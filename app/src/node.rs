@@ -145,7 +145,7 @@ impl Node {
         Ok(ProposalScreen {
             app: &self.app,
             block: self.block_info(height.max(0) as u64, time),
-            gas: BlockGas::new(limits.max_block_gas),
+            gas: BlockGas::new(&limits),
             state,
         })
     }
@@ -331,8 +331,7 @@ struct ProposalScreen<'a> {
 impl ProposalScreen<'_> {
     fn admit(&mut self, tx: &[u8]) -> Result<(), String> {
         let parsed = self.app.decode(tx).map_err(|e| e.log)?;
-        let mut gas = self.gas.clone();
-        gas.admit(parsed.gas_limit).map_err(|e| e.log)?;
+        self.gas.admit(parsed.gas_limit).map_err(|e| e.log)?;
         let outcome = self
             .app
             .run_tx(&mut self.state, &self.block, tx, ExecMode::Proposal);
@@ -342,7 +341,7 @@ impl ProposalScreen<'_> {
                 outcome.log, outcome.codespace, outcome.code
             ));
         }
-        self.gas = gas;
+        self.gas.record(parsed.gas_limit);
         Ok(())
     }
 }
@@ -543,7 +542,7 @@ impl Application for AbciApp {
         let mut state = StateDelta::new(snapshot.clone());
 
         let limits = ChainLimits::load(&state).unwrap_or_else(|e| panic!("reading limits: {}", e.log));
-        let mut block_gas = BlockGas::new(limits.max_block_gas);
+        let mut block_gas = BlockGas::new(&limits);
         let mut events = node
             .app
             .block_hook(&mut state, &block, false)

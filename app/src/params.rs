@@ -137,25 +137,45 @@ impl ChainLimits {
     }
 }
 
-/// Counts the gas a block's transactions ask for against the block gas limit.
+/// The block gas meter: what a block's transactions used, against the block gas limit.
+///
+/// A transaction runs only if its whole gas limit fits in what is left, so the block's work
+/// never exceeds the limit — stricter than the SDK, which lets the last transaction overshoot
+/// by its limit. What counts afterwards is the gas it used (at most its limit). Proposal
+/// screening counts gas_wanted instead, as CometBFT's `max_gas` is defined.
 #[derive(Clone, Debug)]
 pub struct BlockGas {
     limit: u64,
-    wanted: u64,
+    max_tx_gas: u64,
+    used: u64,
 }
 
 impl BlockGas {
-    pub fn new(limit: u64) -> Self {
-        BlockGas { limit, wanted: 0 }
+    pub fn new(limits: &ChainLimits) -> Self {
+        BlockGas {
+            limit: limits.max_block_gas,
+            max_tx_gas: limits.max_tx_gas,
+            used: 0,
+        }
     }
 
-    /// Admits a transaction asking for `gas_wanted`, or says why the block can't hold it.
-    pub fn admit(&mut self, gas_wanted: u64) -> Result<(), TxError> {
-        let total = self.wanted.saturating_add(gas_wanted);
+    /// Whether a transaction asking for `gas_wanted` may run, and if not, why.
+    pub fn admit(&self, gas_wanted: u64) -> Result<(), TxError> {
+        if gas_wanted > self.max_tx_gas {
+            return Err(TxError::invalid_gas_limit(format!(
+                "gas limit {gas_wanted} exceeds the per-transaction maximum {}",
+                self.max_tx_gas
+            )));
+        }
+        let total = self.used.saturating_add(gas_wanted);
         if total > self.limit {
             return Err(TxError::out_of_gas("block gas meter", self.limit, total));
         }
-        self.wanted = total;
         Ok(())
+    }
+
+    /// Counts gas a transaction (admitted before) used.
+    pub fn record(&mut self, gas: u64) {
+        self.used = self.used.saturating_add(gas);
     }
 }

@@ -283,3 +283,69 @@ impl<'a> BaseCursor<'a> {
         self.buffer.pop_front()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use rand::{Rng, SeedableRng};
+
+    /// The lazy merge returns exactly what a naive merge of all layers over the snapshot
+    /// would, in both directions, for random layers of writes and deletions.
+    #[test]
+    fn scan_matches_a_naive_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.redb")).unwrap();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let key = |rng: &mut rand::rngs::StdRng| vec![2u8, b'k', rng.gen_range(0..60u8)];
+        let mut committed = Writes::new();
+        for _ in 0..40 {
+            committed.insert(key(&mut rng), Some(vec![rng.gen()]));
+        }
+        let snap = store.snapshot().unwrap();
+        let pending = store.prepare_commit(&snap, 0, committed).unwrap();
+        store.commit(pending, 0).unwrap();
+        let snap = store.snapshot().unwrap();
+
+        for round in 0..200 {
+            let mut delta = StateDelta::new(snap.clone());
+            let mut model: BTreeMap<Vec<u8>, Vec<u8>> = snap
+                .scan(&[2], Some(&[3]), false, usize::MAX)
+                .unwrap()
+                .into_iter()
+                .collect();
+            for layer in 0..rng.gen_range(0..5) {
+                if layer > 0 {
+                    delta.begin();
+                }
+                for _ in 0..rng.gen_range(0..20) {
+                    let k = key(&mut rng);
+                    if rng.gen_bool(0.4) {
+                        delta.delete(k.clone());
+                        model.remove(&k);
+                    } else {
+                        let v = vec![rng.gen()];
+                        delta.set(k.clone(), v.clone());
+                        model.insert(k, v);
+                    }
+                }
+            }
+            let lo = vec![2u8, b'k', rng.gen_range(0..60u8)];
+            let hi = vec![2u8, b'k', rng.gen_range(0..64u8)];
+            let limit = rng.gen_range(0..30usize);
+            for reverse in [false, true] {
+                let got = delta.scan(&lo, Some(&hi), reverse, limit).unwrap();
+                let mut want: Vec<_> = model
+                    .range(lo.clone()..)
+                    .filter(|(k, _)| **k < hi)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                if reverse {
+                    want.reverse();
+                }
+                want.truncate(limit);
+                assert_eq!(got, want, "round {round} reverse {reverse}");
+            }
+        }
+    }
+}

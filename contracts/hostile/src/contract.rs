@@ -2,7 +2,10 @@ use std::hint::black_box;
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult};
+use cosmwasm_std::{
+    to_json_binary, BankMsg, Binary, Deps, DepsMut, Env, Event, MessageInfo, Response, StdError,
+    StdResult,
+};
 
 use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg};
 use crate::state::RESULT;
@@ -25,13 +28,29 @@ pub fn instantiate(
 pub fn execute(
     deps: DepsMut,
     _env: Env,
-    _info: MessageInfo,
+    info: MessageInfo,
     msg: ExecuteMsg,
 ) -> StdResult<Response> {
     let (action, result) = match msg {
         ExecuteMsg::Loop {} => ("loop", spin()),
         ExecuteMsg::MemoryBomb {} => ("memory_bomb", hoard()),
         ExecuteMsg::Recurse { depth } => ("recurse", dive(depth)),
+        ExecuteMsg::BigData { bytes } => {
+            return Ok(Response::new().set_data(vec![0x2a; bytes as usize]));
+        }
+        ExecuteMsg::ManyEvents { count, size } => {
+            let value = "e".repeat(size as usize);
+            let events = (0..count).map(|i| Event::new(format!("flood{i}")).add_attribute("v", &value));
+            return Ok(Response::new().add_events(events));
+        }
+        ExecuteMsg::BigError { bytes } => {
+            return Err(StdError::msg("x".repeat(bytes as usize)));
+        }
+        ExecuteMsg::Burn {} => {
+            return Ok(Response::new()
+                .add_attribute("action", "burn")
+                .add_message(BankMsg::Burn { amount: info.funds }));
+        }
     };
     RESULT.save(deps.storage, &result)?;
     Ok(Response::new()

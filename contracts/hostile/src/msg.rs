@@ -15,6 +15,14 @@ pub enum ExecuteMsg {
     /// Non-tail recursion, `depth` frames deep, each frame holding a 1 KiB array on the stack;
     /// `depth` 1_000_000 overflows the wasm stack (a trap), a small depth succeeds.
     Recurse { depth: u32 },
+    /// Answers with `bytes` bytes of response data (the chain caps what a call may return).
+    BigData { bytes: u32 },
+    /// Emits `count` events, each with one attribute of `size` bytes.
+    ManyEvents { count: u32, size: u32 },
+    /// Fails with an error message of `bytes` bytes.
+    BigError { bytes: u32 },
+    /// Burns the funds sent with the message (`BankMsg::Burn`).
+    Burn {},
 }
 
 #[cw_serde]

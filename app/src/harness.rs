@@ -1,0 +1,247 @@
+//! An in-process chain for tests: drives the ABCI application's InitChain, PrepareProposal,
+//! ProcessProposal, FinalizeBlock, Commit, CheckTx and Query directly, with no CometBFT, so
+//! a test can propose any block (a byzantine proposer's too) and run thousands of
+//! transactions in seconds. The real-CometBFT tests in `tests/` cover what needs consensus.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use cosmos_sdk_proto::cosmos::tx::v1beta1::Fee;
+use k256::ecdsa::SigningKey;
+use prost::bytes::Bytes;
+use tendermint_abci::Application;
+use tendermint_proto::google::protobuf::{Any, Timestamp};
+use tendermint_proto::v0_38::abci::*;
+use tendermint_proto::v0_38::types::{BlockParams, ConsensusParams};
+
+use crate::address::Address;
+use crate::ante::GasPrice;
+use crate::client::Client;
+use crate::keyring::pubkey_bytes;
+use crate::node::{AbciApp, Node, NodeConfig};
+use crate::store::Store;
+
+pub const CHAIN_ID: &str = "harness-1";
+
+/// A dev account with a deterministic key.
+pub struct Account {
+    pub key: SigningKey,
+    pub address: Address,
+    pub number: u64,
+    pub sequence: u64,
+}
+
+impl Account {
+    /// The account whose secret key is `seed` repeated (seed > 0); `number` is its account
+    /// number (see [`Harness::account_number`]).
+    pub fn from_seed(seed: u8, number: u64) -> Self {
+        let key = SigningKey::from_slice(&[seed; 32]).expect("a valid scalar");
+        let address = Address::from_secp256k1(&pubkey_bytes(&key));
+        Account {
+            key,
+            address,
+            number,
+            sequence: 0,
+        }
+    }
+
+    /// Signs `msgs` with the next sequence (and takes it).
+    pub fn sign(&mut self, msgs: Vec<Any>, gas_limit: u64, fee_uspec: u128) -> Vec<u8> {
+        let tx = self.sign_at(msgs, gas_limit, fee_uspec, self.sequence);
+        self.sequence += 1;
+        tx
+    }
+
+    /// Signs `msgs` at `sequence` without taking it.
+    pub fn sign_at(&self, msgs: Vec<Any>, gas_limit: u64, fee_uspec: u128, sequence: u64) -> Vec<u8> {
+        let amount = if fee_uspec == 0 {
+            vec![]
+        } else {
+            vec![cosmos_sdk_proto::cosmos::base::v1beta1::Coin {
+                denom: crate::coins::NATIVE_DENOM.into(),
+                amount: fee_uspec.to_string(),
+            }]
+        };
+        let fee = Fee {
+            amount,
+            gas_limit,
+            ..Default::default()
+        };
+        Client::new("http://127.0.0.1:1", CHAIN_ID).sign(&self.key, msgs, "", self.number, sequence, fee)
+    }
+}
+
+pub struct Harness {
+    pub app: AbciApp,
+    pub height: i64,
+}
+
+/// The fee that pays `gas` at the localnet's mempool price (0.025uspec).
+pub fn fee_for(gas: u64) -> u128 {
+    GasPrice::parse("0.025uspec").expect("valid").fee_for(gas)
+}
+
+impl Harness {
+    /// A chain whose genesis gives each of `accounts` 10^12 uspec, with CometBFT's
+    /// `block.max_gas` = `max_gas` (-1: unlimited), the per-transaction cap `max_tx_gas`
+    /// and the node's mempool floor `min_gas_price`. Account numbers follow the order of
+    /// `accounts`.
+    pub fn new(
+        home: &Path,
+        accounts: &[&Address],
+        max_gas: i64,
+        max_tx_gas: u64,
+        min_gas_price: Option<&str>,
+    ) -> Self {
+        let store = Arc::new(Store::open(&home.join("state.redb")).expect("opening the store"));
+        let node = Node::new(
+            store,
+            NodeConfig {
+                chain_id: CHAIN_ID.into(),
+                min_gas_price: min_gas_price.map(|p| GasPrice::parse(p).expect("valid price")),
+                keep_recent: 0,
+                wasm_dir: home.join("wasm"),
+            },
+        )
+        .expect("starting the node");
+        let app = AbciApp(Arc::new(node));
+        let balances: Vec<_> = accounts
+            .iter()
+            .map(|a| serde_json::json!({"address": a.to_bech32(), "coins": "1000000000000uspec"}))
+            .collect();
+        let app_state = serde_json::json!({
+            "bank": {"balances": balances},
+            "params": {"max_tx_gas": max_tx_gas},
+        });
+        app.init_chain(RequestInitChain {
+            time: Some(Timestamp {
+                seconds: 1_700_000_000,
+                nanos: 0,
+            }),
+            chain_id: CHAIN_ID.into(),
+            consensus_params: Some(ConsensusParams {
+                block: Some(BlockParams {
+                    max_bytes: 22_020_096,
+                    max_gas,
+                }),
+                ..Default::default()
+            }),
+            app_state_bytes: serde_json::to_vec(&app_state).expect("JSON").into(),
+            initial_height: 1,
+            ..Default::default()
+        });
+        Harness { app, height: 0 }
+    }
+
+    fn time(&self, height: i64) -> Option<Timestamp> {
+        Some(Timestamp {
+            seconds: 1_700_000_000 + height,
+            nanos: 0,
+        })
+    }
+
+    /// What this node, as proposer of the next block, would propose from `txs`.
+    pub fn prepare(&self, txs: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+        let height = self.height + 1;
+        self.app
+            .prepare_proposal(RequestPrepareProposal {
+                max_tx_bytes: 22_020_096,
+                txs: txs.into_iter().map(Bytes::from).collect(),
+                height,
+                time: self.time(height),
+                ..Default::default()
+            })
+            .txs
+            .into_iter()
+            .map(|t| t.to_vec())
+            .collect()
+    }
+
+    /// Whether this node, as a validator, accepts a proposal of `txs` for the next block.
+    pub fn process(&self, txs: &[Vec<u8>]) -> bool {
+        let height = self.height + 1;
+        let r = self.app.process_proposal(RequestProcessProposal {
+            txs: txs.iter().cloned().map(Bytes::from).collect(),
+            height,
+            time: self.time(height),
+            ..Default::default()
+        });
+        r.status == response_process_proposal::ProposalStatus::Accept as i32
+    }
+
+    /// Finalizes and commits the next block holding `txs`, as decided (whatever the
+    /// proposal screens would say: this is what a node does with a decided block).
+    pub fn block(&mut self, txs: Vec<Vec<u8>>) -> ResponseFinalizeBlock {
+        let height = self.height + 1;
+        let r = self.app.finalize_block(RequestFinalizeBlock {
+            txs: txs.into_iter().map(Bytes::from).collect(),
+            height,
+            time: self.time(height),
+            ..Default::default()
+        });
+        self.app.commit();
+        self.height = height;
+        r
+    }
+
+    pub fn check(&self, tx: &[u8]) -> ResponseCheckTx {
+        self.app.check_tx(RequestCheckTx {
+            tx: tx.to_vec().into(),
+            r#type: CheckTxType::New as i32,
+        })
+    }
+
+    pub fn query(&self, path: &str, data: Vec<u8>) -> ResponseQuery {
+        self.app.query(RequestQuery {
+            data: data.into(),
+            path: path.into(),
+            height: 0,
+            prove: false,
+        })
+    }
+
+    /// The app hash of the last committed block.
+    pub fn app_hash(&self) -> Vec<u8> {
+        self.app.info(RequestInfo::default()).last_block_app_hash.to_vec()
+    }
+
+    /// The account number of `addr` (auth Account query).
+    pub fn account_number(&self, addr: &Address) -> u64 {
+        use cosmos_sdk_proto::cosmos::auth::v1beta1::{
+            BaseAccount, QueryAccountRequest, QueryAccountResponse,
+        };
+        use prost::Message;
+        let r = self.query(
+            "/cosmos.auth.v1beta1.Query/Account",
+            QueryAccountRequest {
+                address: addr.to_bech32(),
+            }
+            .encode_to_vec(),
+        );
+        assert_eq!(r.code, 0, "account query: {}", r.log);
+        let any = QueryAccountResponse::decode(r.value.as_ref())
+            .expect("account response")
+            .account
+            .expect("an account");
+        BaseAccount::decode(any.value.as_slice())
+            .expect("a base account")
+            .account_number
+    }
+
+    /// `addr`'s balance of `denom` (bank Balance query).
+    pub fn balance(&self, addr: &Address, denom: &str) -> u128 {
+        use cosmos_sdk_proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
+        use prost::Message;
+        let r = self.query(
+            "/cosmos.bank.v1beta1.Query/Balance",
+            QueryBalanceRequest {
+                address: addr.to_bech32(),
+                denom: denom.into(),
+            }
+            .encode_to_vec(),
+        );
+        assert_eq!(r.code, 0, "balance query: {}", r.log);
+        let b = QueryBalanceResponse::decode(r.value.as_ref()).expect("balance response");
+        b.balance.map(|c| c.amount.parse().expect("amount")).unwrap_or(0)
+    }
+}

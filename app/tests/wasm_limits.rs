@@ -1,0 +1,275 @@
+//! Contract resource limits, in process: what a hostile contract can make every node do.
+//! Needs `contracts/artifacts` (built by `contracts/build.sh`, which `tests/run.sh` runs).
+
+use std::path::{Path, PathBuf};
+
+use cosmos_sdk_proto::cosmos::bank::v1beta1::{QuerySupplyOfRequest, QuerySupplyOfResponse};
+use cosmos_sdk_proto::cosmos::base::abci::v1beta1::TxMsgData;
+use cosmos_sdk_proto::cosmos::base::v1beta1::Coin;
+use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, TxRaw};
+use cosmos_sdk_proto::cosmwasm::wasm::v1::{
+    MsgExecuteContract, MsgInstantiateContract, MsgInstantiateContractResponse, MsgStoreCode,
+};
+use inferchain_app::harness::{fee_for, Account, Harness};
+use inferchain_app::modules::to_any;
+use inferchain_app::params::{DEFAULT_MAX_BLOCK_GAS, DEFAULT_MAX_TX_GAS};
+use prost::Message;
+use tendermint_proto::v0_38::abci::ExecTxResult;
+
+fn artifact(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../contracts/artifacts")
+        .join(format!("{name}.wasm"));
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (build the contracts first: contracts/build.sh)",
+            path.display()
+        )
+    })
+}
+
+/// Uploads are gzipped, as CosmJS sends them (a quarter of the transaction-size gas).
+fn gzip(wasm: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(wasm).unwrap();
+    e.finish().unwrap()
+}
+
+fn files_under(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| {
+            if e.path().is_dir() {
+                files_under(&e.path())
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+struct Chain {
+    chain: Harness,
+    alice: Account,
+    dir: tempfile::TempDir,
+}
+
+impl Chain {
+    fn new(max_gas: i64, max_tx_gas: u64) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut alice = Account::from_seed(1, 0);
+        let chain = Harness::new(dir.path(), &[&alice.address], max_gas, max_tx_gas, None);
+        alice.number = chain.account_number(&alice.address);
+        Chain { chain, alice, dir }
+    }
+
+    fn run(&mut self, msg: tendermint_proto::google::protobuf::Any, gas: u64) -> ExecTxResult {
+        let tx = self.alice.sign(vec![msg], gas, fee_for(gas));
+        self.chain.block(vec![tx]).tx_results.remove(0)
+    }
+
+    fn store(&mut self, wasm: Vec<u8>) -> u64 {
+        let r = self.run(
+            to_any(&MsgStoreCode {
+                sender: self.alice.address.to_bech32(),
+                wasm_byte_code: gzip(&wasm),
+                instantiate_permission: None,
+            }),
+            3_500_000,
+        );
+        assert_eq!(r.code, 0, "store: {}", r.log);
+        let attr = r
+            .events
+            .iter()
+            .flat_map(|e| &e.attributes)
+            .find(|a| a.key == "code_id")
+            .expect("code_id event");
+        attr.value.parse().unwrap()
+    }
+
+    fn instantiate(&mut self, code_id: u64) -> String {
+        let r = self.run(
+            to_any(&MsgInstantiateContract {
+                sender: self.alice.address.to_bech32(),
+                admin: String::new(),
+                code_id,
+                label: "hostile".into(),
+                msg: b"{}".to_vec(),
+                funds: vec![],
+            }),
+            500_000,
+        );
+        assert_eq!(r.code, 0, "instantiate: {}", r.log);
+        let data = TxMsgData::decode(r.data.as_ref()).unwrap();
+        MsgInstantiateContractResponse::decode(data.msg_responses[0].value.as_slice())
+            .unwrap()
+            .address
+    }
+
+    fn execute(&mut self, contract: &str, msg: serde_json::Value, funds: u128, gas: u64) -> ExecTxResult {
+        let funds = if funds == 0 {
+            vec![]
+        } else {
+            vec![Coin {
+                denom: "uspec".into(),
+                amount: funds.to_string(),
+            }]
+        };
+        let msg = self.execute_msg(contract, msg, funds);
+        self.run(msg, gas)
+    }
+
+    fn execute_msg(
+        &self,
+        contract: &str,
+        msg: serde_json::Value,
+        funds: Vec<Coin>,
+    ) -> tendermint_proto::google::protobuf::Any {
+        to_any(&MsgExecuteContract {
+            sender: self.alice.address.to_bech32(),
+            contract: contract.into(),
+            msg: msg.to_string().into_bytes(),
+            funds,
+        })
+    }
+
+    fn supply(&self) -> u128 {
+        let r = self.chain.query(
+            "/cosmos.bank.v1beta1.Query/SupplyOf",
+            QuerySupplyOfRequest {
+                denom: "uspec".into(),
+            }
+            .encode_to_vec(),
+        );
+        assert_eq!(r.code, 0, "{}", r.log);
+        QuerySupplyOfResponse::decode(r.value.as_ref())
+            .unwrap()
+            .amount
+            .unwrap()
+            .amount
+            .parse()
+            .unwrap()
+    }
+}
+
+/// A free, unsigned Simulate of `MsgStoreCode` compiles and validates the code (its gas is
+/// the real one) but leaves nothing in the node's module cache.
+#[test]
+fn simulate_store_code_leaves_no_trace() {
+    let mut c = Chain::new(DEFAULT_MAX_BLOCK_GAS as i64, DEFAULT_MAX_TX_GAS);
+    let wasm = artifact("counter");
+    let cache = c.dir.path().join("wasm");
+    let before = files_under(&cache);
+    let tx = c.alice.sign_at(
+        vec![to_any(&MsgStoreCode {
+            sender: c.alice.address.to_bech32(),
+            wasm_byte_code: gzip(&wasm),
+            instantiate_permission: None,
+        })],
+        0,
+        0,
+        0,
+    );
+    let mut raw = TxRaw::decode(tx.as_slice()).unwrap();
+    raw.signatures = vec![vec![]];
+    for _ in 0..3 {
+        let r = c.chain.query(
+            "/cosmos.tx.v1beta1.Service/Simulate",
+            SimulateRequest {
+                tx_bytes: raw.encode_to_vec(),
+                ..Default::default()
+            }
+            .encode_to_vec(),
+        );
+        assert_eq!(r.code, 0, "simulate: {}", r.log);
+    }
+    assert_eq!(files_under(&cache), before, "simulation wrote to the module cache");
+    // A real upload does write there (so the count above can see a write).
+    c.store(wasm);
+    assert!(files_under(&cache) > before);
+}
+
+#[test]
+fn oversized_contract_output_fails_with_a_clear_error() {
+    let mut c = Chain::new(DEFAULT_MAX_BLOCK_GAS as i64, DEFAULT_MAX_TX_GAS);
+    let code = c.store(artifact("hostile"));
+    let hostile = c.instantiate(code);
+
+    // Small data passes, and its bytes are paid for.
+    let small = c.execute(&hostile, serde_json::json!({"big_data": {"bytes": 16}}), 0, 2_000_000);
+    assert_eq!(small.code, 0, "{}", small.log);
+    let more = c.execute(&hostile, serde_json::json!({"big_data": {"bytes": 100_000}}), 0, 2_000_000);
+    assert_eq!(more.code, 0, "{}", more.log);
+    assert!(
+        more.gas_used >= small.gas_used + 100_000,
+        "100 kB of data cost {} gas more",
+        more.gas_used - small.gas_used
+    );
+
+    // Over the data cap.
+    let r = c.execute(&hostile, serde_json::json!({"big_data": {"bytes": 200_000}}), 0, 2_000_000);
+    assert_eq!((r.codespace.as_str(), r.code), ("wasm", 13), "{}", r.log);
+    assert!(r.log.contains("bytes of data, limit 131072"), "{}", r.log);
+    // Many small events, then a few large ones.
+    for msg in [
+        serde_json::json!({"many_events": {"count": 2000, "size": 4}}),
+        serde_json::json!({"many_events": {"count": 4, "size": 100_000}}),
+    ] {
+        let r = c.execute(&hostile, msg, 0, 5_000_000);
+        assert_eq!((r.codespace.as_str(), r.code), ("wasm", 13), "{}", r.log);
+        assert!(r.log.contains("contract events exceed"), "{}", r.log);
+    }
+    // A long error message: the log is cut.
+    let r = c.execute(&hostile, serde_json::json!({"big_error": {"bytes": 100_000}}), 0, 2_000_000);
+    assert_eq!((r.codespace.as_str(), r.code), ("wasm", 5), "{}", r.log);
+    assert!(r.log.len() <= inferchain_app::app::MAX_LOG_BYTES, "{} bytes", r.log.len());
+    assert!(r.log.ends_with("(truncated)"), "{}", r.log);
+    // The node goes on.
+    let r = c.execute(&hostile, serde_json::json!({"big_data": {"bytes": 1}}), 0, 2_000_000);
+    assert_eq!(r.code, 0, "{}", r.log);
+}
+
+/// `BankMsg::Burn` from a contract: the coins leave the contract and the supply.
+#[test]
+fn contracts_can_burn() {
+    let mut c = Chain::new(DEFAULT_MAX_BLOCK_GAS as i64, DEFAULT_MAX_TX_GAS);
+    let code = c.store(artifact("hostile"));
+    let hostile = c.instantiate(code);
+    let supply = c.supply();
+    let r = c.execute(&hostile, serde_json::json!({"burn": {}}), 1_000, 1_000_000);
+    assert_eq!(r.code, 0, "{}", r.log);
+    assert!(r.events.iter().any(|e| e.r#type == "burn"));
+    // Fees are moved to the fee collector, not burned: only the 1,000 left the supply.
+    assert_eq!(c.supply(), supply - 1_000);
+    assert_eq!(c.chain.balance(&hostile.parse().unwrap(), "uspec"), 0);
+}
+
+/// The block gas meter stops real work: with room for two loops of the per-transaction
+/// cap, a third one in the same (decided) block doesn't run.
+#[test]
+fn block_gas_meter_stops_a_block_of_loops() {
+    let mut c = Chain::new(7_000_000, 3_500_000);
+    let code = c.store(artifact("hostile"));
+    let hostile = c.instantiate(code);
+    let txs: Vec<_> = (0..3)
+        .map(|_| {
+            let msg = c.execute_msg(&hostile, serde_json::json!({"loop": {}}), vec![]);
+            c.alice.sign(vec![msg], 3_500_000, fee_for(3_500_000))
+        })
+        .collect();
+    assert!(c.chain.process(&txs[..2]));
+    assert!(!c.chain.process(&txs), "Σ gas_wanted over max_gas");
+    let r = c.chain.block(txs);
+    let codes: Vec<_> = r.tx_results.iter().map(|t| t.code).collect();
+    assert_eq!(codes, vec![11, 11, 11], "{:?}", r.tx_results);
+    assert!(r.tx_results[2].log.contains("block gas meter"), "{}", r.tx_results[2].log);
+    assert_eq!(r.tx_results[2].gas_used, 0);
+    // Over the per-transaction cap: refused before anything runs.
+    let msg = c.execute_msg(&hostile, serde_json::json!({"loop": {}}), vec![]);
+    let tx = c.alice.sign(vec![msg], 3_500_001, fee_for(3_500_001));
+    assert_eq!(c.chain.check(&tx).code, 41);
+}
