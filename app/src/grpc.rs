@@ -33,9 +33,10 @@ fn request_height<T>(req: &Request<T>) -> i64 {
 }
 
 /// Runs one query through the node's router; returns the answer and the height it was
-/// answered at.
-fn query_raw(
-    node: &Node,
+/// answered at. The query runs on tokio's blocking pool: a contract query or a simulation
+/// can take seconds, and the server's few async workers must keep serving meanwhile.
+async fn query_raw(
+    node: Arc<Node>,
     path: &str,
     data: Vec<u8>,
     height: i64,
@@ -46,7 +47,9 @@ fn query_raw(
         height,
         prove: false,
     };
-    let r = node.query(&q);
+    let r = tokio::task::spawn_blocking(move || node.query(&q))
+        .await
+        .map_err(|e| Status::internal(format!("query task failed: {e}")))?;
     if r.code != 0 {
         let code = match r.code {
             22 => tonic::Code::NotFound,
@@ -67,13 +70,13 @@ fn with_height<T>(mut resp: Response<T>, height: i64) -> Response<T> {
 }
 
 /// Forwards one gRPC request to the node's query router and decodes the answer.
-fn forward<Req: Message, Resp: Message + Default>(
-    node: &Node,
+async fn forward<Req: Message, Resp: Message + Default>(
+    node: &Arc<Node>,
     path: &str,
     req: Request<Req>,
 ) -> Result<Response<Resp>, Status> {
     let height = request_height(&req);
-    let (value, h) = query_raw(node, path, req.into_inner().encode_to_vec(), height)?;
+    let (value, h) = query_raw(node.clone(), path, req.into_inner().encode_to_vec(), height).await?;
     let resp = Resp::decode(value.as_slice()).map_err(|e| Status::internal(e.to_string()))?;
     Ok(with_height(Response::new(resp), h))
 }
@@ -87,7 +90,7 @@ macro_rules! forwarding_service {
         impl $trait for $svc {
             $(
                 async fn $method(&self, req: Request<$req>) -> Result<Response<$resp>, Status> {
-                    forward(&self.node, concat!("/", $prefix, "/", $name), req)
+                    forward(&self.node, concat!("/", $prefix, "/", $name), req).await
                 }
             )*
             $(
@@ -210,7 +213,7 @@ impl txv1::service_server::Service for TxService {
         &self,
         req: Request<txv1::SimulateRequest>,
     ) -> Result<Response<txv1::SimulateResponse>, Status> {
-        forward(&self.node, "/cosmos.tx.v1beta1.Service/Simulate", req)
+        forward(&self.node, "/cosmos.tx.v1beta1.Service/Simulate", req).await
     }
 
     async fn broadcast_tx(
@@ -772,7 +775,7 @@ impl tonic::server::UnaryService<Vec<u8>> for RawUnary {
         let (node, path) = (self.node.clone(), self.path.clone());
         Box::pin(async move {
             let height = request_height(&req);
-            let (value, h) = query_raw(&node, &path, req.into_inner(), height)?;
+            let (value, h) = query_raw(node, &path, req.into_inner(), height).await?;
             Ok(with_height(Response::new(value), h))
         })
     }

@@ -12,11 +12,11 @@ use crate::state::StateDelta;
 use crate::store::{state_key, Substore};
 
 /// The block gas limit used when CometBFT's `consensus_params.block.max_gas` is -1
-/// (unlimited), and the one `inferchaind genesis init` writes: at most about 13 s of the
-/// costliest work (a contract loop) per block on a 2-core machine.
+/// (unlimited), and the one `inferchaind genesis init` writes: about 4 s of the costliest
+/// work measured (a contract's tight loop, ~0.1 µs per gas on the 2-core dev machine).
 pub const DEFAULT_MAX_BLOCK_GAS: u64 = 40_000_000;
 /// The most gas one transaction may ask for: half a block, so two worst-case transactions
-/// fill one and no single one can hold a block for longer than ~7 s.
+/// fill one and no single one can hold a block for longer than ~2 s.
 pub const DEFAULT_MAX_TX_GAS: u64 = 20_000_000;
 /// The chain-wide fee floor every validator checks in ProcessProposal and FinalizeBlock: a
 /// tenth of the localnet mempool's floor, so a node's own minimum stays the binding one for

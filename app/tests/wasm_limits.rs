@@ -55,6 +55,8 @@ fn files_under(dir: &Path) -> usize {
 struct Chain {
     chain: Harness,
     alice: Account,
+    /// A second funded account, with a sequence of its own.
+    bob: Account,
     dir: tempfile::TempDir,
 }
 
@@ -62,9 +64,22 @@ impl Chain {
     fn new(max_gas: i64, max_tx_gas: u64) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut alice = Account::from_seed(1, 0);
-        let chain = Harness::new(dir.path(), &[&alice.address], max_gas, max_tx_gas, None);
+        let mut bob = Account::from_seed(2, 0);
+        let chain = Harness::new(
+            dir.path(),
+            &[&alice.address, &bob.address],
+            max_gas,
+            max_tx_gas,
+            None,
+        );
         alice.number = chain.account_number(&alice.address);
-        Chain { chain, alice, dir }
+        bob.number = chain.account_number(&bob.address);
+        Chain {
+            chain,
+            alice,
+            bob,
+            dir,
+        }
     }
 
     fn run(&mut self, msg: tendermint_proto::google::protobuf::Any, gas: u64) -> ExecTxResult {
@@ -272,4 +287,75 @@ fn block_gas_meter_stops_a_block_of_loops() {
     let msg = c.execute_msg(&hostile, serde_json::json!({"loop": {}}), vec![]);
     let tx = c.alice.sign(vec![msg], 3_500_001, fee_for(3_500_001));
     assert_eq!(c.chain.check(&tx).code, 41);
+}
+
+/// A long simulation (a contract loop, up to the 20M simulation cap) runs on a copy of the
+/// mempool state: CheckTx is answered meanwhile instead of waiting for the mempool lock.
+#[test]
+fn simulation_does_not_hold_the_mempool() {
+    use std::time::{Duration, Instant};
+    let mut c = Chain::new(DEFAULT_MAX_BLOCK_GAS as i64, DEFAULT_MAX_TX_GAS);
+    let code = c.store(artifact("hostile"));
+    let hostile = c.instantiate(code);
+    // bob simulates, alice keeps sending: their sequences don't interfere.
+    let msg = to_any(&MsgExecuteContract {
+        sender: c.bob.address.to_bech32(),
+        contract: hostile.clone(),
+        msg: br#"{"loop":{}}"#.to_vec(),
+        funds: vec![],
+    });
+    let mut raw = TxRaw::decode(c.bob.sign_at(vec![msg], 0, 0, 0).as_slice()).unwrap();
+    raw.signatures = vec![vec![]];
+    let request = SimulateRequest {
+        tx_bytes: raw.encode_to_vec(),
+        ..Default::default()
+    }
+    .encode_to_vec();
+
+    let app = c.chain.app.clone();
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let simulation = std::thread::spawn(move || {
+        use tendermint_abci::Application;
+        started_tx.send(Instant::now()).unwrap();
+        let r = app.query(tendermint_proto::v0_38::abci::RequestQuery {
+            data: request.into(),
+            path: "/cosmos.tx.v1beta1.Service/Simulate".into(),
+            ..Default::default()
+        });
+        (r, Instant::now())
+    });
+    started.recv().unwrap();
+    let bob = Account::from_seed(3, 0);
+    let mut answered = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !simulation.is_finished() && Instant::now() < deadline {
+        let tx = c.alice.sign(
+            vec![to_any(&cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend {
+                from_address: c.alice.address.to_bech32(),
+                to_address: bob.address.to_bech32(),
+                amount: vec![Coin {
+                    denom: "uspec".into(),
+                    amount: "1".into(),
+                }],
+            })],
+            200_000,
+            fee_for(200_000),
+        );
+        let r = c.chain.check(&tx);
+        assert_eq!(r.code, 0, "{}", r.log);
+        answered.push(Instant::now());
+    }
+    let (r, finished) = simulation.join().unwrap();
+    // The loop is stopped by the simulation gas cap.
+    assert_ne!(r.code, 0);
+    assert!(r.log.contains("out of gas"), "{}", r.log);
+    let during = answered
+        .iter()
+        .filter(|t| **t + Duration::from_millis(300) < finished)
+        .count();
+    assert!(
+        during > 0,
+        "no CheckTx was answered while the simulation ran ({} answered after it)",
+        answered.len()
+    );
 }

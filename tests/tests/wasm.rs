@@ -140,7 +140,9 @@ async fn wasm_contracts_on_a_localnet() {
     cosmjs_flow(&net).await;
     cosmpy_flow(&net).await;
     let gov = system_contracts_deploy_wired(&net).await;
+    let challenge = open_challenge_never_revealed(&net, &gov).await;
     governance_pins_codes(&net, &codes, &gov).await;
+    cancel_unrevealed_refunds_the_bounty(&net, &gov, challenge).await;
     restart_keeps_contracts(&net, &codes).await;
 }
 
@@ -972,6 +974,20 @@ async fn governance_pins_codes(net: &Localnet, codes: &Codes, deployed: &Value) 
         .unwrap();
     let vote = json!({"vote": {"proposal_id": id, "vote": "yes"}}).to_string();
     ok(net, &["execute", &gov, &vote]);
+    // A second proposal nobody votes for: it fails (no quorum) and its deposit is burned.
+    let idle = json!({"propose": {
+        "title": "nobody cares",
+        "description": "fails for want of votes",
+        "messages": [],
+    }});
+    let r = ok(
+        net,
+        &["execute", &gov, &idle.to_string(), "--amount", "1000000uspec"],
+    );
+    let idle_id: u64 = attr(&r, "wasm", "proposal_id")
+        .expect("proposal id")
+        .parse()
+        .unwrap();
 
     let bonded = |v: &Value| {
         v["stake"]["bonded"]
@@ -1007,6 +1023,17 @@ async fn governance_pins_codes(net: &Localnet, codes: &Codes, deployed: &Value) 
     }
     let p = smart(net, &gov, json!({"proposal": {"proposal_id": id}}));
     assert_eq!(p["status"], "executed", "{p}");
+    // Closing the failed one burns its deposit (BankMsg::Burn: the supply drops).
+    let supply = net.total_supply(0).await.unwrap();
+    let close = json!({"close": {"proposal_id": idle_id}}).to_string();
+    let r = tx(net, "carol", &["execute", &gov, &close, "--gas", "1000000"]);
+    assert_eq!(r["code"], 0, "close of a failed proposal: {r}");
+    assert_eq!(attr(&r, "wasm", "deposit_burned").as_deref(), Some("true"), "{r}");
+    assert_eq!(attr(&r, "burn", "amount").as_deref(), Some("1000000uspec"), "{r}");
+    let p = smart(net, &gov, json!({"proposal": {"proposal_id": idle_id}}));
+    assert_eq!(p["status"], "rejected", "{p}");
+    // carol paid a fee too; fees move to the fee collector, they are not burned.
+    assert_eq!(net.total_supply(0).await.unwrap(), supply - 1_000_000);
     // The vote slashed alice's stake through the staking contract's sudo entry point.
     let after = bonded(&smart(net, &staking, json!({"stake": {"address": alice}})));
     assert_eq!(after, before - before / 10, "slashed by a tenth");
@@ -1020,6 +1047,91 @@ async fn governance_pins_codes(net: &Localnet, codes: &Codes, deployed: &Value) 
         smart(net, &codes.counter_addr, json!({"count": {}}))["count"],
         43
     );
+    same_app_hash(net).await;
+}
+
+/// A challenge run by the deployed challenge contract whose creator never reveals the test
+/// set; returns (its id, the creator's balance after paying, the reveal deadline).
+struct Unrevealed {
+    id: u64,
+    bounty: u128,
+    reveal_deadline: std::time::SystemTime,
+}
+
+async fn open_challenge_never_revealed(net: &Localnet, deployed: &Value) -> Unrevealed {
+    let challenge = deployed["challenge"]["address"].as_str().unwrap();
+    let nanos = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+            .to_string()
+    };
+    let now = std::time::SystemTime::now();
+    let reveal_deadline = now + Duration::from_secs(20);
+    let create = json!({"create_challenge": {
+        "title": "never revealed",
+        "description": "the creator walks away",
+        "task": "binary_classification",
+        "architecture_id": "mlp-16-32-16-1",
+        "metric": "accuracy",
+        "dataset_uri": "ipfs://none",
+        "test_set_hash": "00".repeat(32),
+        "submission_deadline": nanos(now + Duration::from_secs(10)),
+        "reveal_deadline": nanos(reveal_deadline),
+        "scoring_deadline": nanos(now + Duration::from_secs(30)),
+        "min_stake": "1000000",
+        "payout_bps": [10000],
+    }});
+    // A creation deposit of 1 SPEC (forfeited) plus a bounty of 5 SPEC (refunded).
+    let r = tx(
+        net,
+        "bob",
+        &["execute", challenge, &create.to_string(), "--amount", "6000000uspec"],
+    );
+    assert_eq!(r["code"], 0, "create challenge: {r}");
+    let id = attr(&r, "wasm", "challenge_id")
+        .expect("challenge id")
+        .parse()
+        .unwrap();
+    Unrevealed {
+        id,
+        bounty: 5_000_000,
+        reveal_deadline,
+    }
+}
+
+/// Past the reveal deadline anyone cancels: the bounty goes back to the creator and the
+/// deposit is burned (it used to fail forever on the chain's missing `BankMsg::Burn`).
+async fn cancel_unrevealed_refunds_the_bounty(net: &Localnet, deployed: &Value, c: Unrevealed) {
+    let challenge = deployed["challenge"]["address"].as_str().unwrap();
+    let bob = net.account("bob").address.clone();
+    let cancel = json!({"cancel_unrevealed": {"challenge_id": c.id}}).to_string();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while std::time::SystemTime::now() < c.reveal_deadline + Duration::from_secs(2) {
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let (balance, supply) = (
+        net.balance(0, &bob).await.unwrap(),
+        net.total_supply(0).await.unwrap(),
+    );
+    let r = loop {
+        let r = tx(net, "carol", &["execute", challenge, &cancel, "--gas", "1000000"]);
+        // The block time may still trail the wall clock by a block.
+        if r["code"] == 0 || Instant::now() > deadline {
+            break r;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    };
+    assert_eq!(r["code"], 0, "cancel_unrevealed: {r}");
+    assert_eq!(net.balance(0, &bob).await.unwrap(), balance + c.bounty, "bounty refunded");
+    assert_eq!(
+        net.total_supply(0).await.unwrap(),
+        supply - 1_000_000,
+        "deposit burned"
+    );
+    let status = smart(net, challenge, json!({"challenge": {"challenge_id": c.id}}));
+    assert_eq!(status["status"], "cancelled", "{status}");
     same_app_hash(net).await;
 }
 
