@@ -237,14 +237,8 @@ impl App {
         state.begin();
         let ante = {
             let mut ctx = Ctx::new(state, &mut gas, block);
-            run_ante(
-                &mut ctx,
-                &tx,
-                mode,
-                self.min_gas_price.as_ref(),
-                &self.sigs,
-            )
-            .map(|_| ctx.events)
+            run_ante(&mut ctx, &tx, mode, self.min_gas_price.as_ref(), &self.sigs)
+                .map(|_| ctx.events)
         };
         let ante_events = match ante {
             Ok(events) => {

@@ -76,7 +76,8 @@ async fn forward<Req: Message, Resp: Message + Default>(
     req: Request<Req>,
 ) -> Result<Response<Resp>, Status> {
     let height = request_height(&req);
-    let (value, h) = query_raw(node.clone(), path, req.into_inner().encode_to_vec(), height).await?;
+    let (value, h) =
+        query_raw(node.clone(), path, req.into_inner().encode_to_vec(), height).await?;
     let resp = Resp::decode(value.as_slice()).map_err(|e| Status::internal(e.to_string()))?;
     Ok(with_height(Response::new(resp), h))
 }

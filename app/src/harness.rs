@@ -53,7 +53,13 @@ impl Account {
     }
 
     /// Signs `msgs` at `sequence` without taking it.
-    pub fn sign_at(&self, msgs: Vec<Any>, gas_limit: u64, fee_uspec: u128, sequence: u64) -> Vec<u8> {
+    pub fn sign_at(
+        &self,
+        msgs: Vec<Any>,
+        gas_limit: u64,
+        fee_uspec: u128,
+        sequence: u64,
+    ) -> Vec<u8> {
         let amount = if fee_uspec == 0 {
             vec![]
         } else {
@@ -67,7 +73,14 @@ impl Account {
             gas_limit,
             ..Default::default()
         };
-        Client::new("http://127.0.0.1:1", CHAIN_ID).sign(&self.key, msgs, "", self.number, sequence, fee)
+        Client::new("http://127.0.0.1:1", CHAIN_ID).sign(
+            &self.key,
+            msgs,
+            "",
+            self.number,
+            sequence,
+            fee,
+        )
     }
 }
 
@@ -202,7 +215,10 @@ impl Harness {
 
     /// The app hash of the last committed block.
     pub fn app_hash(&self) -> Vec<u8> {
-        self.app.info(RequestInfo::default()).last_block_app_hash.to_vec()
+        self.app
+            .info(RequestInfo::default())
+            .last_block_app_hash
+            .to_vec()
     }
 
     /// The account number of `addr` (auth Account query).
@@ -242,6 +258,8 @@ impl Harness {
         );
         assert_eq!(r.code, 0, "balance query: {}", r.log);
         let b = QueryBalanceResponse::decode(r.value.as_ref()).expect("balance response");
-        b.balance.map(|c| c.amount.parse().expect("amount")).unwrap_or(0)
+        b.balance
+            .map(|c| c.amount.parse().expect("amount"))
+            .unwrap_or(0)
     }
 }

@@ -541,7 +541,8 @@ impl Application for AbciApp {
         assert_eq!(snapshot.height() + 1, height, "FinalizeBlock out of order");
         let mut state = StateDelta::new(snapshot.clone());
 
-        let limits = ChainLimits::load(&state).unwrap_or_else(|e| panic!("reading limits: {}", e.log));
+        let limits =
+            ChainLimits::load(&state).unwrap_or_else(|e| panic!("reading limits: {}", e.log));
         let mut block_gas = BlockGas::new(&limits);
         let mut events = node
             .app
@@ -556,7 +557,9 @@ impl Application for AbciApp {
                     tx_index: index as u32,
                     ..block.clone()
                 };
-                let o = node.app.run_block_tx(&mut state, &block, tx, &mut block_gas);
+                let o = node
+                    .app
+                    .run_block_tx(&mut state, &block, tx, &mut block_gas);
                 ExecTxResult {
                     code: o.code,
                     data: o.data.into(),

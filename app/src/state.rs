@@ -143,9 +143,8 @@ impl StateDelta {
     }
 }
 
-type LayerIter<'a> = std::iter::Peekable<
-    Box<dyn Iterator<Item = (&'a Vec<u8>, &'a Option<Vec<u8>>)> + 'a>,
->;
+type LayerIter<'a> =
+    std::iter::Peekable<Box<dyn Iterator<Item = (&'a Vec<u8>, &'a Option<Vec<u8>>)> + 'a>>;
 
 /// The pending writes of every layer in a range, merged lazily in scan order; of a key
 /// written in several layers only the topmost write shows.
@@ -229,7 +228,13 @@ struct BaseCursor<'a> {
 }
 
 impl<'a> BaseCursor<'a> {
-    fn new(base: &'a Snapshot, start: &[u8], end: Option<&[u8]>, reverse: bool, limit: usize) -> Self {
+    fn new(
+        base: &'a Snapshot,
+        start: &[u8],
+        end: Option<&[u8]>,
+        reverse: bool,
+        limit: usize,
+    ) -> Self {
         BaseCursor {
             base,
             low: start.to_vec(),
@@ -247,7 +252,11 @@ impl<'a> BaseCursor<'a> {
         if !self.buffer.is_empty() || self.exhausted {
             return Ok(());
         }
-        if self.high.as_deref().is_some_and(|h| h <= self.low.as_slice()) {
+        if self
+            .high
+            .as_deref()
+            .is_some_and(|h| h <= self.low.as_slice())
+        {
             self.exhausted = true;
             return Ok(());
         }

@@ -36,10 +36,7 @@ static SIGNER_INFO: Schema = schema(
     "SignerInfo",
     &[(1, Some(&ANY)), (2, Some(&MODE_INFO)), (3, None)],
 );
-static FEE: Schema = schema(
-    "Fee",
-    &[(1, Some(&COIN)), (2, None), (3, None), (4, None)],
-);
+static FEE: Schema = schema("Fee", &[(1, Some(&COIN)), (2, None), (3, None), (4, None)]);
 static TIP: Schema = schema("Tip", &[(1, Some(&COIN)), (2, None)]);
 pub static AUTH_INFO: Schema = schema(
     "AuthInfo",

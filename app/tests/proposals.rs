@@ -53,7 +53,9 @@ fn setup(max_gas: i64) -> Setup {
 #[test]
 fn honest_proposals_are_accepted_and_executed() {
     let mut s = setup(DEFAULT_MAX_BLOCK_GAS as i64);
-    let tx = s.alice.sign(send(&s.alice, &s.bob, 10), 200_000, fee_for(200_000));
+    let tx = s
+        .alice
+        .sign(send(&s.alice, &s.bob, 10), 200_000, fee_for(200_000));
     let r = s.chain.check(&tx);
     assert_eq!(r.code, 0, "{}", r.log);
     let proposal = s.chain.prepare(vec![tx.clone()]);
@@ -70,7 +72,9 @@ fn honest_proposals_are_accepted_and_executed() {
 #[test]
 fn byzantine_proposals_are_rejected_and_the_chain_goes_on() {
     let mut s = setup(DEFAULT_MAX_BLOCK_GAS as i64);
-    let good = s.alice.sign_at(send(&s.alice, &s.bob, 1), 200_000, fee_for(200_000), 0);
+    let good = s
+        .alice
+        .sign_at(send(&s.alice, &s.bob, 1), 200_000, fee_for(200_000), 0);
 
     // A fee-less transaction asking for everything (the halt of the security review).
     let greedy = s.alice.sign_at(send(&s.alice, &s.bob, 1), u64::MAX, 0, 0);
@@ -88,7 +92,9 @@ fn byzantine_proposals_are_rejected_and_the_chain_goes_on() {
     raw.signatures[0][10] ^= 1;
     let forged = raw.encode_to_vec();
     // A wrong sequence.
-    let replayed = s.alice.sign_at(send(&s.alice, &s.bob, 1), 200_000, fee_for(200_000), 5);
+    let replayed = s
+        .alice
+        .sign_at(send(&s.alice, &s.bob, 1), 200_000, fee_for(200_000), 5);
     // Undecodable bytes.
     let junk = vec![0xde, 0xad, 0xbe, 0xef];
     // Unknown field appended to the TxRaw (a second hash for the same transaction).
@@ -105,12 +111,18 @@ fn byzantine_proposals_are_rejected_and_the_chain_goes_on() {
         ("malleated", &malleated, 2),
     ] {
         assert_eq!(s.chain.check(tx).code, code, "CheckTx of the {what} tx");
-        assert!(!s.chain.process(&[tx.clone()]), "a proposal with the {what} tx passed");
+        assert!(
+            !s.chain.process(&[tx.clone()]),
+            "a proposal with the {what} tx passed"
+        );
         assert!(
             !s.chain.process(&[good.clone(), tx.clone()]),
             "a proposal with the {what} tx after a good one passed"
         );
-        assert_eq!(s.chain.prepare(vec![tx.clone(), good.clone()]), vec![good.clone()]);
+        assert_eq!(
+            s.chain.prepare(vec![tx.clone(), good.clone()]),
+            vec![good.clone()]
+        );
     }
 
     // Σ gas_wanted over the block limit: each transaction is fine, three are too many.
@@ -163,7 +175,13 @@ fn unlimited_block_gas_falls_back_to_the_app_limit() {
     let s = setup(-1);
     let mut alice = Account::from_seed(1, s.alice.number);
     let heavy: Vec<_> = (0..3)
-        .map(|_| alice.sign(send(&s.alice, &s.bob, 1), DEFAULT_MAX_TX_GAS, fee_for(DEFAULT_MAX_TX_GAS)))
+        .map(|_| {
+            alice.sign(
+                send(&s.alice, &s.bob, 1),
+                DEFAULT_MAX_TX_GAS,
+                fee_for(DEFAULT_MAX_TX_GAS),
+            )
+        })
         .collect();
     assert!(!s.chain.process(&heavy));
     assert!(s.chain.process(&heavy[..2]));
@@ -173,7 +191,9 @@ fn unlimited_block_gas_falls_back_to_the_app_limit() {
 fn memo_is_limited_in_bytes_and_keys_must_be_compressed() {
     use cosmos_sdk_proto::cosmos::crypto::secp256k1::PubKey;
     use cosmos_sdk_proto::cosmos::tx::signing::v1beta1::SignMode;
-    use cosmos_sdk_proto::cosmos::tx::v1beta1::{mode_info, AuthInfo, Fee, ModeInfo, SignerInfo, TxBody};
+    use cosmos_sdk_proto::cosmos::tx::v1beta1::{
+        mode_info, AuthInfo, Fee, ModeInfo, SignerInfo, TxBody,
+    };
     use k256::ecdsa::signature::Signer;
     let s = setup(DEFAULT_MAX_BLOCK_GAS as i64);
 
@@ -220,12 +240,20 @@ fn memo_is_limited_in_bytes_and_keys_must_be_compressed() {
         ..Default::default()
     };
     // 100 four-byte characters: 100 characters, 400 bytes.
-    let r = s.chain.check(&sign(body(&"🦀".repeat(100)), compressed.clone()));
+    let r = s
+        .chain
+        .check(&sign(body(&"🦀".repeat(100)), compressed.clone()));
     assert_eq!(r.code, 12, "{}", r.log);
     assert_eq!(s.chain.check(&sign(body("ok"), compressed)).code, 0);
 
     // The same key uncompressed (65 bytes) would be a second address.
-    let uncompressed = s.alice.key.verifying_key().to_encoded_point(false).as_bytes().to_vec();
+    let uncompressed = s
+        .alice
+        .key
+        .verifying_key()
+        .to_encoded_point(false)
+        .as_bytes()
+        .to_vec();
     assert_eq!(uncompressed.len(), 65);
     let r = s.chain.check(&sign(body("ok"), uncompressed));
     assert_eq!(r.code, 8, "{}", r.log);

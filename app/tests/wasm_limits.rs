@@ -125,7 +125,13 @@ impl Chain {
             .address
     }
 
-    fn execute(&mut self, contract: &str, msg: serde_json::Value, funds: u128, gas: u64) -> ExecTxResult {
+    fn execute(
+        &mut self,
+        contract: &str,
+        msg: serde_json::Value,
+        funds: u128,
+        gas: u64,
+    ) -> ExecTxResult {
         let funds = if funds == 0 {
             vec![]
         } else {
@@ -202,7 +208,11 @@ fn simulate_store_code_leaves_no_trace() {
         );
         assert_eq!(r.code, 0, "simulate: {}", r.log);
     }
-    assert_eq!(files_under(&cache), before, "simulation wrote to the module cache");
+    assert_eq!(
+        files_under(&cache),
+        before,
+        "simulation wrote to the module cache"
+    );
     // A real upload does write there (so the count above can see a write).
     c.store(wasm);
     assert!(files_under(&cache) > before);
@@ -215,9 +225,19 @@ fn oversized_contract_output_fails_with_a_clear_error() {
     let hostile = c.instantiate(code);
 
     // Small data passes, and its bytes are paid for.
-    let small = c.execute(&hostile, serde_json::json!({"big_data": {"bytes": 16}}), 0, 2_000_000);
+    let small = c.execute(
+        &hostile,
+        serde_json::json!({"big_data": {"bytes": 16}}),
+        0,
+        2_000_000,
+    );
     assert_eq!(small.code, 0, "{}", small.log);
-    let more = c.execute(&hostile, serde_json::json!({"big_data": {"bytes": 100_000}}), 0, 2_000_000);
+    let more = c.execute(
+        &hostile,
+        serde_json::json!({"big_data": {"bytes": 100_000}}),
+        0,
+        2_000_000,
+    );
     assert_eq!(more.code, 0, "{}", more.log);
     assert!(
         more.gas_used >= small.gas_used + 100_000,
@@ -226,7 +246,12 @@ fn oversized_contract_output_fails_with_a_clear_error() {
     );
 
     // Over the data cap.
-    let r = c.execute(&hostile, serde_json::json!({"big_data": {"bytes": 200_000}}), 0, 2_000_000);
+    let r = c.execute(
+        &hostile,
+        serde_json::json!({"big_data": {"bytes": 200_000}}),
+        0,
+        2_000_000,
+    );
     assert_eq!((r.codespace.as_str(), r.code), ("wasm", 13), "{}", r.log);
     assert!(r.log.contains("bytes of data, limit 131072"), "{}", r.log);
     // Many small events, then a few large ones.
@@ -239,12 +264,26 @@ fn oversized_contract_output_fails_with_a_clear_error() {
         assert!(r.log.contains("contract events exceed"), "{}", r.log);
     }
     // A long error message: the log is cut.
-    let r = c.execute(&hostile, serde_json::json!({"big_error": {"bytes": 100_000}}), 0, 2_000_000);
+    let r = c.execute(
+        &hostile,
+        serde_json::json!({"big_error": {"bytes": 100_000}}),
+        0,
+        2_000_000,
+    );
     assert_eq!((r.codespace.as_str(), r.code), ("wasm", 5), "{}", r.log);
-    assert!(r.log.len() <= inferchain_app::app::MAX_LOG_BYTES, "{} bytes", r.log.len());
+    assert!(
+        r.log.len() <= inferchain_app::app::MAX_LOG_BYTES,
+        "{} bytes",
+        r.log.len()
+    );
     assert!(r.log.ends_with("(truncated)"), "{}", r.log);
     // The node goes on.
-    let r = c.execute(&hostile, serde_json::json!({"big_data": {"bytes": 1}}), 0, 2_000_000);
+    let r = c.execute(
+        &hostile,
+        serde_json::json!({"big_data": {"bytes": 1}}),
+        0,
+        2_000_000,
+    );
     assert_eq!(r.code, 0, "{}", r.log);
 }
 
@@ -281,7 +320,11 @@ fn block_gas_meter_stops_a_block_of_loops() {
     let r = c.chain.block(txs);
     let codes: Vec<_> = r.tx_results.iter().map(|t| t.code).collect();
     assert_eq!(codes, vec![11, 11, 11], "{:?}", r.tx_results);
-    assert!(r.tx_results[2].log.contains("block gas meter"), "{}", r.tx_results[2].log);
+    assert!(
+        r.tx_results[2].log.contains("block gas meter"),
+        "{}",
+        r.tx_results[2].log
+    );
     assert_eq!(r.tx_results[2].gas_used, 0);
     // Over the per-transaction cap: refused before anything runs.
     let msg = c.execute_msg(&hostile, serde_json::json!({"loop": {}}), vec![]);

@@ -982,7 +982,13 @@ async fn governance_pins_codes(net: &Localnet, codes: &Codes, deployed: &Value) 
     }});
     let r = ok(
         net,
-        &["execute", &gov, &idle.to_string(), "--amount", "1000000uspec"],
+        &[
+            "execute",
+            &gov,
+            &idle.to_string(),
+            "--amount",
+            "1000000uspec",
+        ],
     );
     let idle_id: u64 = attr(&r, "wasm", "proposal_id")
         .expect("proposal id")
@@ -1028,8 +1034,16 @@ async fn governance_pins_codes(net: &Localnet, codes: &Codes, deployed: &Value) 
     let close = json!({"close": {"proposal_id": idle_id}}).to_string();
     let r = tx(net, "carol", &["execute", &gov, &close, "--gas", "1000000"]);
     assert_eq!(r["code"], 0, "close of a failed proposal: {r}");
-    assert_eq!(attr(&r, "wasm", "deposit_burned").as_deref(), Some("true"), "{r}");
-    assert_eq!(attr(&r, "burn", "amount").as_deref(), Some("1000000uspec"), "{r}");
+    assert_eq!(
+        attr(&r, "wasm", "deposit_burned").as_deref(),
+        Some("true"),
+        "{r}"
+    );
+    assert_eq!(
+        attr(&r, "burn", "amount").as_deref(),
+        Some("1000000uspec"),
+        "{r}"
+    );
     let p = smart(net, &gov, json!({"proposal": {"proposal_id": idle_id}}));
     assert_eq!(p["status"], "rejected", "{p}");
     // carol paid a fee too; fees move to the fee collector, they are not burned.
@@ -1086,7 +1100,13 @@ async fn open_challenge_never_revealed(net: &Localnet, deployed: &Value) -> Unre
     let r = tx(
         net,
         "bob",
-        &["execute", challenge, &create.to_string(), "--amount", "6000000uspec"],
+        &[
+            "execute",
+            challenge,
+            &create.to_string(),
+            "--amount",
+            "6000000uspec",
+        ],
     );
     assert_eq!(r["code"], 0, "create challenge: {r}");
     let id = attr(&r, "wasm", "challenge_id")
@@ -1116,7 +1136,11 @@ async fn cancel_unrevealed_refunds_the_bounty(net: &Localnet, deployed: &Value, 
         net.total_supply(0).await.unwrap(),
     );
     let r = loop {
-        let r = tx(net, "carol", &["execute", challenge, &cancel, "--gas", "1000000"]);
+        let r = tx(
+            net,
+            "carol",
+            &["execute", challenge, &cancel, "--gas", "1000000"],
+        );
         // The block time may still trail the wall clock by a block.
         if r["code"] == 0 || Instant::now() > deadline {
             break r;
@@ -1124,7 +1148,11 @@ async fn cancel_unrevealed_refunds_the_bounty(net: &Localnet, deployed: &Value, 
         tokio::time::sleep(Duration::from_secs(1)).await;
     };
     assert_eq!(r["code"], 0, "cancel_unrevealed: {r}");
-    assert_eq!(net.balance(0, &bob).await.unwrap(), balance + c.bounty, "bounty refunded");
+    assert_eq!(
+        net.balance(0, &bob).await.unwrap(),
+        balance + c.bounty,
+        "bounty refunded"
+    );
     assert_eq!(
         net.total_supply(0).await.unwrap(),
         supply - 1_000_000,

@@ -104,9 +104,8 @@ pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
             doc["chain_id"] = Value::String(chain_id);
             doc["app_state"] = serde_json::to_value(Genesis::default())?;
             // A real block gas limit (CometBFT's default is -1, unlimited): see app/SECURITY.md.
-            doc["consensus_params"]["block"]["max_gas"] = Value::String(
-                inferchain_app::params::DEFAULT_MAX_BLOCK_GAS.to_string(),
-            );
+            doc["consensus_params"]["block"]["max_gas"] =
+                Value::String(inferchain_app::params::DEFAULT_MAX_BLOCK_GAS.to_string());
         }
         GenesisCmd::SetWasmAuthority { address } => {
             let address: Address = address.parse()?;

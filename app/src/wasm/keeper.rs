@@ -630,7 +630,8 @@ impl Call<'_> {
                 )?;
                 match cosmwasm_std::from_json::<ContractResult<Response<Empty>>>(&bytes) {
                     Ok(ContractResult::Ok(r)) => {
-                        if let Some(data) = r.data.as_ref().filter(|d| d.len() > MAX_RESPONSE_DATA) {
+                        if let Some(data) = r.data.as_ref().filter(|d| d.len() > MAX_RESPONSE_DATA)
+                        {
                             return Err(WasmError::Limit.err(format!(
                                 "contract {contract} returned {} bytes of data, limit {MAX_RESPONSE_DATA}",
                                 data.len()
@@ -638,9 +639,7 @@ impl Call<'_> {
                         }
                         Ok(r)
                     }
-                    Ok(ContractResult::Err(e)) => {
-                        Err(fail.err(crate::app::truncate_log(e)))
-                    }
+                    Ok(ContractResult::Err(e)) => Err(fail.err(crate::app::truncate_log(e))),
                     Err(e) => Err(fail.err(format!(
                         "contract {contract} returned an invalid response: {e}"
                     ))),
@@ -838,7 +837,11 @@ impl Call<'_> {
 
     /// A contract's `BankMsg::Burn`: its coins and the supply drop. No protobuf message
     /// stands for it (wasmd calls the bank keeper directly), so it has no message response.
-    fn burn(&mut self, contract: &Address, amount: Vec<cosmwasm_std::Coin>) -> Result<Any, TxError> {
+    fn burn(
+        &mut self,
+        contract: &Address,
+        amount: Vec<cosmwasm_std::Coin>,
+    ) -> Result<Any, TxError> {
         let coins = Coins::from_proto(&super::msgs::proto_coins(amount))?;
         if coins.is_empty() {
             return Err(TxError::invalid_coins("BankMsg::Burn of no coins"));

@@ -40,7 +40,8 @@ pub fn execute(
         }
         ExecuteMsg::ManyEvents { count, size } => {
             let value = "e".repeat(size as usize);
-            let events = (0..count).map(|i| Event::new(format!("flood{i}")).add_attribute("v", &value));
+            let events =
+                (0..count).map(|i| Event::new(format!("flood{i}")).add_attribute("v", &value));
             return Ok(Response::new().add_events(events));
         }
         ExecuteMsg::BigError { bytes } => {
