@@ -84,6 +84,39 @@ impl Account {
     }
 }
 
+/// A contract built by `contracts/build.sh` (`contracts/artifacts/<name>.wasm`).
+pub fn artifact(name: &str) -> Vec<u8> {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../contracts/artifacts")
+        .join(format!("{name}.wasm"));
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (build the contracts first: contracts/build.sh)",
+            path.display()
+        )
+    })
+}
+
+/// `bytes` gzipped, as CosmJS sends uploads (a quarter of the transaction-size gas).
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(bytes).expect("writing to memory");
+    e.finish().expect("writing to memory")
+}
+
+/// A `MsgSend` of `amount` uspec.
+pub fn send_msg(from: &Address, to: &Address, amount: u128) -> Any {
+    crate::modules::to_any(&cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend {
+        from_address: from.to_bech32(),
+        to_address: to.to_bech32(),
+        amount: vec![cosmos_sdk_proto::cosmos::base::v1beta1::Coin {
+            denom: crate::coins::NATIVE_DENOM.into(),
+            amount: amount.to_string(),
+        }],
+    })
+}
+
 pub struct Harness {
     pub app: AbciApp,
     pub height: i64,
@@ -211,6 +244,79 @@ impl Harness {
             height: 0,
             prove: false,
         })
+    }
+
+    /// A chain whose genesis funds `n` dev accounts (seeds 1..=n, see [`Account::from_seed`]),
+    /// returned with their account numbers set; the other arguments as in [`Harness::new`].
+    pub fn with_accounts(
+        home: &Path,
+        n: u8,
+        max_gas: i64,
+        max_tx_gas: u64,
+        min_gas_price: Option<&str>,
+    ) -> (Self, Vec<Account>) {
+        let mut accounts: Vec<Account> = (1..=n).map(|seed| Account::from_seed(seed, 0)).collect();
+        let addresses: Vec<&Address> = accounts.iter().map(|a| &a.address).collect();
+        let chain = Harness::new(home, &addresses, max_gas, max_tx_gas, min_gas_price);
+        for a in &mut accounts {
+            a.number = chain.account_number(&a.address);
+        }
+        (chain, accounts)
+    }
+
+    /// Runs `msgs` signed by `from` (paying [`fee_for`] `gas`) alone in the next block.
+    pub fn run(&mut self, from: &mut Account, msgs: Vec<Any>, gas: u64) -> ExecTxResult {
+        let tx = from.sign(msgs, gas, fee_for(gas));
+        self.block(vec![tx]).tx_results.remove(0)
+    }
+
+    /// Stores `wasm` (gzipped, as CosmJS uploads) from `from`; returns the code id.
+    pub fn store_code(&mut self, from: &mut Account, wasm: &[u8]) -> u64 {
+        use cosmos_sdk_proto::cosmwasm::wasm::v1::MsgStoreCode;
+        let msg = crate::modules::to_any(&MsgStoreCode {
+            sender: from.address.to_bech32(),
+            wasm_byte_code: gzip(wasm),
+            instantiate_permission: None,
+        });
+        let r = self.run(from, vec![msg], 3_500_000);
+        assert_eq!(r.code, 0, "store code: {}", r.log);
+        r.events
+            .iter()
+            .flat_map(|e| &e.attributes)
+            .find(|a| a.key == "code_id")
+            .expect("a code_id event")
+            .value
+            .parse()
+            .expect("a code id")
+    }
+
+    /// Instantiates `code_id` with `msg` (no admin, no funds); returns the address.
+    pub fn instantiate(
+        &mut self,
+        from: &mut Account,
+        code_id: u64,
+        msg: serde_json::Value,
+        label: &str,
+    ) -> String {
+        use cosmos_sdk_proto::cosmos::base::abci::v1beta1::TxMsgData;
+        use cosmos_sdk_proto::cosmwasm::wasm::v1::{
+            MsgInstantiateContract, MsgInstantiateContractResponse,
+        };
+        use prost::Message;
+        let m = crate::modules::to_any(&MsgInstantiateContract {
+            sender: from.address.to_bech32(),
+            admin: String::new(),
+            code_id,
+            label: label.into(),
+            msg: msg.to_string().into_bytes(),
+            funds: vec![],
+        });
+        let r = self.run(from, vec![m], 1_000_000);
+        assert_eq!(r.code, 0, "instantiate: {}", r.log);
+        let data = TxMsgData::decode(r.data.as_ref()).expect("tx data");
+        MsgInstantiateContractResponse::decode(data.msg_responses[0].value.as_slice())
+            .expect("an instantiate response")
+            .address
     }
 
     /// The app hash of the last committed block.

@@ -1,24 +1,16 @@
 //! Block proposals and consensus limits, in process (no CometBFT): what a byzantine proposer
 //! can put in a block, and what every honest validator does with it.
 
-use cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend;
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::TxRaw;
-use inferchain_app::harness::{fee_for, Account, Harness};
+use inferchain_app::harness::{fee_for, send_msg, Account, Harness};
 use inferchain_app::modules::to_any;
 use inferchain_app::params::{DEFAULT_MAX_BLOCK_GAS, DEFAULT_MAX_TX_GAS};
 use prost::Message;
 use tendermint_proto::google::protobuf::Any;
 
 fn send(from: &Account, to: &Account, amount: u128) -> Vec<Any> {
-    vec![to_any(&MsgSend {
-        from_address: from.address.to_bech32(),
-        to_address: to.address.to_bech32(),
-        amount: vec![Coin {
-            denom: "uspec".into(),
-            amount: amount.to_string(),
-        }],
-    })]
+    vec![send_msg(&from.address, &to.address, amount)]
 }
 
 struct Setup {
@@ -30,18 +22,11 @@ struct Setup {
 
 fn setup(max_gas: i64) -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let mut alice = Account::from_seed(1, 0);
-    let mut bob = Account::from_seed(2, 0);
     // The node's own mempool floor is unset: only the chain's limits apply.
-    let chain = Harness::new(
-        dir.path(),
-        &[&alice.address, &bob.address],
-        max_gas,
-        DEFAULT_MAX_TX_GAS,
-        None,
-    );
-    alice.number = chain.account_number(&alice.address);
-    bob.number = chain.account_number(&bob.address);
+    let (chain, mut accounts) =
+        Harness::with_accounts(dir.path(), 2, max_gas, DEFAULT_MAX_TX_GAS, None);
+    let bob = accounts.pop().unwrap();
+    let alice = accounts.pop().unwrap();
     Setup {
         chain,
         alice,

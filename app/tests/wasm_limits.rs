@@ -1,40 +1,17 @@
 //! Contract resource limits, in process: what a hostile contract can make every node do.
 //! Needs `contracts/artifacts` (built by `contracts/build.sh`, which `tests/run.sh` runs).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{QuerySupplyOfRequest, QuerySupplyOfResponse};
-use cosmos_sdk_proto::cosmos::base::abci::v1beta1::TxMsgData;
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, TxRaw};
-use cosmos_sdk_proto::cosmwasm::wasm::v1::{
-    MsgExecuteContract, MsgInstantiateContract, MsgInstantiateContractResponse, MsgStoreCode,
-};
-use inferchain_app::harness::{fee_for, Account, Harness};
+use cosmos_sdk_proto::cosmwasm::wasm::v1::{MsgExecuteContract, MsgStoreCode};
+use inferchain_app::harness::{artifact, fee_for, gzip, Account, Harness};
 use inferchain_app::modules::to_any;
 use inferchain_app::params::{DEFAULT_MAX_BLOCK_GAS, DEFAULT_MAX_TX_GAS};
 use prost::Message;
 use tendermint_proto::v0_38::abci::ExecTxResult;
-
-fn artifact(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../contracts/artifacts")
-        .join(format!("{name}.wasm"));
-    std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (build the contracts first: contracts/build.sh)",
-            path.display()
-        )
-    })
-}
-
-/// Uploads are gzipped, as CosmJS sends them (a quarter of the transaction-size gas).
-fn gzip(wasm: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    e.write_all(wasm).unwrap();
-    e.finish().unwrap()
-}
 
 fn files_under(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -63,17 +40,10 @@ struct Chain {
 impl Chain {
     fn new(max_gas: i64, max_tx_gas: u64) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let mut alice = Account::from_seed(1, 0);
-        let mut bob = Account::from_seed(2, 0);
-        let chain = Harness::new(
-            dir.path(),
-            &[&alice.address, &bob.address],
-            max_gas,
-            max_tx_gas,
-            None,
-        );
-        alice.number = chain.account_number(&alice.address);
-        bob.number = chain.account_number(&bob.address);
+        let (chain, mut accounts) =
+            Harness::with_accounts(dir.path(), 2, max_gas, max_tx_gas, None);
+        let bob = accounts.pop().unwrap();
+        let alice = accounts.pop().unwrap();
         Chain {
             chain,
             alice,
@@ -83,46 +53,16 @@ impl Chain {
     }
 
     fn run(&mut self, msg: tendermint_proto::google::protobuf::Any, gas: u64) -> ExecTxResult {
-        let tx = self.alice.sign(vec![msg], gas, fee_for(gas));
-        self.chain.block(vec![tx]).tx_results.remove(0)
+        self.chain.run(&mut self.alice, vec![msg], gas)
     }
 
     fn store(&mut self, wasm: Vec<u8>) -> u64 {
-        let r = self.run(
-            to_any(&MsgStoreCode {
-                sender: self.alice.address.to_bech32(),
-                wasm_byte_code: gzip(&wasm),
-                instantiate_permission: None,
-            }),
-            3_500_000,
-        );
-        assert_eq!(r.code, 0, "store: {}", r.log);
-        let attr = r
-            .events
-            .iter()
-            .flat_map(|e| &e.attributes)
-            .find(|a| a.key == "code_id")
-            .expect("code_id event");
-        attr.value.parse().unwrap()
+        self.chain.store_code(&mut self.alice, &wasm)
     }
 
     fn instantiate(&mut self, code_id: u64) -> String {
-        let r = self.run(
-            to_any(&MsgInstantiateContract {
-                sender: self.alice.address.to_bech32(),
-                admin: String::new(),
-                code_id,
-                label: "hostile".into(),
-                msg: b"{}".to_vec(),
-                funds: vec![],
-            }),
-            500_000,
-        );
-        assert_eq!(r.code, 0, "instantiate: {}", r.log);
-        let data = TxMsgData::decode(r.data.as_ref()).unwrap();
-        MsgInstantiateContractResponse::decode(data.msg_responses[0].value.as_slice())
-            .unwrap()
-            .address
+        self.chain
+            .instantiate(&mut self.alice, code_id, serde_json::json!({}), "hostile")
     }
 
     fn execute(
