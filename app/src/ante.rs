@@ -13,7 +13,8 @@ use crate::coins::{Coin, NATIVE_DENOM};
 use crate::ctx::Ctx;
 use crate::error::TxError;
 use crate::gas;
-use crate::modules::{auth, bank, decode_any, type_url};
+use crate::modules::auth::{AuthRead, AuthWrite};
+use crate::modules::{bank, decode_any, type_url};
 use crate::params::ChainLimits;
 use crate::tx::{sign_doc_bytes, ParsedTx};
 
@@ -128,7 +129,7 @@ pub fn run_ante(
         }
     }
 
-    let Some(_) = auth::get_account(ctx, &tx.fee_payer)? else {
+    let Some(_) = ctx.account(&tx.fee_payer)? else {
         return Err(TxError::unknown_address(format!(
             "fee payer address: {} does not exist",
             tx.fee_payer
@@ -177,7 +178,8 @@ pub fn run_ante(
 
     for (i, signer) in tx.signers.iter().enumerate() {
         let info = &tx.auth_info.signer_infos[i];
-        let mut account = auth::get_account(ctx, signer)?
+        let mut account = ctx
+            .account(signer)?
             .ok_or_else(|| TxError::unknown_address(format!("account {signer} does not exist")))?;
 
         let pubkey = match &info.public_key {
@@ -246,7 +248,7 @@ pub fn run_ante(
             account.pub_key = Some(pubkey);
         }
         account.sequence += 1;
-        auth::set_account(ctx, &account)?;
+        ctx.put_account(&account)?;
         ctx.emit("tx", &[("acc_seq", format!("{signer}/{}", info.sequence))]);
     }
     Ok(())

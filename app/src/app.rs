@@ -12,14 +12,25 @@ use crate::ctx::{event, BlockInfo, Ctx, TxPosition};
 use crate::error::TxError;
 use crate::gas::GasMeter;
 use crate::genesis::Genesis;
-use crate::modules::{auth::Auth, bank::Bank, Module};
+use crate::modules::{auth::Auth, bank::Bank, block::Block, wasm::Vm, wasm::Wasm, Module};
 use crate::params::{BlockGas, ChainLimits};
 use crate::query::{QueryCtx, QueryError};
+use crate::router::{RouteError, Router, Routes};
 use crate::state::StateDelta;
 use crate::tx::{decode_tx, ParsedTx};
-use crate::wasm::{Vm, Wasm};
 
 use std::sync::Arc;
+
+/// The chain's modules, in the order their genesis and block hooks run. Adding a module is
+/// one line here (and its folder under `modules/`).
+pub fn modules(vm: Arc<Vm>) -> Vec<Box<dyn Module>> {
+    vec![
+        Box::new(Block),
+        Box::new(Auth),
+        Box::new(Bank),
+        Box::new(Wasm::new(vm)),
+    ]
+}
 
 /// The result of one transaction, as it goes into `ExecTxResult` / `CheckTx` / `Simulate`.
 #[derive(Clone, Debug, Default)]
@@ -99,23 +110,42 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 }
 
 pub struct App {
-    pub modules: Vec<Box<dyn Module>>,
+    modules: Vec<Box<dyn Module>>,
+    router: Arc<Router>,
     /// This node's mempool floor; consensus never looks at it (as in the SDK).
     pub min_gas_price: Option<GasPrice>,
     sigs: SigCache,
 }
 
 impl App {
-    pub fn new(min_gas_price: Option<GasPrice>, vm: Arc<Vm>) -> Self {
-        App {
-            modules: vec![Box::new(Auth), Box::new(Bank), Box::new(Wasm::new(vm))],
+    /// The app of the chain's [`modules`].
+    pub fn new(min_gas_price: Option<GasPrice>, vm: Arc<Vm>) -> Result<Self, RouteError> {
+        Self::with_modules(modules(vm), min_gas_price)
+    }
+
+    /// An app of `modules`; fails if two of them register the same message or query.
+    pub fn with_modules(
+        modules: Vec<Box<dyn Module>>,
+        min_gas_price: Option<GasPrice>,
+    ) -> Result<Self, RouteError> {
+        let mut routes = Routes::default();
+        for m in &modules {
+            m.register(&mut routes);
+        }
+        Ok(App {
+            modules,
+            router: Arc::new(routes.build()?),
             min_gas_price,
             sigs: SigCache::default(),
-        }
+        })
+    }
+
+    pub fn router(&self) -> &Arc<Router> {
+        &self.router
     }
 
     pub fn decode(&self, bytes: &[u8]) -> Result<ParsedTx, TxError> {
-        decode_tx(bytes, &self.modules)
+        decode_tx(bytes, &self.router)
     }
 
     pub fn init_genesis(
@@ -127,7 +157,7 @@ impl App {
     ) -> Result<(), TxError> {
         limits.save(state);
         let mut gas = GasMeter::infinite();
-        let mut ctx = Ctx::new(state, &mut gas, block);
+        let mut ctx = Ctx::new(state, &mut gas, block, self.router.clone());
         for m in &self.modules {
             m.init_genesis(&mut ctx, genesis)?;
         }
@@ -142,7 +172,7 @@ impl App {
         end: bool,
     ) -> Result<Vec<Event>, TxError> {
         let mut gas = GasMeter::infinite();
-        let mut ctx = Ctx::new(state, &mut gas, block);
+        let mut ctx = Ctx::new(state, &mut gas, block, self.router.clone());
         for m in &self.modules {
             if end {
                 m.end_block(&mut ctx)?;
@@ -236,7 +266,7 @@ impl App {
 
         state.begin();
         let ante = {
-            let mut ctx = Ctx::new(state, &mut gas, block);
+            let mut ctx = Ctx::new(state, &mut gas, block, self.router.clone());
             run_ante(&mut ctx, &tx, mode, self.min_gas_price.as_ref(), &self.sigs)
                 .map(|_| ctx.events)
         };
@@ -260,7 +290,7 @@ impl App {
         }
 
         state.begin();
-        let mut ctx = Ctx::new(state, &mut gas, block);
+        let mut ctx = Ctx::new(state, &mut gas, block, self.router.clone());
         ctx.simulate = mode == ExecMode::Simulate;
         ctx.tx = Some(TxPosition {
             index: block.tx_index,
@@ -269,10 +299,9 @@ impl App {
         let mut responses = Vec::with_capacity(tx.msgs.len());
         let mut msg_events = Vec::new();
         let mut msg_event_bytes = 0usize;
-        for (index, (msg, module)) in tx.msgs.iter().enumerate() {
-            let module = &self.modules[*module];
+        for (index, msg) in tx.msgs.iter().enumerate() {
             let before = ctx.events.len();
-            match module.deliver_msg(&mut ctx, msg) {
+            match msg.deliver(&mut ctx) {
                 Ok(resp) => responses.push(resp),
                 Err(mut e) => {
                     drop(ctx);
@@ -294,7 +323,7 @@ impl App {
                 &[
                     ("action", msg.type_url.clone()),
                     ("sender", signer),
-                    ("module", module.name().to_string()),
+                    ("module", msg.module.to_string()),
                 ],
             )];
             events.extend(ctx.events.drain(before..));
@@ -338,15 +367,8 @@ impl App {
         }
     }
 
-    /// Routes a gRPC-path query to the module that serves it.
-    pub fn query(&self, q: &QueryCtx, path: &str, data: &[u8]) -> Result<Vec<u8>, QueryError> {
-        for m in &self.modules {
-            if let Some(result) = m.query(q, path, data) {
-                return result;
-            }
-        }
-        Err(QueryError::unimplemented(format!(
-            "unknown query path: {path}"
-        )))
+    /// Answers a client's gRPC-path query through the router.
+    pub fn query(&self, q: &mut QueryCtx, path: &str, data: &[u8]) -> Result<Vec<u8>, QueryError> {
+        self.router.query(q, path, data)
     }
 }

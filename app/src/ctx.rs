@@ -2,10 +2,12 @@
 
 use tendermint_proto::v0_38::abci::{Event, EventAttribute};
 
+use std::sync::Arc;
+
 use crate::error::TxError;
-use crate::gas::{self, GasMeter};
-use crate::state::StateDelta;
-use crate::store::{state_key, Substore};
+use crate::gas::GasMeter;
+use crate::router::Router;
+use crate::state::{price, StateDelta, StateRead, StateWrite};
 
 /// Facts about the block being executed; all come from consensus, never from the local clock.
 #[derive(Clone, Debug, Default)]
@@ -26,93 +28,86 @@ pub struct TxPosition {
 }
 
 pub struct Ctx<'a> {
-    pub state: &'a mut StateDelta,
-    pub gas: &'a mut GasMeter,
+    /// The block's state. Modules read and write it through [`StateRead`]/[`StateWrite`]
+    /// (their extension traits), which charge `gas`; the wasm keeper lends it to the VM.
+    pub(crate) state: &'a mut StateDelta,
+    pub(crate) gas: &'a mut GasMeter,
     pub block: &'a BlockInfo,
+    /// The route tables, for modules that dispatch messages on behalf of others (contracts).
+    pub router: Arc<Router>,
     pub events: Vec<Event>,
     /// Set while a transaction's messages run; `None` in genesis and block hooks.
     pub tx: Option<TxPosition>,
     /// A simulation (gas estimate): nothing may outlive it, not even in a node's caches.
     pub simulate: bool,
+    /// How deeply messages were dispatched by contracts to reach this one (0: the
+    /// transaction's own message).
+    pub depth: u32,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(state: &'a mut StateDelta, gas: &'a mut GasMeter, block: &'a BlockInfo) -> Self {
+    pub fn new(
+        state: &'a mut StateDelta,
+        gas: &'a mut GasMeter,
+        block: &'a BlockInfo,
+        router: Arc<Router>,
+    ) -> Self {
         Ctx {
             state,
             gas,
             block,
+            router,
             events: Vec::new(),
             tx: None,
             simulate: false,
+            depth: 0,
         }
     }
 
-    pub fn get(&mut self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, TxError> {
-        self.gas.consume(gas::READ_FLAT, "ReadFlat")?;
-        let value = self.state.get(&state_key(store, key))?;
-        if let Some(v) = &value {
-            self.gas
-                .consume(gas::READ_PER_BYTE * v.len() as u64, "ReadPerByte")?;
-        }
-        Ok(value)
-    }
-
-    pub fn set(&mut self, store: Substore, key: &[u8], value: Vec<u8>) -> Result<(), TxError> {
-        self.gas
-            .consume(gas::write_cost(key.len(), value.len()), "WritePerByte")?;
-        self.state.set(state_key(store, key), value);
-        Ok(())
-    }
-
-    pub fn delete(&mut self, store: Substore, key: &[u8]) -> Result<(), TxError> {
-        self.gas.consume(gas::delete_cost(key.len()), "Delete")?;
-        self.state.delete(state_key(store, key));
-        Ok(())
-    }
-
-    /// Entries under `prefix` in `store` (keys returned without the prefix), at most `limit`.
-    pub fn prefix_range(
-        &mut self,
-        store: Substore,
-        prefix: &[u8],
-        limit: usize,
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, TxError> {
-        let start = state_key(store, prefix);
-        let end = prefix_end(&start);
-        let entries = self.state.range(&start, end.as_deref(), limit)?;
-        let mut out = Vec::with_capacity(entries.len());
-        for (k, v) in entries {
-            self.gas.consume(
-                gas::ITER_NEXT_FLAT + gas::READ_PER_BYTE * (k.len() + v.len()) as u64,
-                "IterNext",
-            )?;
-            out.push((k[start.len()..].to_vec(), v));
-        }
-        Ok(out)
-    }
-
-    /// The last entry under `prefix` in `store` (key without the prefix), priced as one read.
-    pub fn prefix_last(
-        &mut self,
-        store: Substore,
-        prefix: &[u8],
-    ) -> Result<Option<(Vec<u8>, Vec<u8>)>, TxError> {
-        self.gas.consume(gas::READ_FLAT, "ReadFlat")?;
-        let start = state_key(store, prefix);
-        let end = prefix_end(&start);
-        let last = self.state.scan(&start, end.as_deref(), true, 1)?.pop();
-        if let Some((k, v)) = &last {
-            self.gas.consume(
-                gas::READ_PER_BYTE * (k.len() + v.len()) as u64,
-                "ReadPerByte",
-            )?;
-        }
-        Ok(last.map(|(k, v)| (k[start.len()..].to_vec(), v)))
+    pub fn gas_used(&self) -> u64 {
+        self.gas.used()
     }
 
     pub fn emit(&mut self, kind: &str, attrs: &[(&str, String)]) {
         self.events.push(event(kind, attrs));
+    }
+}
+
+impl StateRead for Ctx<'_> {
+    fn get_raw(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, TxError> {
+        let value = self.state.get(key)?;
+        price::read(self.gas, value.as_ref())?;
+        Ok(value)
+    }
+
+    fn scan_raw(
+        &mut self,
+        start: &[u8],
+        end: Option<&[u8]>,
+        reverse: bool,
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, TxError> {
+        let entries = self.state.scan(start, end, reverse, limit)?;
+        price::scan(self.gas, &entries, reverse && limit == 1)?;
+        Ok(entries)
+    }
+
+    fn fork(&self) -> Result<StateDelta, TxError> {
+        Ok(self.state.clone())
+    }
+}
+
+impl StateWrite for Ctx<'_> {
+    fn put_raw(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<(), TxError> {
+        price::write(self.gas, &key, &value)?;
+        self.state.set(key, value);
+        Ok(())
+    }
+
+    fn delete_raw(&mut self, key: Vec<u8>) -> Result<(), TxError> {
+        price::delete(self.gas, &key)?;
+        self.state.delete(key);
+        Ok(())
     }
 }
 
@@ -128,16 +123,4 @@ pub fn event(kind: &str, attrs: &[(&str, String)]) -> Event {
             })
             .collect(),
     }
-}
-
-/// The smallest key greater than every key starting with `prefix` (None: no such key).
-pub fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
-    let mut end = prefix.to_vec();
-    while let Some(last) = end.pop() {
-        if last < 0xff {
-            end.push(last + 1);
-            return Some(end);
-        }
-    }
-    None
 }

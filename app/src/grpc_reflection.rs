@@ -49,7 +49,7 @@ mod tests {
     use tendermint_proto::{abci as tm_abci, crypto, p2p, types, version};
 
     use super::SERVED;
-    use crate::wasm::queries::{QueryCodeInfoRequest, QueryCodeInfoResponse};
+    use crate::modules::wasm::{QueryCodeInfoRequest, QueryCodeInfoResponse};
 
     fn pool() -> DescriptorPool {
         DescriptorPool::decode(inferchain_proto::COSMOS_FILE_DESCRIPTOR_SET).expect("descriptor")

@@ -17,9 +17,10 @@ pub mod modules;
 pub mod node;
 pub mod params;
 pub mod query;
+pub mod router;
 pub mod rpc_client;
 pub mod state;
 pub mod store;
 pub mod tx;
-pub mod wasm;
+
 pub mod wire;

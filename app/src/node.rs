@@ -67,12 +67,13 @@ fn timestamp(t: &Option<tendermint_proto::google::protobuf::Timestamp>) -> (i64,
 
 impl Node {
     pub fn new(store: Arc<Store>, config: NodeConfig) -> anyhow::Result<Self> {
-        let vm = crate::wasm::Vm::open(&config.wasm_dir, &config.chain_id).map_err(|e| {
-            anyhow::anyhow!(
-                "opening the wasm module cache in {}: {e}",
-                config.wasm_dir.display()
-            )
-        })?;
+        let vm =
+            crate::modules::wasm::Vm::open(&config.wasm_dir, &config.chain_id).map_err(|e| {
+                anyhow::anyhow!(
+                    "opening the wasm module cache in {}: {e}",
+                    config.wasm_dir.display()
+                )
+            })?;
         // Codes the state marks pinned are compiled into memory before the first block.
         let pinned = vm
             .pin_stored(&store.snapshot()?)
@@ -80,7 +81,8 @@ impl Node {
         if pinned > 0 {
             tracing::info!(pinned, "pinned wasm codes loaded into memory");
         }
-        let app = App::new(config.min_gas_price.clone(), Arc::new(vm));
+        let app = App::new(config.min_gas_price.clone(), Arc::new(vm))
+            .map_err(|e| anyhow::anyhow!("assembling the app: {e}"))?;
         let snapshot = store.snapshot()?;
         let mempool = Mempool {
             block: BlockInfo {
@@ -180,11 +182,8 @@ impl Node {
         let result = if req.path == "/cosmos.tx.v1beta1.Service/Simulate" {
             self.simulate_query(&req.data)
         } else {
-            let q = QueryCtx {
-                snapshot: snapshot.clone(),
-                height,
-            };
-            self.app.query(&q, &req.path, &req.data)
+            let mut q = QueryCtx::new(snapshot.clone(), height);
+            self.app.query(&mut q, &req.path, &req.data)
         };
         match result {
             Ok(value) => ResponseQuery {

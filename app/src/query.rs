@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest;
-
-use crate::ctx::prefix_end;
-use crate::store::{state_key, Snapshot, StoreError, Substore};
+use crate::error::TxError;
+use crate::gas::GasMeter;
+use crate::state::{price, StateDelta, StateRead};
+use crate::store::{Snapshot, StoreError, Substore};
 
 /// A gRPC status code and message; over ABCI it becomes `rpc error: code = X desc = ...`,
 /// the text CosmJS and Hermes match on.
@@ -58,6 +58,7 @@ fn code_name(code: tonic::Code) -> &'static str {
     use tonic::Code::*;
     match code {
         NotFound => "NotFound",
+        ResourceExhausted => "ResourceExhausted",
         InvalidArgument => "InvalidArgument",
         Unimplemented => "Unimplemented",
         FailedPrecondition => "FailedPrecondition",
@@ -79,77 +80,84 @@ pub fn decode_request<M: prost::Message + Default>(data: &[u8]) -> Result<M, Que
     M::decode(data).map_err(|e| QueryError::invalid(format!("decoding request: {e}")))
 }
 
-/// Committed state at one height.
+/// Transaction-style errors met while reading state for a query: an exhausted query meter,
+/// a refused request, corrupt state.
+impl From<TxError> for QueryError {
+    fn from(e: TxError) -> Self {
+        let code = match e.code {
+            11 => tonic::Code::ResourceExhausted,
+            18 => tonic::Code::InvalidArgument,
+            _ => tonic::Code::Internal,
+        };
+        QueryError {
+            code,
+            message: e.log,
+        }
+    }
+}
+
+/// Committed state at one height, as a client's query reads it.
 pub struct QueryCtx {
     pub snapshot: Arc<Snapshot>,
     pub height: u64,
+    /// Counts the store gas of the query (no limit: a query never writes, and contract
+    /// queries carry a VM limit of their own).
+    pub gas: GasMeter,
 }
 
 impl QueryCtx {
-    pub fn get(&self, store: Substore, key: &[u8]) -> Result<Option<Vec<u8>>, QueryError> {
-        Ok(self.snapshot.get_at(store, key, self.height)?)
+    pub fn new(snapshot: Arc<Snapshot>, height: u64) -> Self {
+        QueryCtx {
+            snapshot,
+            height,
+            gas: GasMeter::infinite(),
+        }
     }
 
-    /// Keys under `prefix` (prefix stripped), starting after `after` if given, at most `limit`.
-    /// Only the latest height can be scanned: the tree hashes its keys.
-    pub fn prefix_range(
-        &self,
-        store: Substore,
-        prefix: &[u8],
-        after: Option<&[u8]>,
-        limit: usize,
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, QueryError> {
+    fn at_latest(&self, what: &str) -> Result<(), TxError> {
         if self.height != self.snapshot.height() {
-            return Err(QueryError::invalid(format!(
-                "listing queries are served at the latest height ({}) only, not {}",
+            return Err(TxError::invalid_request(format!(
+                "{what} are served at the latest height ({}) only, not {}",
                 self.snapshot.height(),
                 self.height
             )));
         }
-        let base = state_key(store, prefix);
-        let start = match after {
-            Some(a) => {
-                let mut s = base.clone();
-                s.extend_from_slice(a);
-                s.push(0);
-                s
-            }
-            None => base.clone(),
-        };
-        let end = prefix_end(&base);
-        // Reads at most `limit` entries: a page never loads the rest of the prefix.
-        Ok(self
-            .snapshot
-            .scan(&start, end.as_deref(), false, limit)?
-            .into_iter()
-            .map(|(k, v)| (k[base.len()..].to_vec(), v))
-            .collect())
-    }
-
-    /// One page of entries under `prefix`, key-based (`next_key` = last key returned), as
-    /// the SDK's `PageRequest` asks (offsets are not supported: the tree can't skip).
-    pub fn page(
-        &self,
-        store: Substore,
-        prefix: &[u8],
-        req: Option<&PageRequest>,
-    ) -> Result<(Vec<(Vec<u8>, Vec<u8>)>, Vec<u8>), QueryError> {
-        let limit = match req.map(|p| p.limit).unwrap_or(0) {
-            0 => DEFAULT_PAGE,
-            n => (n as usize).min(MAX_PAGE),
-        };
-        let after = req.map(|p| p.key.as_slice()).filter(|k| !k.is_empty());
-        let mut entries = self.prefix_range(store, prefix, after, limit + 1)?;
-        let next = if entries.len() > limit {
-            entries.truncate(limit);
-            entries.last().map(|(k, _)| k.clone()).unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        Ok((entries, next))
+        Ok(())
     }
 }
 
-/// Default and maximum page size for listing queries.
-const DEFAULT_PAGE: usize = 100;
-const MAX_PAGE: usize = 1_000;
+impl StateRead for QueryCtx {
+    fn get_raw(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, TxError> {
+        let value = if self.height == self.snapshot.height() {
+            self.snapshot.get(key)?
+        } else {
+            // Past heights are read from the substore's tree (the flat table is latest-only).
+            let (store, module_key) = key
+                .split_first()
+                .and_then(|(id, rest)| Some((Substore::from_id(*id)?, rest)))
+                .ok_or_else(|| TxError::internal("state key without a substore"))?;
+            self.snapshot.get_at(store, module_key, self.height)?
+        };
+        price::read(&mut self.gas, value.as_ref())?;
+        Ok(value)
+    }
+
+    /// Only the latest height can be scanned: the trees hash their keys.
+    fn scan_raw(
+        &mut self,
+        start: &[u8],
+        end: Option<&[u8]>,
+        reverse: bool,
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, TxError> {
+        self.at_latest("listing queries")?;
+        let entries = self.snapshot.scan(start, end, reverse, limit)?;
+        price::scan(&mut self.gas, &entries, reverse && limit == 1)?;
+        Ok(entries)
+    }
+
+    fn fork(&self) -> Result<StateDelta, TxError> {
+        self.at_latest("smart queries")?;
+        Ok(StateDelta::new(self.snapshot.clone()))
+    }
+}

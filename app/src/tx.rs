@@ -1,15 +1,14 @@
-//! Transaction decoding and stateless validation: `TxRaw` → a `ParsedTx` whose messages each
-//! have a handling module and whose signers are known. Nothing here reads state.
+//! Transaction decoding and stateless validation: `TxRaw` → a `ParsedTx` whose messages are
+//! decoded by their routes (once) and whose signers are known. Nothing here reads state.
 
 use cosmos_sdk_proto::cosmos::tx::v1beta1::{AuthInfo, TxBody, TxRaw};
 use prost::Message;
-use tendermint_proto::google::protobuf::Any;
 
 use crate::address::Address;
 use crate::coins::Coins;
 use crate::error::TxError;
 use crate::modules::auth::{MAX_MEMO_CHARS, TX_SIG_LIMIT};
-use crate::modules::Module;
+use crate::router::{RoutedMsg, Router};
 use crate::wire;
 
 /// Largest transaction accepted, in bytes (CometBFT's default mempool limit is 1 MiB).
@@ -22,8 +21,8 @@ pub struct ParsedTx {
     pub body_bytes: Vec<u8>,
     pub auth_info_bytes: Vec<u8>,
     pub signatures: Vec<Vec<u8>>,
-    /// Each message with the index of the module that handles it.
-    pub msgs: Vec<(Any, usize)>,
+    /// Each message decoded by its route and checked statelessly, ready to deliver.
+    pub msgs: Vec<RoutedMsg>,
     /// Unique signers, in order of first appearance; `signer_infos[i]` belongs to `signers[i]`.
     pub signers: Vec<Address>,
     pub fee: Coins,
@@ -31,7 +30,7 @@ pub struct ParsedTx {
     pub fee_payer: Address,
 }
 
-pub fn decode_tx(bytes: &[u8], modules: &[Box<dyn Module>]) -> Result<ParsedTx, TxError> {
+pub fn decode_tx(bytes: &[u8], router: &Router) -> Result<ParsedTx, TxError> {
     if bytes.len() > MAX_TX_BYTES {
         return Err(TxError::tx_too_large(format!(
             "tx is {} bytes, limit {MAX_TX_BYTES}",
@@ -77,18 +76,13 @@ pub fn decode_tx(bytes: &[u8], modules: &[Box<dyn Module>]) -> Result<ParsedTx, 
     let mut msgs = Vec::with_capacity(body.messages.len());
     let mut signers: Vec<Address> = Vec::new();
     for msg in &body.messages {
-        let idx = modules
-            .iter()
-            .position(|m| m.handles(&msg.type_url))
-            .ok_or_else(|| {
-                TxError::unknown_request(format!("unrecognized message type: {}", msg.type_url))
-            })?;
-        for s in modules[idx].check_msg(msg)? {
-            if !signers.contains(&s) {
-                signers.push(s);
+        let routed = router.decode(msg)?;
+        for s in &routed.signers {
+            if !signers.contains(s) {
+                signers.push(s.clone());
             }
         }
-        msgs.push((msg.clone(), idx));
+        msgs.push(routed);
     }
 
     if raw.signatures.is_empty() {

@@ -253,7 +253,7 @@ async fn cli_flow(net: &Localnet) -> Codes {
 
     // Instantiate2: the address is predictable from checksum, creator and salt.
     let salt_hex = hex::encode(b"inferchain-salt");
-    let expected = inferchain_app::wasm::predictable_address(
+    let expected = inferchain_app::modules::wasm::predictable_address(
         &hex::decode(&file_sum).unwrap(),
         &alice.parse().unwrap(),
         b"inferchain-salt",

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
-use inferchain_app::wasm::{check_wasm, decode_upload};
+use inferchain_app::modules::wasm::{check_wasm, decode_upload};
 use serde_json::json;
 
 use super::{print, Output};
@@ -45,7 +45,7 @@ pub fn run(cmd: WasmCmd) -> Result<()> {
             let wasm = decode_upload(&bytes)?;
             let salt = hex::decode(&salt_hex).context("salt must be hex")?;
             let creator: inferchain_app::address::Address = creator.parse()?;
-            let address = inferchain_app::wasm::predictable_address(
+            let address = inferchain_app::modules::wasm::predictable_address(
                 &Sha256::digest(&wasm),
                 &creator,
                 &salt,

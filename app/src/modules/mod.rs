@@ -1,62 +1,38 @@
-//! Chain modules. The app core knows them only through [`Module`]; each owns its substore
-//! keys behind its own read/write helpers.
+//! Chain modules. The app core knows them only through [`Module`]; each owns its state keys
+//! (`state_key.rs`) behind its own extension traits over the state layer (`state.rs`),
+//! registers its message handlers and queries with the router, and has its hooks here.
+//! Adding a module: write its folder, add it to [`crate::app::modules`].
 
 pub mod auth;
 pub mod bank;
+pub mod block;
+pub mod wasm;
 
 use tendermint_proto::google::protobuf::Any;
 
-use crate::address::Address;
 use crate::ctx::Ctx;
 use crate::error::TxError;
 use crate::genesis::Genesis;
-use crate::query::{QueryCtx, QueryError};
+use crate::router::Routes;
 
 pub trait Module: Send + Sync {
     fn name(&self) -> &'static str;
+
+    /// Registers the module's message handlers and gRPC queries.
+    fn register(&self, routes: &mut Routes);
 
     /// Writes the module's genesis state.
     fn init_genesis(&self, _ctx: &mut Ctx, _genesis: &Genesis) -> Result<(), TxError> {
         Ok(())
     }
 
+    /// Runs at the start of every block; `ctx.block` holds the block's header facts.
     fn begin_block(&self, _ctx: &mut Ctx) -> Result<(), TxError> {
         Ok(())
     }
 
     fn end_block(&self, _ctx: &mut Ctx) -> Result<(), TxError> {
         Ok(())
-    }
-
-    /// Whether this module handles messages of `type_url`.
-    fn handles(&self, _type_url: &str) -> bool {
-        false
-    }
-
-    /// Stateless check of one message: decodes and validates it, returns who must sign it.
-    fn check_msg(&self, msg: &Any) -> Result<Vec<Address>, TxError> {
-        Err(TxError::unknown_request(format!(
-            "unrecognized message type: {}",
-            msg.type_url
-        )))
-    }
-
-    /// Stateful check and execution; returns the message's response as an `Any`.
-    fn deliver_msg(&self, _ctx: &mut Ctx, msg: &Any) -> Result<Any, TxError> {
-        Err(TxError::unknown_request(format!(
-            "unrecognized message type: {}",
-            msg.type_url
-        )))
-    }
-
-    /// Answers a gRPC-path query, or `None` if the path isn't this module's.
-    fn query(
-        &self,
-        _q: &QueryCtx,
-        _path: &str,
-        _data: &[u8],
-    ) -> Option<Result<Vec<u8>, QueryError>> {
-        None
     }
 }
 

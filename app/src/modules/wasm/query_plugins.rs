@@ -1,10 +1,10 @@
-//! Queries a contract makes while it runs: bank, wasm (smart, raw, contract and code info),
-//! and gRPC queries on a whitelist of paths. They read the state of the running message,
-//! including its uncommitted writes, as in wasmd.
+//! Queries a contract makes while it runs (wasmd's `query_plugins.go`): bank, wasm (smart,
+//! raw, contract and code info), and gRPC queries, through the router, to the paths open to
+//! contracts. They read the state of the running message, including its uncommitted writes,
+//! as in wasmd, through the same typed reads as transactions and client queries.
 
 use std::sync::Arc;
 
-use cosmos_sdk_proto::cosmos::bank::v1beta1 as bankv1;
 use cosmos_sdk_proto::cosmwasm::wasm::v1 as wasmv1;
 use cosmwasm_std::{
     BankQuery, Binary, ContractResult, Empty, GrpcQuery, QueryRequest, SystemError, SystemResult,
@@ -14,14 +14,14 @@ use cosmwasm_vm::{call_query_raw, BackendError, BackendResult, GasInfo, VmError}
 use prost::Message;
 use serde_json::json;
 
+use super::state::{self, WasmRead};
 use super::vm::{lock, unsupported, Exec, MAX_QUERY_DEPTH};
-use super::{keys, records, GAS_MULTIPLIER, INSTANCE_COST};
+use super::{GAS_MULTIPLIER, INSTANCE_COST};
 use crate::address::Address;
 use crate::ctx::Ctx;
 use crate::error::TxError;
 use crate::gas::GasMeter;
-use crate::modules::bank;
-use crate::store::Substore;
+use crate::modules::bank::BankRead;
 
 type Answer = SystemResult<ContractResult<Binary>>;
 
@@ -47,7 +47,7 @@ fn read<R>(
 ) -> (Result<R, TxError>, GasInfo) {
     let mut gas = GasMeter::infinite();
     let mut state = lock(&exec.state);
-    let mut ctx = Ctx::new(&mut state, &mut gas, &exec.block);
+    let mut ctx = Ctx::new(&mut state, &mut gas, &exec.block, exec.router.clone());
     let r = f(&mut ctx);
     drop(ctx);
     (
@@ -80,14 +80,14 @@ pub fn answer(
                     GasInfo::free(),
                 );
             };
-            let (r, gas) = read(exec, |ctx| bank::balance(ctx, &a, &denom));
+            let (r, gas) = read(exec, |ctx| ctx.balance(&a, &denom));
             let answer = r.map(|amount| {
                 json_ok(json!({"amount": {"denom": denom, "amount": amount.to_string()}}))
             });
             (answer.map_err(|e| BackendError::unknown(e.log)), gas)
         }
         QueryRequest::Bank(BankQuery::Supply { denom }) => {
-            let (r, gas) = read(exec, |ctx| bank::supply_of(ctx, &denom));
+            let (r, gas) = read(exec, |ctx| ctx.supply_of(&denom));
             let answer = r.map(|amount| {
                 json_ok(json!({"amount": {"denom": denom, "amount": amount.to_string()}}))
             });
@@ -101,29 +101,27 @@ pub fn answer(
                 return (Ok(no_contract(&contract_addr)), GasInfo::free());
             };
             let (r, gas) = read(exec, |ctx| {
-                records::contract_info(ctx, &a)?;
-                let mut k = keys::contract_store(&a);
-                k.extend_from_slice(&key);
-                ctx.get(Substore::Wasm, &k)
+                Ok(match ctx.contract_info(&a)? {
+                    Some(_) => Some(ctx.contract_raw(&a, &key)?),
+                    None => None,
+                })
             });
             match r {
-                Ok(v) => (Ok(ok(v.unwrap_or_default())), gas),
-                Err(_) => (Ok(no_contract(&contract_addr)), gas),
+                Ok(Some(v)) => (Ok(ok(v.unwrap_or_default())), gas),
+                Ok(None) => (Ok(no_contract(&contract_addr)), gas),
+                Err(e) => (Err(BackendError::unknown(e.log)), gas),
             }
         }
         QueryRequest::Wasm(WasmQuery::ContractInfo { contract_addr }) => {
             let Ok(a) = contract_addr.parse::<Address>() else {
                 return (Ok(no_contract(&contract_addr)), GasInfo::free());
             };
-            let (r, gas) = read(exec, |ctx| {
-                let info = records::contract_info(ctx, &a)?;
-                let pinned = ctx
-                    .get(Substore::Wasm, &keys::pinned(info.code_id))?
-                    .is_some();
-                Ok((info, pinned))
+            let (r, gas) = read(exec, |ctx| match ctx.contract_info(&a)? {
+                Some(info) => Ok(Some((ctx.is_pinned(info.code_id)?, info))),
+                None => Ok(None),
             });
             match r {
-                Ok((info, pinned)) => (
+                Ok(Some((pinned, info))) => (
                     Ok(json_ok(json!({
                         "code_id": info.code_id,
                         "creator": info.creator,
@@ -134,13 +132,14 @@ pub fn answer(
                     }))),
                     gas,
                 ),
-                Err(_) => (Ok(no_contract(&contract_addr)), gas),
+                Ok(None) => (Ok(no_contract(&contract_addr)), gas),
+                Err(e) => (Err(BackendError::unknown(e.log)), gas),
             }
         }
         QueryRequest::Wasm(WasmQuery::CodeInfo { code_id }) => {
-            let (r, gas) = read(exec, |ctx| records::code_info(ctx, code_id));
+            let (r, gas) = read(exec, |ctx| ctx.code_info(code_id));
             match r {
-                Ok(code) => (
+                Ok(Some(code)) => (
                     Ok(json_ok(json!({
                         "code_id": code_id,
                         "creator": code.creator,
@@ -148,10 +147,11 @@ pub fn answer(
                     }))),
                     gas,
                 ),
-                Err(_) => (
+                Ok(None) => (
                     Ok(SystemResult::Err(SystemError::NoSuchCode { code_id })),
                     gas,
                 ),
+                Err(e) => (Err(BackendError::unknown(e.log)), gas),
             }
         }
         QueryRequest::Grpc(GrpcQuery { path, data }) => grpc(exec, depth, &path, &data, gas_limit),
@@ -198,14 +198,16 @@ fn smart(
     let Ok(contract) = contract_addr.parse::<Address>() else {
         return (Ok(no_contract(contract_addr)), GasInfo::free());
     };
-    let (code, mut gas) = read(exec, |ctx| {
-        let info = records::contract_info(ctx, &contract)?;
-        records::code_info(ctx, info.code_id)
+    let (code, mut gas) = read(exec, |ctx| match ctx.contract_info(&contract)? {
+        Some(info) => ctx.code_info(info.code_id),
+        None => Ok(None),
     });
-    let Ok(code) = code else {
-        return (Ok(no_contract(contract_addr)), gas);
+    let code = match code {
+        Ok(Some(code)) => code,
+        Ok(None) => return (Ok(no_contract(contract_addr)), gas),
+        Err(e) => return (Err(BackendError::unknown(e.log)), gas),
     };
-    let Ok(checksum) = records::checksum(&code) else {
+    let Ok(checksum) = state::checksum(&code) else {
         return (Err(BackendError::unknown("corrupt code record")), gas);
     };
     gas += GasInfo::with_externally_used(INSTANCE_COST * GAS_MULTIPLIER);
@@ -246,7 +248,9 @@ fn smart(
     }
 }
 
-/// gRPC queries contracts may make; answers are protobuf, as over the chain's gRPC.
+/// A contract's gRPC query: protobuf in and out, as over the chain's gRPC. A smart query runs
+/// inside the running call (its depth and gas); every other path goes through the router, to
+/// the paths open to contracts.
 fn grpc(
     exec: &Arc<Exec>,
     depth: u32,
@@ -254,64 +258,37 @@ fn grpc(
     data: &[u8],
     gas_limit: u64,
 ) -> BackendResult<Answer> {
-    let bad = |e: String| (Ok(invalid(e)), GasInfo::free());
-    match path {
-        "/cosmos.bank.v1beta1.Query/Balance" => {
-            let Ok(req) = bankv1::QueryBalanceRequest::decode(data) else {
-                return bad("decoding QueryBalanceRequest".into());
-            };
-            let Ok(a) = req.address.parse::<Address>() else {
-                return bad(format!("invalid address {}", req.address));
-            };
-            let (r, gas) = read(exec, |ctx| bank::balance(ctx, &a, &req.denom));
-            let answer = r.map(|amount| {
-                let balance = crate::coins::Coin::new(&req.denom, amount).to_proto();
-                ok(bankv1::QueryBalanceResponse {
-                    balance: Some(balance),
+    if path == "/cosmwasm.wasm.v1.Query/SmartContractState" {
+        let Ok(req) = wasmv1::QuerySmartContractStateRequest::decode(data) else {
+            return (
+                Ok(invalid("decoding QuerySmartContractStateRequest".into())),
+                GasInfo::free(),
+            );
+        };
+        let (r, gas) = smart(exec, depth, &req.address, &req.query_data, gas_limit);
+        let r = r.map(|answer| match answer {
+            SystemResult::Ok(ContractResult::Ok(data)) => {
+                ok(wasmv1::QuerySmartContractStateResponse {
+                    data: data.to_vec(),
                 }
                 .encode_to_vec())
-            });
-            (answer.map_err(|e| BackendError::unknown(e.log)), gas)
-        }
-        "/cosmwasm.wasm.v1.Query/SmartContractState" => {
-            let Ok(req) = wasmv1::QuerySmartContractStateRequest::decode(data) else {
-                return bad("decoding QuerySmartContractStateRequest".into());
-            };
-            let (r, gas) = smart(exec, depth, &req.address, &req.query_data, gas_limit);
-            let r = r.map(|answer| match answer {
-                SystemResult::Ok(ContractResult::Ok(data)) => {
-                    ok(wasmv1::QuerySmartContractStateResponse {
-                        data: data.to_vec(),
-                    }
-                    .encode_to_vec())
-                }
-                other => other,
-            });
-            (r, gas)
-        }
-        "/cosmwasm.wasm.v1.Query/RawContractState" => {
-            let Ok(req) = wasmv1::QueryRawContractStateRequest::decode(data) else {
-                return bad("decoding QueryRawContractStateRequest".into());
-            };
-            let Ok(a) = req.address.parse::<Address>() else {
-                return (Ok(no_contract(&req.address)), GasInfo::free());
-            };
-            let mut key = keys::contract_store(&a);
-            key.extend_from_slice(&req.query_data);
-            let (r, gas) = read(exec, |ctx| ctx.get(Substore::Wasm, &key));
-            let answer = r.map(|v| {
-                ok(wasmv1::QueryRawContractStateResponse {
-                    data: v.unwrap_or_default(),
-                }
-                .encode_to_vec())
-            });
-            (answer.map_err(|e| BackendError::unknown(e.log)), gas)
-        }
-        _ => (
-            Ok(SystemResult::Err(SystemError::UnsupportedRequest {
-                kind: format!("gRPC query {path} (not on the whitelist)"),
-            })),
-            GasInfo::free(),
-        ),
+            }
+            other => other,
+        });
+        return (r, gas);
     }
+    let router = exec.router.clone();
+    let (r, gas) = read(exec, |ctx| Ok(router.contract_query(ctx, path, data)));
+    let answer = match r {
+        Ok(Ok(bytes)) => Ok(ok(bytes)),
+        Ok(Err(e)) if e.code == tonic::Code::Unimplemented => {
+            Ok(SystemResult::Err(SystemError::UnsupportedRequest {
+                kind: format!("gRPC query {path}: {}", e.message),
+            }))
+        }
+        Ok(Err(e)) if e.code == tonic::Code::ResourceExhausted => Err(BackendError::out_of_gas()),
+        Ok(Err(e)) => Ok(SystemResult::Ok(ContractResult::Err(e.to_string()))),
+        Err(e) => Err(BackendError::unknown(e.log)),
+    };
+    (answer, gas)
 }

@@ -1,7 +1,14 @@
 //! The wasm substore's layout (after wasmd's `x/wasm/types/keys.go`), one byte of prefix per
 //! kind of record. Contract addresses are length-prefixed where a key continues after them.
+//! Every function returns a full state key (the substore byte first); only this module
+//! builds them.
 
 use crate::address::Address;
+use crate::store::Substore;
+
+fn key(prefix: u8) -> Vec<u8> {
+    vec![Substore::Wasm.id(), prefix]
+}
 
 const CODE: u8 = 0x01;
 const CONTRACT: u8 = 0x02;
@@ -12,14 +19,19 @@ const CONTRACTS_BY_CODE: u8 = 0x06;
 const HISTORY: u8 = 0x07;
 const CONTRACTS_BY_CREATOR: u8 = 0x08;
 const PINNED: u8 = 0x0a;
+const AUTHORITY: u8 = 0x0b;
+
 /// The address allowed to pin codes.
-pub const AUTHORITY: &[u8] = &[0x0b];
+pub fn authority() -> Vec<u8> {
+    key(AUTHORITY)
+}
 
 pub const LAST_CODE_ID: &[u8] = b"lastCodeId";
 pub const LAST_INSTANCE_ID: &[u8] = b"lastContractId";
 
 fn with_addr(prefix: u8, addr: &Address) -> Vec<u8> {
-    let mut k = Vec::with_capacity(2 + addr.as_bytes().len());
+    let mut k = Vec::with_capacity(3 + addr.as_bytes().len());
+    k.push(Substore::Wasm.id());
     k.push(prefix);
     k.push(addr.as_bytes().len() as u8);
     k.extend_from_slice(addr.as_bytes());
@@ -28,15 +40,16 @@ fn with_addr(prefix: u8, addr: &Address) -> Vec<u8> {
 
 /// `CodeInfo` (protobuf) of a code id.
 pub fn code(code_id: u64) -> Vec<u8> {
-    let mut k = vec![CODE];
+    let mut k = key(CODE);
     k.extend_from_slice(&code_id.to_be_bytes());
     k
 }
 
 pub fn codes_prefix() -> Vec<u8> {
-    vec![CODE]
+    key(CODE)
 }
 
+/// The code id at the end of a `codes_prefix` / `pinned_prefix` entry's key suffix.
 pub fn code_id_from_key(suffix: &[u8]) -> Option<u64> {
     Some(u64::from_be_bytes(suffix.try_into().ok()?))
 }
@@ -52,20 +65,20 @@ pub fn contract_store(addr: &Address) -> Vec<u8> {
 }
 
 pub fn sequence(name: &[u8]) -> Vec<u8> {
-    let mut k = vec![SEQUENCE];
+    let mut k = key(SEQUENCE);
     k.extend_from_slice(name);
     k
 }
 
 /// The wasm bytes behind a checksum (kept in state so a node can rebuild its module cache).
 pub fn wasm_bytes(checksum: &[u8]) -> Vec<u8> {
-    let mut k = vec![WASM_BYTES];
+    let mut k = key(WASM_BYTES);
     k.extend_from_slice(checksum);
     k
 }
 
 pub fn contracts_by_code_prefix(code_id: u64) -> Vec<u8> {
-    let mut k = vec![CONTRACTS_BY_CODE];
+    let mut k = key(CONTRACTS_BY_CODE);
     k.extend_from_slice(&code_id.to_be_bytes());
     k
 }
@@ -98,11 +111,11 @@ pub fn history_entry(addr: &Address, seq: u64) -> Vec<u8> {
 
 /// Marks a code pinned (kept compiled in every node's memory).
 pub fn pinned(code_id: u64) -> Vec<u8> {
-    let mut k = vec![PINNED];
+    let mut k = key(PINNED);
     k.extend_from_slice(&code_id.to_be_bytes());
     k
 }
 
 pub fn pinned_prefix() -> Vec<u8> {
-    vec![PINNED]
+    key(PINNED)
 }

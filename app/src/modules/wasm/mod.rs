@@ -5,26 +5,29 @@
 //!
 //! - [`upload`]: decoding and static validation of uploads (also `inferchaind wasm check`).
 //! - [`vm`]: the module cache and the backend (storage, address API, querier) of an instance.
-//! - [`keeper`]: contract calls and message dispatch with CosmWasm's rollback semantics.
-//! - [`msgs`]: the transaction messages; [`queries`]: the gRPC query service.
+//! - [`keeper`]: contract calls and what follows them, with CosmWasm's rollback semantics;
+//!   [`contract_msg`]: a contract's `CosmosMsg` as the protobuf message the router runs.
+//! - [`msg_server`]: the transaction messages; [`querier`]: the gRPC query service;
+//!   [`query_plugins`]: the queries contracts make.
+//! - [`state_key`], [`state`]: the substore's keys and typed access to them.
 
 mod access;
 mod addr;
+mod contract_msg;
 mod keeper;
-mod keys;
-mod msgs;
+mod msg_server;
 mod querier;
-pub(crate) mod queries;
-mod records;
+mod query_plugins;
+pub mod state;
+mod state_key;
 mod upload;
 pub mod vm;
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use tendermint_proto::google::protobuf::Any;
-
 pub use addr::{classic as classic_address, predictable as predictable_address};
+pub use querier::{QueryCodeInfoRequest, QueryCodeInfoResponse};
 pub use upload::{check_wasm, decode_upload, UploadError, MAX_UNCOMPRESSED_WASM, MAX_UPLOAD_BYTES};
 pub use vm::Vm;
 
@@ -32,8 +35,11 @@ use crate::address::Address;
 use crate::ctx::Ctx;
 use crate::error::TxError;
 use crate::modules::Module;
-use crate::query::{QueryCtx, QueryError};
-use crate::store::Substore;
+use crate::router::Routes;
+use state::WasmWrite;
+
+/// The module's name (events' `module` attribute, route owner).
+pub const NAME: &str = "wasm";
 
 /// CosmWasm gas per SDK gas (wasmd's `DefaultGasMultiplier`).
 pub const GAS_MULTIPLIER: u64 = 140_000;
@@ -122,9 +128,6 @@ impl WasmError {
     }
 }
 
-/// Block time of the last block, kept for the `env` of client queries.
-const BLOCK_TIME_KEY: &[u8] = &[0x09];
-
 pub struct Wasm {
     vm: Arc<Vm>,
 }
@@ -137,7 +140,15 @@ impl Wasm {
 
 impl Module for Wasm {
     fn name(&self) -> &'static str {
-        "wasm"
+        NAME
+    }
+
+    fn register(&self, routes: &mut Routes) {
+        let server = Arc::new(msg_server::MsgServer {
+            vm: self.vm.clone(),
+        });
+        msg_server::register(routes, &server);
+        querier::register(routes, &self.vm);
     }
 
     fn init_genesis(
@@ -149,51 +160,8 @@ impl Module for Wasm {
             let a: Address = authority.parse().map_err(|e| {
                 TxError::invalid_address(format!("genesis wasm.authority {authority:?}: {e}"))
             })?;
-            ctx.set(Substore::Wasm, keys::AUTHORITY, a.to_bech32().into_bytes())?;
+            ctx.put_authority(&a)?;
         }
         Ok(())
     }
-
-    fn begin_block(&self, ctx: &mut Ctx) -> Result<(), TxError> {
-        let (secs, nanos) = ctx.block.time;
-        let mut v = secs.to_be_bytes().to_vec();
-        v.extend_from_slice(&nanos.to_be_bytes());
-        ctx.state
-            .set(crate::store::state_key(Substore::Wasm, BLOCK_TIME_KEY), v);
-        Ok(())
-    }
-
-    fn handles(&self, url: &str) -> bool {
-        msgs::handles(url)
-    }
-
-    fn check_msg(&self, msg: &Any) -> Result<Vec<Address>, TxError> {
-        msgs::check(msg).map(|signer| vec![signer])
-    }
-
-    fn deliver_msg(&self, ctx: &mut Ctx, msg: &Any) -> Result<Any, TxError> {
-        keeper::run(&self.vm, ctx, |call| msgs::execute(call, msg, None))
-    }
-
-    fn query(&self, q: &QueryCtx, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, QueryError>> {
-        queries::answer(&self.vm, q, path, data)
-    }
-}
-
-/// Last block time recorded by `begin_block` ((0, 0) before the first block).
-fn last_block_time(q: &QueryCtx) -> (i64, i32) {
-    let Ok(Some(v)) = q.get(Substore::Wasm, BLOCK_TIME_KEY) else {
-        return (0, 0);
-    };
-    let secs = v
-        .get(..8)
-        .and_then(|b| b.try_into().ok())
-        .map(i64::from_be_bytes)
-        .unwrap_or(0);
-    let nanos = v
-        .get(8..12)
-        .and_then(|b| b.try_into().ok())
-        .map(i32::from_be_bytes)
-        .unwrap_or(0);
-    (secs, nanos)
 }

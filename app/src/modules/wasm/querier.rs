@@ -1,5 +1,5 @@
-//! `cosmwasm.wasm.v1.Query`, answered from committed state (ABCI query paths; the gRPC
-//! server forwards here too).
+//! `cosmwasm.wasm.v1.Query` (wasmd's `keeper/querier.go`): the gRPC query service, answered
+//! through the router for ABCI queries, the gRPC server and contracts alike.
 
 use std::sync::{Arc, Mutex};
 
@@ -9,13 +9,55 @@ use cosmwasm_std::{Binary, ContractResult};
 use cosmwasm_vm::{call_query_raw, VmError};
 use prost::Message;
 
+use super::state::{self, WasmRead};
 use super::vm::{Exec, Vm};
-use super::{keys, records, GAS_MULTIPLIER, QUERY_GAS_LIMIT};
+use super::{state_key as keys, GAS_MULTIPLIER, QUERY_GAS_LIMIT};
 use crate::address::Address;
 use crate::ctx::BlockInfo;
-use crate::query::{decode_request, QueryCtx, QueryError};
-use crate::state::StateDelta;
-use crate::store::Substore;
+use crate::modules::block::BlockRead;
+use crate::query::{decode_request, QueryError};
+use crate::router::{Askers, Router, Routes};
+use crate::state::{StateRead, StateReadExt};
+
+/// The service's methods; contracts may ask those whose answer needs no contract call
+/// (smart queries from contracts go through `WasmQuery::Smart`, inside the running call).
+const METHODS: &[(&str, Askers)] = &[
+    ("ContractInfo", Askers::ClientsAndContracts),
+    ("ContractHistory", Askers::Clients),
+    ("ContractsByCode", Askers::Clients),
+    ("ContractsByCreator", Askers::Clients),
+    ("AllContractState", Askers::Clients),
+    ("RawContractState", Askers::ClientsAndContracts),
+    ("SmartContractState", Askers::Clients),
+    ("Code", Askers::Clients),
+    ("CodeInfo", Askers::ClientsAndContracts),
+    ("Codes", Askers::Clients),
+    ("BuildAddress", Askers::ClientsAndContracts),
+    ("PinnedCodes", Askers::Clients),
+    ("Params", Askers::ClientsAndContracts),
+];
+
+pub fn register(routes: &mut Routes, vm: &Arc<Vm>) {
+    for &(method, askers) in METHODS {
+        let vm = vm.clone();
+        routes.query(
+            super::NAME,
+            &format!("/cosmwasm.wasm.v1.Query/{method}"),
+            askers,
+            move |router, q, data| answer(&vm, router, q, method, data),
+        );
+    }
+}
+
+fn contract_info(q: &mut dyn StateRead, contract: &Address) -> Result<ContractInfo, QueryError> {
+    q.contract_info(contract)?
+        .ok_or_else(|| QueryError::not_found(format!("no contract at {contract}: not found")))
+}
+
+fn code_info(q: &mut dyn StateRead, code_id: u64) -> Result<CodeInfo, QueryError> {
+    q.code_info(code_id)?
+        .ok_or_else(|| QueryError::not_found(format!("no code with id {code_id}: not found")))
+}
 
 /// `QueryCodeInfo` (wasmd 0.53+), not in the generated types we use.
 #[derive(Clone, PartialEq, Message)]
@@ -65,17 +107,17 @@ fn address_list(entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<Vec<String>, QueryEr
         .collect()
 }
 
-pub fn answer(
+fn answer(
     vm: &Arc<Vm>,
-    q: &QueryCtx,
-    path: &str,
+    router: &Arc<Router>,
+    q: &mut dyn StateRead,
+    method: &str,
     data: &[u8],
-) -> Option<Result<Vec<u8>, QueryError>> {
-    let method = path.strip_prefix("/cosmwasm.wasm.v1.Query/")?;
-    Some((|| match method {
+) -> Result<Vec<u8>, QueryError> {
+    match method {
         "ContractInfo" => {
             let req: QueryContractInfoRequest = decode_request(data)?;
-            let info = records::query_contract_info(q, &addr(&req.address)?)?;
+            let info = contract_info(q, &addr(&req.address)?)?;
             Ok(QueryContractInfoResponse {
                 address: req.address,
                 contract_info: Some(info),
@@ -85,12 +127,9 @@ pub fn answer(
         "ContractHistory" => {
             let req: QueryContractHistoryRequest = decode_request(data)?;
             let contract = addr(&req.address)?;
-            records::query_contract_info(q, &contract)?;
-            let (entries, next) = q.page(
-                Substore::Wasm,
-                &keys::history_prefix(&contract),
-                req.pagination.as_ref(),
-            )?;
+            contract_info(q, &contract)?;
+            let (entries, next) =
+                q.page(&keys::history_prefix(&contract), req.pagination.as_ref())?;
             let entries = entries
                 .into_iter()
                 .map(|(_, v)| {
@@ -107,7 +146,7 @@ pub fn answer(
         "ContractsByCode" => {
             let req: QueryContractsByCodeRequest = decode_request(data)?;
             let prefix = keys::contracts_by_code_prefix(req.code_id);
-            let (entries, next) = q.page(Substore::Wasm, &prefix, req.pagination.as_ref())?;
+            let (entries, next) = q.page(&prefix, req.pagination.as_ref())?;
             Ok(QueryContractsByCodeResponse {
                 contracts: address_list(entries)?,
                 pagination: pagination(next),
@@ -117,7 +156,7 @@ pub fn answer(
         "ContractsByCreator" => {
             let req: QueryContractsByCreatorRequest = decode_request(data)?;
             let prefix = keys::contracts_by_creator_prefix(&addr(&req.creator_address)?);
-            let (entries, next) = q.page(Substore::Wasm, &prefix, req.pagination.as_ref())?;
+            let (entries, next) = q.page(&prefix, req.pagination.as_ref())?;
             Ok(QueryContractsByCreatorResponse {
                 contract_addresses: address_list(entries)?,
                 pagination: pagination(next),
@@ -127,9 +166,9 @@ pub fn answer(
         "AllContractState" => {
             let req: QueryAllContractStateRequest = decode_request(data)?;
             let contract = addr(&req.address)?;
-            records::query_contract_info(q, &contract)?;
+            contract_info(q, &contract)?;
             let prefix = keys::contract_store(&contract);
-            let (entries, next) = q.page(Substore::Wasm, &prefix, req.pagination.as_ref())?;
+            let (entries, next) = q.page(&prefix, req.pagination.as_ref())?;
             let models = entries
                 .into_iter()
                 .map(|(key, value)| Model { key, value })
@@ -143,23 +182,21 @@ pub fn answer(
         "RawContractState" => {
             let req: QueryRawContractStateRequest = decode_request(data)?;
             let contract = addr(&req.address)?;
-            records::query_contract_info(q, &contract)?;
+            contract_info(q, &contract)?;
             let mut key = keys::contract_store(&contract);
             key.extend_from_slice(&req.query_data);
-            let data = q.get(Substore::Wasm, &key)?.unwrap_or_default();
+            let data = q.get_raw(&key)?.unwrap_or_default();
             Ok(QueryRawContractStateResponse { data }.encode_to_vec())
         }
         "SmartContractState" => {
             let req: QuerySmartContractStateRequest = decode_request(data)?;
-            let data = smart_query(vm, q, &addr(&req.address)?, &req.query_data)?;
+            let data = smart_query(vm, router, q, &addr(&req.address)?, &req.query_data)?;
             Ok(QuerySmartContractStateResponse { data }.encode_to_vec())
         }
         "Code" => {
             let req: QueryCodeRequest = decode_request(data)?;
-            let code = records::query_code_info(q, req.code_id)?;
-            let wasm = q
-                .get(Substore::Wasm, &keys::wasm_bytes(&code.code_hash))?
-                .unwrap_or_default();
+            let code = code_info(q, req.code_id)?;
+            let wasm = q.wasm_bytes(&code.code_hash)?.unwrap_or_default();
             Ok(QueryCodeResponse {
                 code_info: Some(code_info_response(req.code_id, code)),
                 data: wasm,
@@ -168,7 +205,7 @@ pub fn answer(
         }
         "CodeInfo" => {
             let req: QueryCodeInfoRequest = decode_request(data)?;
-            let code = records::query_code_info(q, req.code_id)?;
+            let code = code_info(q, req.code_id)?;
             Ok(QueryCodeInfoResponse {
                 code_id: req.code_id,
                 creator: code.creator,
@@ -179,11 +216,7 @@ pub fn answer(
         }
         "Codes" => {
             let req: QueryCodesRequest = decode_request(data)?;
-            let (entries, next) = q.page(
-                Substore::Wasm,
-                &keys::codes_prefix(),
-                req.pagination.as_ref(),
-            )?;
+            let (entries, next) = q.page(&keys::codes_prefix(), req.pagination.as_ref())?;
             let code_infos = entries
                 .into_iter()
                 .map(|(k, v)| {
@@ -221,11 +254,7 @@ pub fn answer(
         }
         "PinnedCodes" => {
             let req: QueryPinnedCodesRequest = decode_request(data)?;
-            let (entries, next) = q.page(
-                Substore::Wasm,
-                &keys::pinned_prefix(),
-                req.pagination.as_ref(),
-            )?;
+            let (entries, next) = q.page(&keys::pinned_prefix(), req.pagination.as_ref())?;
             let code_ids = entries
                 .iter()
                 .map(|(k, _)| {
@@ -249,41 +278,37 @@ pub fn answer(
         }
         .encode_to_vec()),
         _ => Err(QueryError::unimplemented(format!(
-            "unknown query path: {path}"
+            "unknown query: cosmwasm.wasm.v1.Query/{method}"
         ))),
-    })())
+    }
 }
 
 /// A client's smart query: a read-only instance over committed state, with wasmd's query
 /// gas limit so an endless query stops.
 fn smart_query(
     vm: &Arc<Vm>,
-    q: &QueryCtx,
+    router: &Arc<Router>,
+    q: &mut dyn StateRead,
     contract: &Address,
     msg: &[u8],
 ) -> Result<Vec<u8>, QueryError> {
     serde_json::from_slice::<serde::de::IgnoredAny>(msg)
         .map_err(|e| QueryError::invalid(format!("query data must be JSON: {e}")))?;
-    if q.height != q.snapshot.height() {
-        return Err(QueryError::invalid(format!(
-            "smart queries are served at the latest height ({}) only, not {}",
-            q.snapshot.height(),
-            q.height
-        )));
-    }
-    let info = records::query_contract_info(q, contract)?;
-    let code = records::query_code_info(q, info.code_id)?;
-    let checksum = records::checksum(&code).map_err(QueryError::internal)?;
+    let info = contract_info(q, contract)?;
+    let code = code_info(q, info.code_id)?;
+    let checksum = state::checksum(&code)?;
+    let (height, time) = q.last_block()?;
     let exec = Arc::new(Exec {
-        state: Mutex::new(StateDelta::new(q.snapshot.clone())),
+        state: Mutex::new(q.fork()?),
         block: BlockInfo {
             chain_id: vm.chain_id.clone(),
-            height: q.height,
-            time: super::last_block_time(q),
+            height,
+            time,
             tx_index: 0,
         },
         tx: None,
         vm: vm.clone(),
+        router: router.clone(),
         simulate: true,
     });
     let mut instance = vm

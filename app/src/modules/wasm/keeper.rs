@@ -14,13 +14,14 @@ use cosmwasm_vm::{
     call_execute_raw, call_instantiate_raw, call_migrate_with_info_raw, call_reply_raw,
     call_sudo_raw, VmError,
 };
-use prost::Message;
+
 use serde_json::json;
 use tendermint_proto::google::protobuf::Any;
 use tendermint_proto::v0_38::abci::{Event, EventAttribute};
 
+use super::state::{self, WasmRead, WasmWrite};
 use super::vm::{lock, Exec, Vm, INSTANCE_MEMORY_LIMIT_BYTES};
-use super::{access, addr, keys, records, WasmError};
+use super::{access, addr, contract_msg, state_key as key, WasmError};
 use super::{
     COMPILE_COST_PER_BYTE, EVENT_ATTRIBUTE_BYTE_COST, GAS_MULTIPLIER, INSTANCE_COST,
     MAX_CALL_DEPTH, MAX_RESPONSE_DATA, RESULT_BYTE_COST, SIMULATION_GAS_CAP,
@@ -30,9 +31,9 @@ use crate::coins::Coins;
 use crate::ctx::{event, Ctx};
 use crate::error::TxError;
 use crate::gas::GasMeter;
-use crate::modules::{auth, bank, Module};
-use crate::state::StateDelta;
-use crate::store::{state_key, Substore};
+use crate::modules::auth::AuthWrite;
+use crate::modules::bank;
+use crate::state::{StateDelta, StateRead};
 
 /// A wasm message in progress: the shared state, the transaction's gas meter, the events
 /// emitted so far, and how deeply contracts have called each other.
@@ -76,6 +77,7 @@ pub fn run<R>(
         block: ctx.block.clone(),
         tx: ctx.tx,
         vm: vm.clone(),
+        router: ctx.router.clone(),
         simulate: ctx.simulate,
     });
     let _restore = Restore {
@@ -87,7 +89,7 @@ pub fn run<R>(
         gas: &mut *ctx.gas,
         events: Vec::new(),
         event_bytes: 0,
-        depth: 0,
+        depth: ctx.depth,
     };
     let result = f(&mut call);
     ctx.events.append(&mut call.events);
@@ -112,44 +114,21 @@ fn message_info(sender: &Address, funds: &Coins) -> Vec<u8> {
     serde_json::to_vec(&json!({"sender": sender.to_bech32(), "funds": funds})).expect("plain JSON")
 }
 
-fn next_sequence(ctx: &mut Ctx, name: &[u8]) -> Result<u64, TxError> {
-    let key = keys::sequence(name);
-    let last = match ctx.get(Substore::Wasm, &key)? {
-        Some(b) => u64::from_be_bytes(
-            b.as_slice()
-                .try_into()
-                .map_err(|_| TxError::internal("corrupt sequence"))?,
-        ),
-        None => 0,
-    };
-    let next = last + 1;
-    ctx.set(Substore::Wasm, &key, next.to_be_bytes().to_vec())?;
-    Ok(next)
+/// The code `code_id`, or wasm's not-found error.
+fn require_code(state: &mut impl StateRead, code_id: u64) -> Result<CodeInfo, TxError> {
+    state
+        .code_info(code_id)?
+        .ok_or_else(|| WasmError::NotFound.err(format!("no code with id {code_id}")))
 }
 
-fn append_history(
-    ctx: &mut Ctx,
+/// The contract at `contract`, or wasm's not-found error.
+fn require_contract(
+    state: &mut impl StateRead,
     contract: &Address,
-    entry: ContractCodeHistoryEntry,
-) -> Result<(), TxError> {
-    // Entries are keyed by a big-endian sequence: the last one gives the next number.
-    let last = ctx.prefix_last(Substore::Wasm, &keys::history_prefix(contract))?;
-    let seq = match last {
-        Some((suffix, _)) => {
-            u64::from_be_bytes(
-                suffix
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| TxError::internal("corrupt history key"))?,
-            ) + 1
-        }
-        None => 1,
-    };
-    ctx.set(
-        Substore::Wasm,
-        &keys::history_entry(contract, seq),
-        entry.encode_to_vec(),
-    )
+) -> Result<ContractInfo, TxError> {
+    state
+        .contract_info(contract)?
+        .ok_or_else(|| WasmError::NotFound.err(format!("no contract at {contract}")))
 }
 
 impl Call<'_> {
@@ -160,8 +139,15 @@ impl Call<'_> {
         f: impl FnOnce(&mut Ctx) -> Result<R, TxError>,
     ) -> Result<R, TxError> {
         let mut state = lock(&self.exec.state);
-        let mut ctx = Ctx::new(&mut state, self.gas, &self.exec.block);
+        let mut ctx = Ctx::new(
+            &mut state,
+            self.gas,
+            &self.exec.block,
+            self.exec.router.clone(),
+        );
         ctx.tx = self.exec.tx;
+        ctx.simulate = self.exec.simulate;
+        ctx.depth = self.depth;
         let result = f(&mut ctx);
         let mut events = std::mem::take(&mut ctx.events);
         drop(ctx);
@@ -185,9 +171,9 @@ impl Call<'_> {
     }
 
     fn contract_code(&mut self, contract: &Address) -> Result<(ContractInfo, Checksum), TxError> {
-        let info = self.with_ctx(|ctx| records::contract_info(ctx, contract))?;
-        let code = self.with_ctx(|ctx| records::code_info(ctx, info.code_id))?;
-        let checksum = records::checksum(&code).map_err(TxError::internal)?;
+        let info = self.with_ctx(|ctx| require_contract(ctx, contract))?;
+        let code = self.with_ctx(|ctx| require_code(ctx, info.code_id))?;
+        let checksum = state::checksum(&code)?;
         Ok((info, checksum))
     }
 
@@ -213,19 +199,16 @@ impl Call<'_> {
             .store_code(&wasm, true, !self.exec.simulate)
             .map_err(|e| WasmError::Create.err(format!("wasm validation failed: {e}")))?;
         let id = self.with_ctx(|ctx| {
-            let id = next_sequence(ctx, keys::LAST_CODE_ID)?;
+            let id = ctx.next_sequence(key::LAST_CODE_ID)?;
             let info = CodeInfo {
                 code_hash: checksum.as_slice().to_vec(),
                 creator: sender.to_bech32(),
                 instantiate_config: Some(permission.unwrap_or_else(access::everybody)),
             };
-            ctx.set(Substore::Wasm, &keys::code(id), info.encode_to_vec())?;
+            ctx.put_code_info(id, &info)?;
             // The bytes are priced by the compile cost above; wasmd keeps them outside the
             // KV store, we keep them in state so any node can rebuild its module cache.
-            ctx.state.set(
-                state_key(Substore::Wasm, &keys::wasm_bytes(checksum.as_ref())),
-                wasm,
-            );
+            ctx.state.set(key::wasm_bytes(checksum.as_ref()), wasm);
             ctx.emit(
                 "store_code",
                 &[
@@ -250,7 +233,7 @@ impl Call<'_> {
         funds: &Coins,
         salt: Option<(&[u8], bool)>,
     ) -> Result<(Address, Option<Vec<u8>>), TxError> {
-        let code = self.with_ctx(|ctx| records::code_info(ctx, code_id))?;
+        let code = self.with_ctx(|ctx| require_code(ctx, code_id))?;
         let config = code
             .instantiate_config
             .clone()
@@ -261,11 +244,11 @@ impl Call<'_> {
                 access::describe(&config)
             )));
         }
-        let checksum = records::checksum(&code).map_err(TxError::internal)?;
+        let checksum = state::checksum(&code)?;
         let contract = match salt {
             None => addr::classic(
                 code_id,
-                self.with_ctx(|c| next_sequence(c, keys::LAST_INSTANCE_ID))?,
+                self.with_ctx(|c| c.next_sequence(key::LAST_INSTANCE_ID))?,
             ),
             Some((salt, fix_msg)) => addr::predictable(
                 checksum.as_ref(),
@@ -285,19 +268,19 @@ impl Call<'_> {
             extension: None,
         };
         self.with_ctx(|ctx| {
-            if ctx.get(Substore::Wasm, &keys::contract(&contract))?.is_some() {
+            if ctx.contract_info(&contract)?.is_some() {
                 return Err(WasmError::Duplicate.err(format!(
                     "contract address {contract} already exists, try a different combination of creator, checksum and salt"
                 )));
             }
-            auth::ensure_account(ctx, &contract)?;
+            ctx.ensure_account(&contract)?;
             if !funds.is_empty() {
                 bank::send(ctx, sender, &contract, funds)?;
             }
-            records::save_contract_info(ctx, &contract, &info)?;
-            ctx.set(Substore::Wasm, &keys::contract_by_code(code_id, &contract), vec![1])?;
-            ctx.set(Substore::Wasm, &keys::contract_by_creator(sender, &contract), vec![1])?;
-            append_history(ctx, &contract, ContractCodeHistoryEntry {
+            ctx.put_contract_info(&contract, &info)?;
+            ctx.index_by_code(code_id, &contract, true)?;
+            ctx.index_by_creator(sender, &contract)?;
+            ctx.append_history(&contract, &ContractCodeHistoryEntry {
                 operation: ContractCodeHistoryOperationType::Init as i32,
                 code_id,
                 updated: Some(position),
@@ -356,8 +339,8 @@ impl Call<'_> {
                 "{sender} is not the admin of {contract}; can not migrate"
             )));
         }
-        let code = self.with_ctx(|ctx| records::code_info(ctx, new_code_id))?;
-        let checksum = records::checksum(&code).map_err(TxError::internal)?;
+        let code = self.with_ctx(|ctx| require_code(ctx, new_code_id))?;
+        let checksum = state::checksum(&code)?;
         // From the code in state, not the module cache: consensus can't depend on a cache.
         let old_version = super::vm::stored_wasm(&lock(&self.exec.state), &old_checksum)
             .and_then(|wasm| super::upload::migrate_version(&wasm));
@@ -365,20 +348,12 @@ impl Call<'_> {
         info.code_id = new_code_id;
         let position = self.position();
         self.with_ctx(|ctx| {
-            records::save_contract_info(ctx, contract, &info)?;
-            ctx.delete(
-                Substore::Wasm,
-                &keys::contract_by_code(old_code_id, contract),
-            )?;
-            ctx.set(
-                Substore::Wasm,
-                &keys::contract_by_code(new_code_id, contract),
-                vec![1],
-            )?;
-            append_history(
-                ctx,
+            ctx.put_contract_info(contract, &info)?;
+            ctx.index_by_code(old_code_id, contract, false)?;
+            ctx.index_by_code(new_code_id, contract, true)?;
+            ctx.append_history(
                 contract,
-                ContractCodeHistoryEntry {
+                &ContractCodeHistoryEntry {
                     operation: ContractCodeHistoryOperationType::Migrate as i32,
                     code_id: new_code_id,
                     updated: Some(position),
@@ -442,7 +417,7 @@ impl Call<'_> {
         }
         info.label = label.to_string();
         self.with_ctx(|ctx| {
-            records::save_contract_info(ctx, contract, &info)?;
+            ctx.put_contract_info(contract, &info)?;
             ctx.emit(
                 "update_contract_label",
                 &[
@@ -470,7 +445,7 @@ impl Call<'_> {
         info.admin = new_admin.map(|a| a.to_bech32()).unwrap_or_default();
         let admin = info.admin.clone();
         self.with_ctx(|ctx| {
-            records::save_contract_info(ctx, contract, &info)?;
+            ctx.put_contract_info(contract, &info)?;
             ctx.emit(
                 "update_contract_admin",
                 &[
@@ -484,8 +459,7 @@ impl Call<'_> {
 
     /// The genesis `wasm.authority` (on the localnet the governance contract), if any.
     fn authority(&mut self) -> Result<Option<String>, TxError> {
-        let authority = self.with_ctx(|ctx| ctx.get(Substore::Wasm, keys::AUTHORITY))?;
-        Ok(authority.and_then(|a| String::from_utf8(a).ok()))
+        self.with_ctx(|ctx| ctx.authority())
     }
 
     fn is_authority(&mut self, sender: &Address) -> Result<bool, TxError> {
@@ -500,7 +474,7 @@ impl Call<'_> {
         config: AccessConfig,
     ) -> Result<(), TxError> {
         access::validate(&config)?;
-        let mut code = self.with_ctx(|ctx| records::code_info(ctx, code_id))?;
+        let mut code = self.with_ctx(|ctx| require_code(ctx, code_id))?;
         if code.creator != sender.to_bech32() && !self.is_authority(sender)? {
             return Err(TxError::unauthorized(format!(
                 "{sender} is neither the creator of code {code_id} nor the wasm authority; can not modify code access config"
@@ -509,7 +483,7 @@ impl Call<'_> {
         let described = access::describe(&config);
         code.instantiate_config = Some(config);
         self.with_ctx(|ctx| {
-            ctx.set(Substore::Wasm, &keys::code(code_id), code.encode_to_vec())?;
+            ctx.put_code_info(code_id, &code)?;
             ctx.emit(
                 "update_code_access_config",
                 &[
@@ -541,14 +515,10 @@ impl Call<'_> {
             }));
         }
         for &code_id in code_ids {
-            let code = self.with_ctx(|ctx| records::code_info(ctx, code_id))?;
-            let checksum = records::checksum(&code).map_err(TxError::internal)?;
+            let code = self.with_ctx(|ctx| require_code(ctx, code_id))?;
+            let checksum = state::checksum(&code)?;
             self.with_ctx(|ctx| {
-                if pinned {
-                    ctx.set(Substore::Wasm, &keys::pinned(code_id), vec![1])?;
-                } else {
-                    ctx.delete(Substore::Wasm, &keys::pinned(code_id))?;
-                }
+                ctx.set_pinned(code_id, pinned)?;
                 let kind = if pinned { "pin_code" } else { "unpin_code" };
                 ctx.emit(kind, &[("code_id", code_id.to_string())]);
                 Ok(())
@@ -828,8 +798,11 @@ impl Call<'_> {
             cosmwasm_std::CosmosMsg::Bank(cosmwasm_std::BankMsg::Burn { amount }) => {
                 self.burn(contract, amount)
             }
-            msg => super::msgs::from_cosmos_msg(contract, msg)
-                .and_then(|any| super::msgs::execute(self, &any, Some(contract))),
+            msg => {
+                let any = contract_msg::to_proto(contract, msg)?;
+                let router = self.exec.router.clone();
+                self.with_ctx(|ctx| router.dispatch_from(ctx, contract, &any))
+            }
         };
         self.depth -= 1;
         result
@@ -842,16 +815,11 @@ impl Call<'_> {
         contract: &Address,
         amount: Vec<cosmwasm_std::Coin>,
     ) -> Result<Any, TxError> {
-        let coins = Coins::from_proto(&super::msgs::proto_coins(amount))?;
+        let coins = Coins::from_proto(&contract_msg::proto_coins(amount))?;
         if coins.is_empty() {
             return Err(TxError::invalid_coins("BankMsg::Burn of no coins"));
         }
         self.with_ctx(|ctx| bank::burn(ctx, contract, &coins))?;
         Ok(Any::default())
-    }
-
-    /// A bank message sent by a contract (`BankMsg` or `CosmosMsg::Any`).
-    pub fn bank(&mut self, msg: &Any) -> Result<Any, TxError> {
-        self.with_ctx(|ctx| bank::Bank.deliver_msg(ctx, msg))
     }
 }

@@ -16,13 +16,15 @@ use cosmwasm_vm::{
     InstanceOptions, Querier, Size, Storage, VmError,
 };
 
-use super::keys;
+use super::state::{self, WasmRead};
+use super::state_key as key;
 use super::GAS_MULTIPLIER;
 use crate::address::Address;
-use crate::ctx::{prefix_end, BlockInfo, TxPosition};
+use crate::ctx::{BlockInfo, TxPosition};
 use crate::gas;
-use crate::state::StateDelta;
-use crate::store::{state_key, Substore};
+use crate::query::QueryCtx;
+use crate::router::Router;
+use crate::state::{prefix_end, StateDelta, StateReadExt};
 
 /// Memory a single instance may use (wasmd's default: 512 pages of 64 KiB).
 pub const INSTANCE_MEMORY_LIMIT_BYTES: u64 = 32 << 20;
@@ -138,23 +140,18 @@ impl Vm {
 
     /// Pins every code the state marks pinned (at node start).
     pub fn pin_stored(&self, snapshot: &Arc<crate::store::Snapshot>) -> Result<usize, String> {
+        let mut q = QueryCtx::new(snapshot.clone(), snapshot.height());
+        let marked = q
+            .prefixed(&key::pinned_prefix(), None, usize::MAX)
+            .map_err(|e| e.log)?;
         let state = StateDelta::new(snapshot.clone());
-        let prefix = state_key(Substore::Wasm, &keys::pinned_prefix());
-        let end = prefix_end(&prefix);
-        let marked = state
-            .range(&prefix, end.as_deref(), usize::MAX)
-            .map_err(|e| e.to_string())?;
-        for (k, _) in &marked {
-            let code_id = keys::code_id_from_key(&k[prefix.len()..]).ok_or("corrupt pin key")?;
-            let code = state
-                .get(&state_key(Substore::Wasm, &keys::code(code_id)))
-                .map_err(|e| e.to_string())?
+        for (suffix, _) in &marked {
+            let code_id = key::code_id_from_key(suffix).ok_or("corrupt pin key")?;
+            let code = q
+                .code_info(code_id)
+                .map_err(|e| e.log)?
                 .ok_or_else(|| format!("pinned code {code_id} has no code info"))?;
-            let code = <cosmos_sdk_proto::cosmwasm::wasm::v1::CodeInfo as prost::Message>::decode(
-                code.as_slice(),
-            )
-            .map_err(|e| e.to_string())?;
-            let checksum = super::records::checksum(&code)?;
+            let checksum = state::checksum(&code).map_err(|e| e.log)?;
             self.set_pinned(&checksum, true, || stored_wasm(&state, &checksum))?;
         }
         Ok(marked.len())
@@ -164,10 +161,7 @@ impl Vm {
 /// The wasm bytes kept in state for `checksum`.
 pub fn stored_wasm(state: &StateDelta, checksum: &Checksum) -> Option<Vec<u8>> {
     state
-        .get(&state_key(
-            Substore::Wasm,
-            &keys::wasm_bytes(checksum.as_ref()),
-        ))
+        .get(&key::wasm_bytes(checksum.as_ref()))
         .ok()
         .flatten()
 }
@@ -178,6 +172,8 @@ pub struct Exec {
     pub block: BlockInfo,
     pub tx: Option<TxPosition>,
     pub vm: Arc<Vm>,
+    /// For the messages and gRPC queries contracts send (they go through the route tables).
+    pub router: Arc<Router>,
     /// A simulation: uploads are validated and compiled but not written to the cache.
     pub simulate: bool,
 }
@@ -263,7 +259,7 @@ impl ContractStore {
     fn new(exec: Arc<Exec>, contract: &Address) -> Self {
         ContractStore {
             exec,
-            prefix: state_key(Substore::Wasm, &keys::contract_store(contract)),
+            prefix: key::contract_store(contract),
             iterators: Vec::new(),
         }
     }
@@ -385,7 +381,7 @@ impl Querier for ChainQuerier {
         request: &[u8],
         gas_limit: u64,
     ) -> BackendResult<SystemResult<ContractResult<Binary>>> {
-        super::querier::answer(&self.exec, self.depth, request, gas_limit)
+        super::query_plugins::answer(&self.exec, self.depth, request, gas_limit)
     }
 }
 

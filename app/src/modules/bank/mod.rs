@@ -1,0 +1,65 @@
+//! Balances, transfers and total supply (`cosmos.bank.v1beta1`).
+//!
+//! - [`state_key`], [`state`]: the substore's keys, typed reads, and the bank keeper (send,
+//!   mint, burn) that every module moves coins with.
+//! - [`msgs`]: `MsgSend`, `MsgMultiSend`; [`query`]: the gRPC query service.
+
+mod msgs;
+pub mod query;
+pub mod state;
+mod state_key;
+
+use std::sync::Arc;
+
+use cosmos_sdk_proto::cosmos::bank::v1beta1 as bankv1;
+
+pub use state::{burn, mint, send, BankRead};
+
+use super::Module;
+use crate::address::Address;
+use crate::coins::Coins;
+use crate::ctx::Ctx;
+use crate::error::TxError;
+use crate::genesis::Genesis;
+use crate::modules::auth::AuthWrite;
+use crate::router::{Routes, Senders};
+
+pub const NAME: &str = "bank";
+
+/// Module account that collects transaction fees.
+pub const FEE_COLLECTOR: &str = "fee_collector";
+
+/// Addresses that must not receive coins by `MsgSend` (module accounts), as in the SDK.
+fn is_blocked(addr: &Address) -> bool {
+    *addr == Address::module(FEE_COLLECTOR)
+}
+
+fn parse_addr(s: &str, what: &str) -> Result<Address, TxError> {
+    s.parse()
+        .map_err(|e| TxError::invalid_address(format!("invalid {what} address: {e}")))
+}
+
+pub struct Bank;
+
+impl Module for Bank {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn register(&self, routes: &mut Routes) {
+        let server = Arc::new(msgs::MsgServer);
+        routes.msg::<bankv1::MsgSend, _>(NAME, &server, Senders::AccountsAndContracts);
+        routes.msg::<bankv1::MsgMultiSend, _>(NAME, &server, Senders::AccountsAndContracts);
+        query::register(routes);
+    }
+
+    fn init_genesis(&self, ctx: &mut Ctx, genesis: &Genesis) -> Result<(), TxError> {
+        ctx.ensure_account(&Address::module(FEE_COLLECTOR))?;
+        for b in &genesis.bank.balances {
+            let addr = parse_addr(&b.address, "genesis")?;
+            let coins = Coins::parse(&b.coins)?;
+            mint(ctx, &addr, &coins)?;
+        }
+        Ok(())
+    }
+}
