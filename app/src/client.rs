@@ -56,7 +56,7 @@ pub struct FeeSetting {
     pub gas: GasSetting,
     /// Either explicit fees, or a price per gas unit (`0.025uspec`).
     pub fees: Option<Coins>,
-    pub gas_price: Option<crate::ante::GasPrice>,
+    pub gas_price: Option<crate::coins::GasPrice>,
 }
 
 pub struct Client {

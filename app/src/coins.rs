@@ -178,3 +178,40 @@ mod tests {
         assert!(Coins::from_proto(&bad).is_err());
     }
 }
+
+/// A minimum gas price like `0.025uspec`, kept as an exact fraction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GasPrice {
+    pub numerator: u128,
+    pub denominator: u128,
+    pub denom: String,
+}
+
+impl GasPrice {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let split = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(|| format!("gas price {s:?} has no denom"))?;
+        let (num, denom) = s.split_at(split);
+        let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+        if int.is_empty() && frac.is_empty() || frac.len() > 18 {
+            return Err(format!("invalid gas price amount {num:?}"));
+        }
+        let digits = format!("{int}{frac}");
+        let numerator = digits
+            .parse::<u128>()
+            .map_err(|e| format!("gas price {num:?}: {e}"))?;
+        validate_denom(denom).map_err(|e| e.log)?;
+        Ok(GasPrice {
+            numerator,
+            denominator: 10u128.pow(frac.len() as u32),
+            denom: denom.into(),
+        })
+    }
+
+    /// Fee required for `gas`, rounded up.
+    pub fn fee_for(&self, gas: u64) -> u128 {
+        (gas as u128 * self.numerator).div_ceil(self.denominator)
+    }
+}

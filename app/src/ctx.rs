@@ -1,13 +1,31 @@
 //! What a message handler sees: gas-metered state access, block facts, and an event sink.
 
+use tendermint_proto::google::protobuf::Any;
 use tendermint_proto::v0_38::abci::{Event, EventAttribute};
 
 use std::sync::Arc;
 
+use crate::address::Address;
 use crate::error::TxError;
 use crate::gas::GasMeter;
-use crate::router::Router;
+use crate::query::QueryError;
 use crate::state::{price, StateDelta, StateRead, StateWrite};
+
+/// What a module may ask of the route tables while it runs: dispatch a message on behalf of
+/// a contract, answer a contract's gRPC query (the router implements it; declared here so
+/// handlers can reach the router without the context depending on it).
+pub trait Dispatch: Send + Sync {
+    /// Runs `msg` sent by `sender` (a contract), under the route's policy.
+    fn dispatch_from(&self, ctx: &mut Ctx, sender: &Address, msg: &Any) -> Result<Any, TxError>;
+
+    /// Answers a contract's gRPC query, for the paths open to contracts only.
+    fn contract_query(
+        self: Arc<Self>,
+        state: &mut dyn StateRead,
+        path: &str,
+        data: &[u8],
+    ) -> Result<Vec<u8>, QueryError>;
+}
 
 /// Facts about the block being executed; all come from consensus, never from the local clock.
 #[derive(Clone, Debug, Default)]
@@ -34,7 +52,7 @@ pub struct Ctx<'a> {
     pub(crate) gas: &'a mut GasMeter,
     pub block: &'a BlockInfo,
     /// The route tables, for modules that dispatch messages on behalf of others (contracts).
-    pub router: Arc<Router>,
+    pub router: Arc<dyn Dispatch>,
     pub events: Vec<Event>,
     /// Set while a transaction's messages run; `None` in genesis and block hooks.
     pub tx: Option<TxPosition>,
@@ -50,7 +68,7 @@ impl<'a> Ctx<'a> {
         state: &'a mut StateDelta,
         gas: &'a mut GasMeter,
         block: &'a BlockInfo,
-        router: Arc<Router>,
+        router: Arc<dyn Dispatch>,
     ) -> Self {
         Ctx {
             state,

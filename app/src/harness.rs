@@ -15,8 +15,8 @@ use tendermint_proto::v0_38::abci::*;
 use tendermint_proto::v0_38::types::{BlockParams, ConsensusParams};
 
 use crate::address::Address;
-use crate::ante::GasPrice;
 use crate::client::Client;
+use crate::coins::GasPrice;
 use crate::keyring::pubkey_bytes;
 use crate::node::{AbciApp, Node, NodeConfig};
 use crate::store::Store;

@@ -15,6 +15,7 @@ pub mod harness;
 pub mod keyring;
 pub mod modules;
 pub mod node;
+pub mod outcome;
 pub mod params;
 pub mod query;
 pub mod router;

@@ -13,10 +13,12 @@ use tendermint_abci::Application;
 use tendermint_proto::v0_38::abci::*;
 use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
 
-use crate::ante::{ExecMode, GasPrice};
-use crate::app::{App, TxOutcome};
+use crate::ante::ExecMode;
+use crate::app::App;
+use crate::coins::GasPrice;
 use crate::ctx::BlockInfo;
 use crate::genesis::Genesis;
+use crate::outcome::TxOutcome;
 use crate::params::{BlockGas, ChainLimits};
 use crate::query::{decode_request, QueryCtx, QueryError};
 use crate::state::StateDelta;

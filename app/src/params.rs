@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ante::GasPrice;
+use crate::coins::GasPrice;
 use crate::error::TxError;
 use crate::state::StateDelta;
 use crate::store::{state_key, Substore};

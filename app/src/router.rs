@@ -15,7 +15,7 @@ use std::sync::Arc;
 use tendermint_proto::google::protobuf::Any;
 
 use crate::address::Address;
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, Dispatch};
 use crate::error::TxError;
 use crate::query::QueryError;
 use crate::state::StateRead;
@@ -47,8 +47,9 @@ pub enum Senders {
 
 /// A query handler: the request's protobuf bytes in, the response's out. It gets the router
 /// too, for answers that run a contract (which may query and dispatch in turn).
-pub type QueryFn =
-    dyn Fn(&Arc<Router>, &mut dyn StateRead, &[u8]) -> Result<Vec<u8>, QueryError> + Send + Sync;
+pub type QueryFn = dyn Fn(&Arc<dyn Dispatch>, &mut dyn StateRead, &[u8]) -> Result<Vec<u8>, QueryError>
+    + Send
+    + Sync;
 
 /// Who may make a query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,7 +178,7 @@ impl Routes {
         module: &'static str,
         path: &str,
         askers: Askers,
-        answer: impl Fn(&Arc<Router>, &mut dyn StateRead, &[u8]) -> Result<Vec<u8>, QueryError>
+        answer: impl Fn(&Arc<dyn Dispatch>, &mut dyn StateRead, &[u8]) -> Result<Vec<u8>, QueryError>
             + Send
             + Sync
             + 'static,
@@ -231,14 +232,36 @@ impl Router {
         })
     }
 
+    /// The module that handles messages of `type_url`.
+    pub fn msg_module(&self, type_url: &str) -> Option<&'static str> {
+        self.msgs.get(type_url).map(|r| r.module)
+    }
+
+    /// Answers a client's query (ABCI or gRPC).
+    pub fn query(
+        self: &Arc<Self>,
+        state: &mut dyn StateRead,
+        path: &str,
+        data: &[u8],
+    ) -> Result<Vec<u8>, QueryError> {
+        let route = self
+            .queries
+            .get(path)
+            .ok_or_else(|| QueryError::unimplemented(format!("unknown query path: {path}")))?;
+        let dispatch: Arc<dyn Dispatch> = self.clone();
+        (route.answer)(&dispatch, state, data)
+    }
+
+    /// Every query path, with whether contracts may ask it (for docs and reflection).
+    pub fn query_paths(&self) -> impl Iterator<Item = (&str, Askers)> {
+        self.queries.iter().map(|(p, r)| (p.as_str(), r.askers))
+    }
+}
+
+impl Dispatch for Router {
     /// Runs a message `contract` sends: refused unless its route lets contracts send it,
     /// and the contract must be its only signer.
-    pub fn dispatch_from(
-        &self,
-        ctx: &mut Ctx,
-        contract: &Address,
-        msg: &Any,
-    ) -> Result<Any, TxError> {
+    fn dispatch_from(&self, ctx: &mut Ctx, contract: &Address, msg: &Any) -> Result<Any, TxError> {
         if let Some(route) = self.msgs.get(&msg.type_url) {
             if route.senders != Senders::AccountsAndContracts {
                 return Err(TxError::unauthorized(format!(
@@ -258,44 +281,94 @@ impl Router {
         routed.deliver(ctx)
     }
 
-    /// The module that handles messages of `type_url`.
-    pub fn msg_module(&self, type_url: &str) -> Option<&'static str> {
-        self.msgs.get(type_url).map(|r| r.module)
-    }
-
-    /// Answers a client's query (ABCI or gRPC).
-    pub fn query(
-        self: &Arc<Self>,
-        state: &mut dyn StateRead,
-        path: &str,
-        data: &[u8],
-    ) -> Result<Vec<u8>, QueryError> {
-        let route = self
-            .queries
-            .get(path)
-            .ok_or_else(|| QueryError::unimplemented(format!("unknown query path: {path}")))?;
-        (route.answer)(self, state, data)
-    }
-
     /// Answers a contract's `QueryRequest::Grpc`, for the paths open to contracts only.
-    pub fn contract_query(
-        self: &Arc<Self>,
+    fn contract_query(
+        self: Arc<Self>,
         state: &mut dyn StateRead,
         path: &str,
         data: &[u8],
     ) -> Result<Vec<u8>, QueryError> {
         match self.queries.get(path) {
             Some(route) if route.askers == Askers::ClientsAndContracts => {
-                (route.answer)(self, state, data)
+                let dispatch: Arc<dyn Dispatch> = self.clone();
+                (route.answer)(&dispatch, state, data)
             }
             _ => Err(QueryError::unimplemented(format!(
                 "gRPC query {path} is not open to contracts"
             ))),
         }
     }
+}
 
-    /// Every query path, with whether contracts may ask it (for docs and reflection).
-    pub fn query_paths(&self) -> impl Iterator<Item = (&str, Askers)> {
-        self.queries.iter().map(|(p, r)| (p.as_str(), r.askers))
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend;
+
+    struct Nop;
+
+    impl MsgHandler<MsgSend> for Nop {
+        fn check_stateless(&self, _: &MsgSend) -> Result<Vec<Address>, TxError> {
+            Ok(vec![])
+        }
+        fn execute(&self, _: &mut Ctx, _: &MsgSend) -> Result<Any, TxError> {
+            Ok(Any::default())
+        }
+    }
+
+    #[test]
+    fn a_message_type_registered_twice_is_a_startup_error() {
+        let nop = Arc::new(Nop);
+        let mut routes = Routes::default();
+        routes.msg::<MsgSend, _>("first", &nop, Senders::Accounts);
+        routes.msg::<MsgSend, _>("second", &nop, Senders::Accounts);
+        let err = routes.build().err().expect("a duplicate must fail");
+        assert_eq!(
+            err,
+            RouteError::DuplicateMsg {
+                type_url: "/cosmos.bank.v1beta1.MsgSend".into(),
+                first: "first",
+                second: "second",
+            }
+        );
+    }
+
+    #[test]
+    fn a_query_path_registered_twice_is_a_startup_error() {
+        let mut routes = Routes::default();
+        let answer = |_: &Arc<dyn Dispatch>, _: &mut dyn StateRead, _: &[u8]| Ok(vec![]);
+        routes.query("first", "/a.Query/B", Askers::Clients, answer);
+        routes.query("second", "/a.Query/B", Askers::Clients, answer);
+        let err = routes.build().err().expect("a duplicate must fail");
+        assert!(err
+            .to_string()
+            .contains("/a.Query/B is registered by both first and second"));
+    }
+
+    #[test]
+    fn unknown_types_and_undecodable_messages_are_clear_errors() {
+        let nop = Arc::new(Nop);
+        let mut routes = Routes::default();
+        routes.msg::<MsgSend, _>("bank", &nop, Senders::Accounts);
+        let router = routes.build().unwrap();
+        let unknown = Any {
+            type_url: "/x.MsgNope".into(),
+            value: vec![],
+        };
+        let e = router.decode(&unknown).err().unwrap();
+        assert_eq!(
+            (e.code, e.log.as_str()),
+            (6, "unrecognized message type: /x.MsgNope: unknown request")
+        );
+        let junk = Any {
+            type_url: "/cosmos.bank.v1beta1.MsgSend".into(),
+            value: vec![0xff, 0xff],
+        };
+        let e = router.decode(&junk).err().unwrap();
+        assert_eq!(e.code, 2, "{}", e.log);
+        assert_eq!(
+            router.msg_module("/cosmos.bank.v1beta1.MsgSend"),
+            Some("bank")
+        );
     }
 }

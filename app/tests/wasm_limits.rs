@@ -212,7 +212,7 @@ fn oversized_contract_output_fails_with_a_clear_error() {
     );
     assert_eq!((r.codespace.as_str(), r.code), ("wasm", 5), "{}", r.log);
     assert!(
-        r.log.len() <= inferchain_app::app::MAX_LOG_BYTES,
+        r.log.len() <= inferchain_app::outcome::MAX_LOG_BYTES,
         "{} bytes",
         r.log.len()
     );

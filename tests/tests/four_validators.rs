@@ -46,7 +46,7 @@ async fn transfer(net: &Localnet, node: usize, from: &str, to: &str, amount: u12
     let fee = FeeSetting {
         gas: GasSetting::Auto { adjustment: 1.5 },
         fees: None,
-        gas_price: Some(inferchain_app::ante::GasPrice::parse("0.025uspec").unwrap()),
+        gas_price: Some(inferchain_app::coins::GasPrice::parse("0.025uspec").unwrap()),
     };
     let client = net.client(node);
     let b = client

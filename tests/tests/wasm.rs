@@ -1169,7 +1169,7 @@ async fn send_any(net: &Localnet, who: &str, type_url: &str, value: Vec<u8>) -> 
     let fee = FeeSetting {
         gas: GasSetting::Fixed(400_000),
         fees: None,
-        gas_price: Some(inferchain_app::ante::GasPrice::parse("0.025uspec").unwrap()),
+        gas_price: Some(inferchain_app::coins::GasPrice::parse("0.025uspec").unwrap()),
     };
     let client = net.client(0);
     let msg = tendermint_proto::google::protobuf::Any {

@@ -1,5 +1,6 @@
 //! Command-line definitions and dispatch.
 
+mod broadcast;
 mod genesis;
 mod keys;
 mod query;

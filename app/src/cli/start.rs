@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use inferchain_app::ante::GasPrice;
+use inferchain_app::coins::GasPrice;
 use inferchain_app::node::{AbciApp, Node, NodeConfig};
 use inferchain_app::store::Store;
 

@@ -11,7 +11,7 @@ use inferchain_app::keyring::Keyring;
 use inferchain_app::modules::to_any;
 use tendermint_proto::google::protobuf::Any;
 
-use super::tx::{broadcast, TxArgs};
+use super::broadcast::{broadcast, TxArgs};
 
 #[derive(Args, Clone)]
 pub struct Signer {

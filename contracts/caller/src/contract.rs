@@ -1,8 +1,8 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    to_json_binary, BankMsg, Binary, Coin, Deps, DepsMut, Env, Event, MessageInfo, Reply, Response,
-    StdResult, SubMsg, SubMsgResponse, SubMsgResult, WasmMsg,
+    to_json_binary, AnyMsg, BankMsg, Binary, Coin, CosmosMsg, Deps, DepsMut, Env, Event,
+    MessageInfo, Reply, Response, StdResult, SubMsg, SubMsgResponse, SubMsgResult, WasmMsg,
 };
 use cw2::set_contract_version;
 
@@ -70,6 +70,10 @@ pub fn execute(
                 .add_attribute("action", "call_failing_no_reply")
                 .add_message(msg))
         }
+        ExecuteMsg::SendAny { type_url, value } => Ok(Response::new()
+            .add_attribute("action", "send_any")
+            .add_attribute("type_url", type_url.clone())
+            .add_message(CosmosMsg::Any(AnyMsg { type_url, value }))),
         ExecuteMsg::Instantiate2Counter {
             code_id,
             salt,
@@ -187,6 +191,10 @@ fn instantiated(resp: &SubMsgResponse) -> Instantiated {
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
     match msg {
+        QueryMsg::Grpc { path, data } => deps.querier.query_grpc(path, data),
+        QueryMsg::DenomMetadata { denom } => {
+            to_json_binary(&deps.querier.query_denom_metadata(denom)?)
+        }
         QueryMsg::LastReply {} => to_json_binary(&LAST_REPLY.may_load(deps.storage)?),
         QueryMsg::Mark {} => to_json_binary(&MARK.may_load(deps.storage)?),
         QueryMsg::CounterValue { counter } => {

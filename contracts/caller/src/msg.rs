@@ -31,6 +31,9 @@ pub enum ExecuteMsg {
         salt: Binary,
         label: String,
     },
+    /// Sends `CosmosMsg::Any { type_url, value }`: any module's message, through the chain's
+    /// router (e.g. a bank `MsgSend` whose sender is this contract).
+    SendAny { type_url: String, value: Binary },
 }
 
 #[cw_serde]
@@ -51,6 +54,12 @@ pub enum QueryMsg {
     /// What the last `instantiate2_counter` reply said about the new contract.
     #[returns(Option<Instantiated>)]
     Instantiated {},
+    /// `QueryRequest::Grpc { path, data }`: the protobuf answer, as the chain gives it.
+    #[returns(Binary)]
+    Grpc { path: String, data: Binary },
+    /// `BankQuery::DenomMetadata` (cosmwasm_1_3).
+    #[returns(cosmwasm_std::DenomMetadata)]
+    DenomMetadata { denom: String },
 }
 
 /// What the `reply` entry point received last. The reply's response data is this struct as

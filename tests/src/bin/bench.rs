@@ -65,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
     let fee = FeeSetting {
         gas: GasSetting::Auto { adjustment: 1.5 },
         fees: None,
-        gas_price: Some(inferchain_app::ante::GasPrice::parse("0.025uspec").unwrap()),
+        gas_price: Some(inferchain_app::coins::GasPrice::parse("0.025uspec").unwrap()),
     };
     let b = client
         .send_tx(&faucet.key(), vec![to_any(&fund)], "fund", &fee)

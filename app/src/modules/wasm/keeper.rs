@@ -78,6 +78,7 @@ pub fn run<R>(
         tx: ctx.tx,
         vm: vm.clone(),
         router: ctx.router.clone(),
+        queries: &super::query_plugins::PLUGINS,
         simulate: ctx.simulate,
     });
     let _restore = Restore {
@@ -609,7 +610,7 @@ impl Call<'_> {
                         }
                         Ok(r)
                     }
-                    Ok(ContractResult::Err(e)) => Err(fail.err(crate::app::truncate_log(e))),
+                    Ok(ContractResult::Err(e)) => Err(fail.err(crate::outcome::truncate_log(e))),
                     Err(e) => Err(fail.err(format!(
                         "contract {contract} returned an invalid response: {e}"
                     ))),
@@ -685,13 +686,13 @@ impl Call<'_> {
             });
         }
         self.event_bytes = self.event_bytes.saturating_add(bytes as usize);
-        if self.event_bytes > crate::app::MAX_TX_EVENT_BYTES
-            || self.events.len() >= crate::app::MAX_TX_EVENTS
+        if self.event_bytes > crate::outcome::MAX_TX_EVENT_BYTES
+            || self.events.len() >= crate::outcome::MAX_TX_EVENTS
         {
             return Err(WasmError::Limit.err(format!(
                 "contract events exceed the limit of {} events or {} bytes per transaction",
-                crate::app::MAX_TX_EVENTS,
-                crate::app::MAX_TX_EVENT_BYTES
+                crate::outcome::MAX_TX_EVENTS,
+                crate::outcome::MAX_TX_EVENT_BYTES
             )));
         }
         self.gas.consume(

@@ -14,9 +14,10 @@ use super::vm::{Exec, Vm};
 use super::{state_key as keys, GAS_MULTIPLIER, QUERY_GAS_LIMIT};
 use crate::address::Address;
 use crate::ctx::BlockInfo;
+use crate::ctx::Dispatch;
 use crate::modules::block::BlockRead;
 use crate::query::{decode_request, QueryError};
-use crate::router::{Askers, Router, Routes};
+use crate::router::{Askers, Routes};
 use crate::state::{StateRead, StateReadExt};
 
 /// The service's methods; contracts may ask those whose answer needs no contract call
@@ -109,7 +110,7 @@ fn address_list(entries: Vec<(Vec<u8>, Vec<u8>)>) -> Result<Vec<String>, QueryEr
 
 fn answer(
     vm: &Arc<Vm>,
-    router: &Arc<Router>,
+    router: &Arc<dyn Dispatch>,
     q: &mut dyn StateRead,
     method: &str,
     data: &[u8],
@@ -287,7 +288,7 @@ fn answer(
 /// gas limit so an endless query stops.
 fn smart_query(
     vm: &Arc<Vm>,
-    router: &Arc<Router>,
+    router: &Arc<dyn Dispatch>,
     q: &mut dyn StateRead,
     contract: &Address,
     msg: &[u8],
@@ -309,6 +310,7 @@ fn smart_query(
         tx: None,
         vm: vm.clone(),
         router: router.clone(),
+        queries: &super::query_plugins::PLUGINS,
         simulate: true,
     });
     let mut instance = vm

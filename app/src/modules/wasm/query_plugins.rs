@@ -15,7 +15,7 @@ use prost::Message;
 use serde_json::json;
 
 use super::state::{self, WasmRead};
-use super::vm::{lock, unsupported, Exec, MAX_QUERY_DEPTH};
+use super::vm::{lock, unsupported, ContractQueries, Exec, MAX_QUERY_DEPTH};
 use super::{GAS_MULTIPLIER, INSTANCE_COST};
 use crate::address::Address;
 use crate::ctx::Ctx;
@@ -56,12 +56,24 @@ fn read<R>(
     )
 }
 
-pub fn answer(
-    exec: &Arc<Exec>,
-    depth: u32,
-    request: &[u8],
-    gas_limit: u64,
-) -> BackendResult<Answer> {
+/// The chain's answers to contract queries.
+pub struct Plugins;
+
+pub static PLUGINS: Plugins = Plugins;
+
+impl ContractQueries for Plugins {
+    fn answer(
+        &self,
+        exec: &Arc<Exec>,
+        depth: u32,
+        request: &[u8],
+        gas_limit: u64,
+    ) -> BackendResult<Answer> {
+        answer(exec, depth, request, gas_limit)
+    }
+}
+
+fn answer(exec: &Arc<Exec>, depth: u32, request: &[u8], gas_limit: u64) -> BackendResult<Answer> {
     let request: QueryRequest<Empty> = match cosmwasm_std::from_json(request) {
         Ok(r) => r,
         Err(e) => {
@@ -92,6 +104,30 @@ pub fn answer(
                 json_ok(json!({"amount": {"denom": denom, "amount": amount.to_string()}}))
             });
             (answer.map_err(|e| BackendError::unknown(e.log)), gas)
+        }
+        QueryRequest::Bank(BankQuery::DenomMetadata { denom }) => {
+            match crate::modules::bank::query::metadata(&denom) {
+                Some(m) => (
+                    Ok(json_ok(json!({"metadata": metadata_json(&m)}))),
+                    GasInfo::free(),
+                ),
+                None => (
+                    Ok(SystemResult::Ok(ContractResult::Err(format!(
+                        "no metadata for denom {denom}"
+                    )))),
+                    GasInfo::free(),
+                ),
+            }
+        }
+        QueryRequest::Bank(BankQuery::AllDenomMetadata { .. }) => {
+            let all: Vec<_> = crate::modules::bank::query::metadata(crate::coins::NATIVE_DENOM)
+                .iter()
+                .map(metadata_json)
+                .collect();
+            (
+                Ok(json_ok(json!({"metadata": all, "next_key": null}))),
+                GasInfo::free(),
+            )
         }
         QueryRequest::Wasm(WasmQuery::Smart { contract_addr, msg }) => {
             smart(exec, depth, &contract_addr, &msg, gas_limit)
@@ -168,6 +204,22 @@ pub fn answer(
         ),
         _ => (Ok(unsupported("this query")), GasInfo::free()),
     }
+}
+
+/// Bank denom metadata as cosmwasm-std's `DenomMetadata` JSON.
+fn metadata_json(m: &cosmos_sdk_proto::cosmos::bank::v1beta1::Metadata) -> serde_json::Value {
+    json!({
+        "description": m.description,
+        "denom_units": m.denom_units.iter().map(|u| json!({
+            "denom": u.denom, "exponent": u.exponent, "aliases": u.aliases,
+        })).collect::<Vec<_>>(),
+        "base": m.base,
+        "display": m.display,
+        "name": m.name,
+        "symbol": m.symbol,
+        "uri": m.uri,
+        "uri_hash": m.uri_hash,
+    })
 }
 
 fn invalid(error: String) -> Answer {

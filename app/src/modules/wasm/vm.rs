@@ -20,10 +20,9 @@ use super::state::{self, WasmRead};
 use super::state_key as key;
 use super::GAS_MULTIPLIER;
 use crate::address::Address;
-use crate::ctx::{BlockInfo, TxPosition};
+use crate::ctx::{BlockInfo, Dispatch, TxPosition};
 use crate::gas;
 use crate::query::QueryCtx;
-use crate::router::Router;
 use crate::state::{prefix_end, StateDelta, StateReadExt};
 
 /// Memory a single instance may use (wasmd's default: 512 pages of 64 KiB).
@@ -173,7 +172,9 @@ pub struct Exec {
     pub tx: Option<TxPosition>,
     pub vm: Arc<Vm>,
     /// For the messages and gRPC queries contracts send (they go through the route tables).
-    pub router: Arc<Router>,
+    pub router: Arc<dyn Dispatch>,
+    /// Answers the instances' queries.
+    pub queries: &'static dyn ContractQueries,
     /// A simulation: uploads are validated and compiled but not written to the cache.
     pub simulate: bool,
 }
@@ -369,6 +370,18 @@ impl Storage for ContractStore {
     }
 }
 
+/// Answers the queries a contract makes (`query_plugins`; the VM reaches it through this
+/// trait, so the two don't depend on each other).
+pub trait ContractQueries: Send + Sync {
+    fn answer(
+        &self,
+        exec: &Arc<Exec>,
+        depth: u32,
+        request: &[u8],
+        gas_limit: u64,
+    ) -> BackendResult<SystemResult<ContractResult<Binary>>>;
+}
+
 /// Answers a contract's queries against the state of the message being executed.
 pub struct ChainQuerier {
     exec: Arc<Exec>,
@@ -381,7 +394,9 @@ impl Querier for ChainQuerier {
         request: &[u8],
         gas_limit: u64,
     ) -> BackendResult<SystemResult<ContractResult<Binary>>> {
-        super::query_plugins::answer(&self.exec, self.depth, request, gas_limit)
+        self.exec
+            .queries
+            .answer(&self.exec, self.depth, request, gas_limit)
     }
 }
 
