@@ -16,7 +16,6 @@ use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1 as tmv1;
 use cosmos_sdk_proto::cosmos::tx::v1beta1 as txv1;
 use prost::Message;
 use serde_json::Value;
-use tendermint_proto::v0_38::abci::RequestQuery;
 use tonic::codegen::http;
 use tonic::{Request, Response, Status};
 
@@ -41,25 +40,11 @@ async fn query_raw(
     data: Vec<u8>,
     height: i64,
 ) -> Result<(Vec<u8>, i64), Status> {
-    let q = RequestQuery {
-        data: data.into(),
-        path: path.into(),
-        height,
-        prove: false,
-    };
-    let r = tokio::task::spawn_blocking(move || node.query(&q))
+    let path = path.to_string();
+    tokio::task::spawn_blocking(move || node.grpc_query(&path, &data, height))
         .await
-        .map_err(|e| Status::internal(format!("query task failed: {e}")))?;
-    if r.code != 0 {
-        let code = match r.code {
-            22 => tonic::Code::NotFound,
-            18 => tonic::Code::InvalidArgument,
-            6 => tonic::Code::Unimplemented,
-            _ => tonic::Code::Unknown,
-        };
-        return Err(Status::new(code, r.log));
-    }
-    Ok((r.value.to_vec(), r.height))
+        .map_err(|e| Status::internal(format!("query task failed: {e}")))?
+        .map_err(|e| Status::new(e.code, e.message))
 }
 
 fn with_height<T>(mut resp: Response<T>, height: i64) -> Response<T> {

@@ -22,7 +22,7 @@ use crate::outcome::TxOutcome;
 use crate::params::{BlockGas, ChainLimits};
 use crate::query::{decode_request, QueryCtx, QueryError};
 use crate::state::StateDelta;
-use crate::store::{PendingCommit, Store, StoreError, Substore};
+use crate::store::{PendingCommit, Snapshot, Store, StoreError, Substore};
 
 pub const APP_NAME: &str = "inferchain";
 pub const APP_VERSION: u64 = 1;
@@ -181,13 +181,7 @@ impl Node {
         {
             return self.store_query(&snapshot, name, &req.data, height, req.prove);
         }
-        let result = if req.path == "/cosmos.tx.v1beta1.Service/Simulate" {
-            self.simulate_query(&req.data)
-        } else {
-            let mut q = QueryCtx::new(snapshot.clone(), height);
-            self.app.query(&mut q, &req.path, &req.data)
-        };
-        match result {
+        match self.method_query(snapshot, &req.path, &req.data, height) {
             Ok(value) => ResponseQuery {
                 value: value.into(),
                 height: height as i64,
@@ -195,6 +189,38 @@ impl Node {
             },
             Err(e) => query_error(e, height),
         }
+    }
+
+    /// Answers a gRPC method at `height` (0: the latest), with the height answered at; the
+    /// gRPC server calls this directly, so its callers see the handler's own status code.
+    pub fn grpc_query(
+        &self,
+        path: &str,
+        data: &[u8],
+        height: i64,
+    ) -> Result<(Vec<u8>, i64), QueryError> {
+        let snapshot = self.store.snapshot()?;
+        let height = if height <= 0 {
+            snapshot.height()
+        } else {
+            height as u64
+        };
+        let value = self.method_query(snapshot, path, data, height)?;
+        Ok((value, height as i64))
+    }
+
+    fn method_query(
+        &self,
+        snapshot: Arc<Snapshot>,
+        path: &str,
+        data: &[u8],
+        height: u64,
+    ) -> Result<Vec<u8>, QueryError> {
+        if path == "/cosmos.tx.v1beta1.Service/Simulate" {
+            return self.simulate_query(data);
+        }
+        let mut q = QueryCtx::new(snapshot, height);
+        self.app.query(&mut q, path, data)
     }
 
     fn simulate_query(&self, data: &[u8]) -> Result<Vec<u8>, QueryError> {

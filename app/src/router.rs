@@ -51,6 +51,9 @@ pub type QueryFn = dyn Fn(&Arc<dyn Dispatch>, &mut dyn StateRead, &[u8]) -> Resu
     + Send
     + Sync;
 
+/// A query answered from state alone.
+pub type StateQuery = fn(&mut dyn StateRead, &[u8]) -> Result<Vec<u8>, QueryError>;
+
 /// Who may make a query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Askers {
@@ -199,6 +202,24 @@ impl Routes {
                 answer: Box::new(answer),
             },
         );
+    }
+
+    /// Routes the methods of a gRPC query `service` (e.g. `cosmos.bank.v1beta1.Query`) whose
+    /// answers need only state.
+    pub fn state_queries(
+        &mut self,
+        module: &'static str,
+        service: &str,
+        methods: &[(&str, Askers, StateQuery)],
+    ) {
+        for &(method, askers, answer) in methods {
+            self.query(
+                module,
+                &format!("/{service}/{method}"),
+                askers,
+                move |_, q, data| answer(q, data),
+            );
+        }
     }
 
     pub fn build(self) -> Result<Router, RouteError> {

@@ -55,26 +55,24 @@ pub trait StateReadExt: StateRead {
         }
     }
 
-    /// A big-endian `u64`.
-    fn get_u64(&mut self, key: &[u8]) -> Result<Option<u64>, TxError> {
+    /// Exactly `N` bytes (a fixed-width record such as a big-endian integer).
+    fn get_array<const N: usize>(&mut self, key: &[u8]) -> Result<Option<[u8; N]>, TxError> {
         self.get_raw(key)?
             .map(|b| {
-                <[u8; 8]>::try_from(b.as_slice())
-                    .map(u64::from_be_bytes)
-                    .map_err(|_| corrupt(key, "not 8 bytes"))
+                <[u8; N]>::try_from(b.as_slice())
+                    .map_err(|_| corrupt(key, format!("not {N} bytes")))
             })
             .transpose()
     }
 
+    /// A big-endian `u64`.
+    fn get_u64(&mut self, key: &[u8]) -> Result<Option<u64>, TxError> {
+        Ok(self.get_array(key)?.map(u64::from_be_bytes))
+    }
+
     /// A big-endian `u128`.
     fn get_u128(&mut self, key: &[u8]) -> Result<Option<u128>, TxError> {
-        self.get_raw(key)?
-            .map(|b| {
-                <[u8; 16]>::try_from(b.as_slice())
-                    .map(u128::from_be_bytes)
-                    .map_err(|_| corrupt(key, "not 16 bytes"))
-            })
-            .transpose()
+        Ok(self.get_array(key)?.map(u128::from_be_bytes))
     }
 
     /// At most `limit` entries under `prefix` (keys returned without it), starting after the

@@ -10,14 +10,14 @@ use super::{Account, MAX_MEMO_CHARS, NAME, TX_SIG_LIMIT};
 use crate::address::{Address, BECH32_PREFIX};
 use crate::modules::to_any;
 use crate::query::{decode_request, QueryError};
-use crate::router::{Askers, Routes};
+use crate::router::{Askers, Routes, StateQuery};
 use crate::state::{StateRead, StateReadExt};
 
 type Answer = Result<Vec<u8>, QueryError>;
 
 pub fn register(routes: &mut Routes) {
     use Askers::*;
-    let table: &[(&str, Askers, fn(&mut dyn StateRead, &[u8]) -> Answer)] = &[
+    let methods: &[(&str, Askers, StateQuery)] = &[
         ("Account", ClientsAndContracts, account),
         ("AccountInfo", ClientsAndContracts, account_info),
         ("Params", ClientsAndContracts, params),
@@ -34,14 +34,7 @@ pub fn register(routes: &mut Routes) {
         ),
         ("Bech32Prefix", ClientsAndContracts, bech32_prefix),
     ];
-    for &(method, askers, answer) in table {
-        routes.query(
-            NAME,
-            &format!("/cosmos.auth.v1beta1.Query/{method}"),
-            askers,
-            move |_, q, data| answer(q, data),
-        );
-    }
+    routes.state_queries(NAME, "cosmos.auth.v1beta1.Query", methods);
 }
 
 fn parse(s: &str) -> Result<Address, QueryError> {

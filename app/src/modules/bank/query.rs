@@ -10,14 +10,14 @@ use super::NAME;
 use crate::address::Address;
 use crate::coins::{Coin, NATIVE_DENOM};
 use crate::query::{decode_request, QueryError};
-use crate::router::{Askers, Routes};
+use crate::router::{Askers, Routes, StateQuery};
 use crate::state::{StateRead, StateReadExt};
 
 type Answer = Result<Vec<u8>, QueryError>;
 
 pub fn register(routes: &mut Routes) {
     use Askers::*;
-    let table: &[(&str, Askers, fn(&mut dyn StateRead, &[u8]) -> Answer)] = &[
+    let methods: &[(&str, Askers, StateQuery)] = &[
         // Nothing is locked on this chain (no vesting), so spendable = balance; requests and
         // answers share field numbers.
         ("Balance", ClientsAndContracts, balance),
@@ -31,14 +31,7 @@ pub fn register(routes: &mut Routes) {
         ("DenomMetadata", ClientsAndContracts, denom_metadata),
         ("DenomsMetadata", ClientsAndContracts, denoms_metadata),
     ];
-    for &(method, askers, answer) in table {
-        routes.query(
-            NAME,
-            &format!("/cosmos.bank.v1beta1.Query/{method}"),
-            askers,
-            move |_, q, data| answer(q, data),
-        );
-    }
+    routes.state_queries(NAME, "cosmos.bank.v1beta1.Query", methods);
 }
 
 fn query_addr(s: &str) -> Result<Address, QueryError> {
