@@ -90,6 +90,14 @@ impl App {
         genesis: &Genesis,
         limits: &ChainLimits,
     ) -> Result<(), TxError> {
+        genesis
+            .check_sections(
+                self.modules
+                    .iter()
+                    .map(|m| m.name())
+                    .chain([crate::genesis::PARAMS_SECTION]),
+            )
+            .map_err(TxError::invalid_request)?;
         limits.save(state);
         let mut gas = GasMeter::infinite();
         let mut ctx = Ctx::new(state, &mut gas, block, self.router.clone());

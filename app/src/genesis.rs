@@ -1,48 +1,56 @@
-//! The app's part of CometBFT's `genesis.json` (`app_state`).
+//! The app's part of CometBFT's `genesis.json` (`app_state`): one section per module, keyed
+//! by the module's name, each parsed by its module (`modules/<name>/genesis.rs`); `params`
+//! holds the chain-wide limits (`crate::params`). A section no module claims is refused, so a
+//! typo can't silently start a chain without the state it meant to have.
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+#[derive(Clone, Debug, Default)]
 pub struct Genesis {
-    #[serde(default)]
-    pub bank: BankGenesis,
-    #[serde(default)]
-    pub wasm: WasmGenesis,
-    /// Chain-wide limits (the block gas limit comes from CometBFT's consensus params).
-    #[serde(default)]
-    pub params: crate::params::ParamsGenesis,
+    sections: BTreeMap<String, Value>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WasmGenesis {
-    /// The address allowed to pin and unpin codes (`MsgPinCodes`); on InferChain the
-    /// governance contract's (predictable, instantiate2) address. None: nobody.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authority: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BankGenesis {
-    #[serde(default)]
-    pub balances: Vec<GenesisBalance>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GenesisBalance {
-    pub address: String,
-    /// Coins in the CLI's form, e.g. `"1000000000uspec"`.
-    pub coins: String,
-}
+/// The section of the chain-wide limits.
+pub const PARAMS_SECTION: &str = "params";
 
 impl Genesis {
     pub fn from_json(bytes: &[u8]) -> Result<Self, String> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Genesis::default());
         }
-        serde_json::from_slice(bytes).map_err(|e| format!("invalid app_state: {e}"))
+        match serde_json::from_slice(bytes).map_err(|e| format!("invalid app_state: {e}"))? {
+            Value::Object(map) => Ok(Genesis {
+                sections: map.into_iter().collect(),
+            }),
+            other => Err(format!("app_state must be a JSON object, not {other}")),
+        }
+    }
+
+    /// The section `name`, or its default when genesis has none.
+    pub fn section<T: DeserializeOwned + Default>(&self, name: &str) -> Result<T, String> {
+        match self.sections.get(name) {
+            None | Some(Value::Null) => Ok(T::default()),
+            Some(v) => {
+                serde_json::from_value(v.clone()).map_err(|e| format!("app_state.{name}: {e}"))
+            }
+        }
+    }
+
+    /// Refuses sections that none of `known` names.
+    pub fn check_sections<'a>(
+        &self,
+        known: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), String> {
+        let known: Vec<&str> = known.into_iter().collect();
+        match self.sections.keys().find(|k| !known.contains(&k.as_str())) {
+            Some(unknown) => Err(format!(
+                "app_state.{unknown}: no module of this chain has a genesis section {unknown:?} (known: {})",
+                known.join(", ")
+            )),
+            None => Ok(()),
+        }
     }
 }

@@ -181,6 +181,12 @@ mod tests {
             "cosmos.bank.v1beta1.QuerySpendableBalanceByDenomResponse" => bank::QuerySpendableBalanceByDenomResponse,
             "cosmos.bank.v1beta1.QuerySendEnabledRequest" => bank::QuerySendEnabledRequest,
             "cosmos.bank.v1beta1.QuerySendEnabledResponse" => bank::QuerySendEnabledResponse,
+            "cosmos.bank.v1beta1.DenomUnit" => bank::DenomUnit,
+            "cosmos.bank.v1beta1.Metadata" => bank::Metadata,
+            "cosmos.bank.v1beta1.QueryDenomMetadataRequest" => bank::QueryDenomMetadataRequest,
+            "cosmos.bank.v1beta1.QueryDenomMetadataResponse" => bank::QueryDenomMetadataResponse,
+            "cosmos.bank.v1beta1.QueryDenomsMetadataRequest" => bank::QueryDenomsMetadataRequest,
+            "cosmos.bank.v1beta1.QueryDenomsMetadataResponse" => bank::QueryDenomsMetadataResponse,
             "tendermint.abci.Event" => tm_abci::Event,
             "tendermint.abci.EventAttribute" => tm_abci::EventAttribute,
             "cosmos.base.abci.v1beta1.TxResponse" => abci::TxResponse,
@@ -262,8 +268,8 @@ mod tests {
             "tendermint.types.ValidatorParams" => types::ValidatorParams,
             "tendermint.types.VersionParams" => types::VersionParams,
             "tendermint.types.ABCIParams" => types::AbciParams,
-            "cosmos.consensus.v1.QueryParamsRequest" => crate::grpc::consensusv1::QueryParamsRequest,
-            "cosmos.consensus.v1.QueryParamsResponse" => crate::grpc::consensusv1::QueryParamsResponse,
+            "cosmos.consensus.v1.QueryParamsRequest" => crate::grpc::consensus::consensusv1::QueryParamsRequest,
+            "cosmos.consensus.v1.QueryParamsResponse" => crate::grpc::consensus::consensusv1::QueryParamsResponse,
             "cosmwasm.wasm.v1.AccessConfig" => wasm::AccessConfig,
             "cosmwasm.wasm.v1.Params" => wasm::Params,
             "cosmwasm.wasm.v1.ContractInfo" => wasm::ContractInfo,
@@ -319,26 +325,38 @@ mod tests {
         assert_eq!(described, served);
     }
 
+    /// Every service the gRPC server answers is in [`SERVED`] and every query path the
+    /// modules register is a method reflection describes, so grpcurl can call each.
     #[test]
     fn served_names_match_the_servers() {
-        use crate::grpc::HandRouted;
+        use crate::grpc::routed::HandRouted;
         use tonic::server::NamedService;
-        type Auth = auth::query_server::QueryServer<crate::grpc::AuthQuery>;
-        type Bank = bank::query_server::QueryServer<crate::grpc::BankQuery>;
-        type Tx = tx::service_server::ServiceServer<crate::grpc::TxService>;
-        type Tm = tm::service_server::ServiceServer<crate::grpc::TendermintService>;
-        let names = [
-            Auth::NAME,
-            Bank::NAME,
+        type Tx = tx::service_server::ServiceServer<crate::grpc::tx_service::TxService>;
+        type Tm = tm::service_server::ServiceServer<crate::grpc::tendermint::TendermintService>;
+        let dir = tempfile::tempdir().unwrap();
+        let vm = crate::modules::wasm::Vm::open(dir.path(), "reflection-test").unwrap();
+        let app = crate::app::App::new(None, std::sync::Arc::new(vm)).unwrap();
+        let methods: BTreeSet<String> = pool()
+            .services()
+            .flat_map(|s| {
+                s.methods()
+                    .map(|m| format!("/{}/{}", s.full_name(), m.name()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut names: BTreeSet<String> = [
             Tx::NAME,
             Tm::NAME,
-            <crate::grpc::ConsensusQuery as HandRouted>::NAME,
-            <crate::grpc::WasmQuery as HandRouted>::NAME,
-        ];
-        let mut names = names.to_vec();
-        names.sort();
-        let mut served = SERVED.to_vec();
-        served.sort();
+            <crate::grpc::consensus::ConsensusQuery as HandRouted>::NAME,
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        for (path, _) in app.router().query_paths() {
+            assert!(methods.contains(path), "{path} is served but not described");
+            names.insert(path[1..path.rfind('/').unwrap()].to_string());
+        }
+        let served: BTreeSet<String> = SERVED.iter().map(|s| s.to_string()).collect();
         assert_eq!(names, served);
     }
 

@@ -191,6 +191,11 @@ impl Node {
         }
     }
 
+    /// Whether a gRPC query path is served (by the router, or Simulate).
+    pub fn serves_query(&self, path: &str) -> bool {
+        path == "/cosmos.tx.v1beta1.Service/Simulate" || self.app.router().serves_query(path)
+    }
+
     /// Answers a gRPC method at `height` (0: the latest), with the height answered at; the
     /// gRPC server calls this directly, so its callers see the handler's own status code.
     pub fn grpc_query(
@@ -427,7 +432,10 @@ impl Application for AbciApp {
             .as_ref()
             .and_then(|c| c.block.clone())
             .unwrap_or_default();
-        let limits = ChainLimits::from_genesis(&genesis.params, block_params.max_gas)
+        let params = genesis
+            .section(crate::genesis::PARAMS_SECTION)
+            .unwrap_or_else(|e| panic!("cannot start from this genesis: {e}"));
+        let limits = ChainLimits::from_genesis(&params, block_params.max_gas)
             .unwrap_or_else(|e| panic!("cannot start from this genesis: {e}"));
         // An unlimited block gas in CometBFT's genesis is replaced by the app's limit, so
         // CometBFT's mempool reaps by it too and clients reading the consensus params see it.

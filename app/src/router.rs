@@ -273,6 +273,10 @@ impl Router {
         (route.answer)(&dispatch, state, data)
     }
 
+    pub fn serves_query(&self, path: &str) -> bool {
+        self.queries.contains_key(path)
+    }
+
     /// Every query path, with whether contracts may ask it (for docs and reflection).
     pub fn query_paths(&self) -> impl Iterator<Item = (&str, Askers)> {
         self.queries.iter().map(|(p, r)| (p.as_str(), r.askers))

@@ -674,7 +674,7 @@ async fn cosmpy_reads_and_sends(net: &Localnet) {
 /// the served services (plus itself), every method it describes is answered (never
 /// `Unimplemented`), and an answer decodes with the described types alone.
 async fn grpc_reflection_describes_every_served_method(net: &Localnet) {
-    use inferchain_app::grpc::RawCodec;
+    use inferchain_app::grpc::routed::RawCodec;
     use inferchain_app::grpc_reflection::SERVED;
     use inferchain_proto::reflection_client::{files_containing, list_services};
     use prost_reflect::{DescriptorPool, DynamicMessage};

@@ -6,8 +6,9 @@ use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use inferchain_app::address::Address;
 use inferchain_app::coins::Coins;
-use inferchain_app::genesis::{Genesis, GenesisBalance};
 use inferchain_app::keyring::Keyring;
+use inferchain_app::modules::bank::genesis::{BankGenesis, GenesisBalance};
+use inferchain_app::modules::wasm::genesis::WasmGenesis;
 use serde_json::Value;
 
 #[derive(Subcommand)]
@@ -102,17 +103,21 @@ pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
     match cmd {
         GenesisCmd::Init { chain_id } => {
             doc["chain_id"] = Value::String(chain_id);
-            doc["app_state"] = serde_json::to_value(Genesis::default())?;
+            doc["app_state"] = serde_json::json!({
+                "bank": BankGenesis::default(),
+                "wasm": WasmGenesis::default(),
+                "params": inferchain_app::params::ParamsGenesis::default(),
+            });
             // A real block gas limit (CometBFT's default is -1, unlimited): see app/SECURITY.md.
             doc["consensus_params"]["block"]["max_gas"] =
                 Value::String(inferchain_app::params::DEFAULT_MAX_BLOCK_GAS.to_string());
         }
         GenesisCmd::SetWasmAuthority { address } => {
             let address: Address = address.parse()?;
-            let mut app: Genesis =
-                serde_json::from_value(doc["app_state"].take()).unwrap_or_default();
-            app.wasm.authority = Some(address.to_bech32());
-            doc["app_state"] = serde_json::to_value(app)?;
+            let mut wasm: WasmGenesis =
+                serde_json::from_value(doc["app_state"]["wasm"].take()).unwrap_or_default();
+            wasm.authority = Some(address.to_bech32());
+            doc["app_state"]["wasm"] = serde_json::to_value(wasm)?;
         }
         GenesisCmd::AddAccount {
             address_or_key,
@@ -126,21 +131,20 @@ pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
                 },
             };
             let coins = Coins::parse(&coins).map_err(|e| anyhow::anyhow!(e.log))?;
-            let mut app: Genesis =
-                serde_json::from_value(doc["app_state"].take()).unwrap_or_default();
-            if app
-                .bank
+            let mut bank: BankGenesis =
+                serde_json::from_value(doc["app_state"]["bank"].take()).unwrap_or_default();
+            if bank
                 .balances
                 .iter()
                 .any(|b| b.address == address.to_bech32())
             {
                 bail!("{address} already has a genesis balance");
             }
-            app.bank.balances.push(GenesisBalance {
+            bank.balances.push(GenesisBalance {
                 address: address.to_bech32(),
                 coins: coins.to_string(),
             });
-            doc["app_state"] = serde_json::to_value(app)?;
+            doc["app_state"]["bank"] = serde_json::to_value(bank)?;
         }
     }
     save(home, &doc)

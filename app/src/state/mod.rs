@@ -227,3 +227,127 @@ pub(crate) mod price {
         gas.consume(gas::delete_cost(module_key_len(key)), "Delete")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::ctx::{BlockInfo, Ctx};
+    use crate::query::QueryCtx;
+    use crate::router::Routes;
+    use crate::store::Store;
+
+    /// The committed snapshot holds `[2, b'p', i] = [i]` for i in 0..10 and one key outside
+    /// the prefix.
+    fn committed() -> (tempfile::TempDir, Store, Arc<crate::store::Snapshot>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.redb")).unwrap();
+        let mut writes = Writes::new();
+        for i in 0..10u8 {
+            writes.insert(vec![2, b'p', i], Some(vec![i]));
+        }
+        writes.insert(vec![2, b'q', 0], Some(vec![99]));
+        let snap = store.snapshot().unwrap();
+        let pending = store.prepare_commit(&snap, 0, writes).unwrap();
+        store.commit(pending, 0).unwrap();
+        let snap = store.snapshot().unwrap();
+        (dir, store, snap)
+    }
+
+    /// A transaction's reads and a query's reads of the same state agree, for every typed
+    /// read, and both are priced the same.
+    #[test]
+    fn transactions_and_queries_share_one_read_path() {
+        let (_dir, _store, snap) = committed();
+        let mut delta = StateDelta::new(snap.clone());
+        let mut gas = GasMeter::new(1_000_000);
+        let block = BlockInfo::default();
+        let mut ctx = Ctx::new(
+            &mut delta,
+            &mut gas,
+            &block,
+            Arc::new(Routes::default().build().unwrap()),
+        );
+        let mut q = QueryCtx::new(snap.clone(), snap.height());
+
+        fn reads(s: &mut dyn StateRead) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
+            let page = |s: &mut dyn StateRead, key: Vec<u8>| {
+                let req = PageRequest {
+                    key,
+                    limit: 3,
+                    ..Default::default()
+                };
+                s.page(&[2, b'p'], Some(&req)).unwrap()
+            };
+            let (first, next) = page(s, vec![]);
+            let (second, _) = page(s, next.clone());
+            vec![
+                first,
+                second,
+                vec![(next, vec![])],
+                s.prefixed(&[2, b'p'], Some(&[7]), 10).unwrap(),
+                s.last_under(&[2, b'p']).unwrap().into_iter().collect(),
+                vec![(vec![], s.get_raw(&[2, b'q', 0]).unwrap().unwrap())],
+            ]
+        }
+        let from_tx = reads(&mut ctx);
+        let tx_gas = ctx.gas_used();
+        drop(ctx);
+        let from_query = reads(&mut q);
+        assert_eq!(from_tx, from_query);
+        assert_eq!(tx_gas, q.gas.used());
+        // Pages of three, continuing after the last key returned; the listing stops at the
+        // prefix.
+        assert_eq!(
+            from_tx[0].iter().map(|(k, _)| k[0]).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+        assert_eq!(
+            from_tx[1].iter().map(|(k, _)| k[0]).collect::<Vec<_>>(),
+            [3, 4, 5]
+        );
+        assert_eq!(
+            from_tx[3].iter().map(|(k, _)| k[0]).collect::<Vec<_>>(),
+            [8, 9]
+        );
+        assert_eq!(from_tx[4], vec![(vec![9], vec![9])]);
+    }
+
+    /// A transaction sees its own pending writes through the same reads; a query at the
+    /// committed height does not; a query at a past height can't list.
+    #[test]
+    fn pending_writes_are_seen_by_their_transaction_only() {
+        let (_dir, _store, snap) = committed();
+        let mut delta = StateDelta::new(snap.clone());
+        let mut gas = GasMeter::infinite();
+        let block = BlockInfo::default();
+        let mut ctx = Ctx::new(
+            &mut delta,
+            &mut gas,
+            &block,
+            Arc::new(Routes::default().build().unwrap()),
+        );
+        ctx.delete_raw(vec![2, b'p', 0]).unwrap();
+        ctx.put_u64(vec![2, b'p', 20], 7).unwrap();
+        assert_eq!(ctx.get_u64(&[2, b'p', 20]).unwrap(), Some(7));
+        let listed: Vec<u8> = ctx
+            .prefixed(&[2, b'p'], None, 100)
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k[0])
+            .collect();
+        assert_eq!(listed, [1, 2, 3, 4, 5, 6, 7, 8, 9, 20]);
+        drop(ctx);
+
+        let mut q = QueryCtx::new(snap.clone(), snap.height());
+        assert_eq!(q.get_raw(&[2, b'p', 0]).unwrap(), Some(vec![0]));
+        assert_eq!(q.get_raw(&[2, b'p', 20]).unwrap(), None);
+        // A fixed-width read of the wrong width is corrupt state, not a panic.
+        let e = q.get_u64(&[2, b'p', 3]).unwrap_err();
+        assert!(e.log.contains("not 8 bytes"), "{}", e.log);
+
+        let mut past = QueryCtx::new(snap.clone(), snap.height() + 1);
+        assert!(past.prefixed(&[2, b'p'], None, 10).is_err());
+    }
+}

@@ -4,6 +4,7 @@
 //!   mint, burn) that every module moves coins with.
 //! - [`msgs`]: `MsgSend`, `MsgMultiSend`; [`query`]: the gRPC query service.
 
+pub mod genesis;
 mod msgs;
 pub mod query;
 pub mod state;
@@ -55,7 +56,8 @@ impl Module for Bank {
 
     fn init_genesis(&self, ctx: &mut Ctx, genesis: &Genesis) -> Result<(), TxError> {
         ctx.ensure_account(&Address::module(FEE_COLLECTOR))?;
-        for b in &genesis.bank.balances {
+        let section: genesis::BankGenesis = genesis.section(NAME).map_err(TxError::internal)?;
+        for b in &section.balances {
             let addr = parse_addr(&b.address, "genesis")?;
             let coins = Coins::parse(&b.coins)?;
             mint(ctx, &addr, &coins)?;

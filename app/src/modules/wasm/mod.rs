@@ -14,6 +14,7 @@
 mod access;
 mod addr;
 mod contract_msg;
+pub mod genesis;
 mod keeper;
 mod msg_server;
 mod querier;
@@ -156,7 +157,8 @@ impl Module for Wasm {
         ctx: &mut Ctx,
         genesis: &crate::genesis::Genesis,
     ) -> Result<(), TxError> {
-        if let Some(authority) = &genesis.wasm.authority {
+        let section: genesis::WasmGenesis = genesis.section(NAME).map_err(TxError::internal)?;
+        if let Some(authority) = &section.authority {
             let a: Address = authority.parse().map_err(|e| {
                 TxError::invalid_address(format!("genesis wasm.authority {authority:?}: {e}"))
             })?;
