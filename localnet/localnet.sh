@@ -76,12 +76,12 @@ init() {
   local gov_wasm="$INFERCHAIN_ROOT/contracts/artifacts/governance.wasm" gov
   if [ -n "$wasm_authority" ]; then
     gov=$(inferchaind --home "$home0" keys show "$wasm_authority" -a 2>/dev/null || echo "$wasm_authority")
-    inferchaind --home "$home0" genesis set-wasm-authority "$gov"
+    inferchaind --home "$home0" genesis set-authority "$gov"
   elif [ -f "$gov_wasm" ]; then
     gov=$(inferchaind wasm address "$gov_wasm" "$(inferchaind --home "$home0" keys show faucet -a)" \
       "$(printf inferchain-governance | od -An -tx1 | tr -d ' \n')" -o json \
       | python3 -c 'import json, sys; print(json.load(sys.stdin)["address"])')
-    inferchaind --home "$home0" genesis set-wasm-authority "$gov"
+    inferchaind --home "$home0" genesis set-authority "$gov"
   else
     log "no contracts/artifacts/governance.wasm: genesis without a wasm authority (codes can't be pinned)"
   fi

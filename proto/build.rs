@@ -39,9 +39,11 @@ fn main() {
     let reflection_root = root.join("reflection");
     let mut served = Vec::new();
     collect_protos(&reflection_root, &mut served);
+    // InferChain's own module query services are served too (the prover's is not).
+    served.push(root.join("inferchain/params/v1/query.proto"));
     println!("cargo:rerun-if-changed=reflection");
     let served_fds =
-        protox::compile(&served, [&reflection_root]).expect("compiling reflection protos");
+        protox::compile(&served, [&reflection_root, &root]).expect("compiling reflection protos");
     std::fs::write(
         out_dir.join("cosmos_descriptor.bin"),
         prost::Message::encode_to_vec(&served_fds),

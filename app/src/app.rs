@@ -13,7 +13,9 @@ use crate::ctx::{event, BlockInfo, Ctx, TxPosition};
 use crate::error::TxError;
 use crate::gas::GasMeter;
 use crate::genesis::Genesis;
-use crate::modules::{auth::Auth, bank::Bank, block::Block, wasm::Vm, wasm::Wasm, Module};
+use crate::modules::{
+    auth::Auth, bank::Bank, block::Block, params::Params, wasm::Vm, wasm::Wasm, Module,
+};
 use crate::outcome::TxOutcome;
 use crate::outcome::{event_bytes, MAX_TX_EVENTS, MAX_TX_EVENT_BYTES};
 use crate::params::{BlockGas, ChainLimits};
@@ -29,6 +31,7 @@ use std::sync::Arc;
 pub fn modules(vm: Arc<Vm>) -> Vec<Box<dyn Module>> {
     vec![
         Box::new(Block),
+        Box::new(Params),
         Box::new(Auth),
         Box::new(Bank),
         Box::new(Wasm::new(vm)),
@@ -91,12 +94,7 @@ impl App {
         limits: &ChainLimits,
     ) -> Result<(), TxError> {
         genesis
-            .check_sections(
-                self.modules
-                    .iter()
-                    .map(|m| m.name())
-                    .chain([crate::genesis::PARAMS_SECTION]),
-            )
+            .check_sections(self.modules.iter().map(|m| m.name()))
             .map_err(TxError::invalid_request)?;
         limits.save(state);
         let mut gas = GasMeter::infinite();

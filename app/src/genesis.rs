@@ -1,6 +1,5 @@
 //! The app's part of CometBFT's `genesis.json` (`app_state`): one section per module, keyed
-//! by the module's name, each parsed by its module (`modules/<name>/genesis.rs`); `params`
-//! holds the chain-wide limits (`crate::params`). A section no module claims is refused, so a
+//! by the module's name, each parsed by its module (`modules/<name>/genesis.rs`). A section no module claims is refused, so a
 //! typo can't silently start a chain without the state it meant to have.
 
 use std::collections::BTreeMap;
@@ -12,9 +11,6 @@ use serde_json::Value;
 pub struct Genesis {
     sections: BTreeMap<String, Value>,
 }
-
-/// The section of the chain-wide limits.
-pub const PARAMS_SECTION: &str = "params";
 
 impl Genesis {
     pub fn from_json(bytes: &[u8]) -> Result<Self, String> {

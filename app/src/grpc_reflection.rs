@@ -16,6 +16,7 @@ pub const SERVED: &[&str] = &[
     "cosmos.base.tendermint.v1beta1.Service",
     "cosmos.consensus.v1.Query",
     "cosmwasm.wasm.v1.Query",
+    "inferchain.params.v1.Query",
 ];
 
 /// Both reflection services, answering for every service in [`SERVED`].
@@ -182,6 +183,9 @@ mod tests {
             "cosmos.bank.v1beta1.QuerySendEnabledRequest" => bank::QuerySendEnabledRequest,
             "cosmos.bank.v1beta1.QuerySendEnabledResponse" => bank::QuerySendEnabledResponse,
             "cosmos.bank.v1beta1.DenomUnit" => bank::DenomUnit,
+            "inferchain.params.v1.Params" => inferchain_proto::inferchain::params::v1::Params,
+            "inferchain.params.v1.QueryParamsRequest" => inferchain_proto::inferchain::params::v1::QueryParamsRequest,
+            "inferchain.params.v1.QueryParamsResponse" => inferchain_proto::inferchain::params::v1::QueryParamsResponse,
             "cosmos.bank.v1beta1.Metadata" => bank::Metadata,
             "cosmos.bank.v1beta1.QueryDenomMetadataRequest" => bank::QueryDenomMetadataRequest,
             "cosmos.bank.v1beta1.QueryDenomMetadataResponse" => bank::QueryDenomMetadataResponse,

@@ -139,6 +139,23 @@ impl Harness {
         max_tx_gas: u64,
         min_gas_price: Option<&str>,
     ) -> Self {
+        Self::with_params(
+            home,
+            accounts,
+            max_gas,
+            serde_json::json!({"max_tx_gas": max_tx_gas}),
+            min_gas_price,
+        )
+    }
+
+    /// [`Harness::new`] with the genesis `params` section given whole (limits, authority).
+    pub fn with_params(
+        home: &Path,
+        accounts: &[&Address],
+        max_gas: i64,
+        params: serde_json::Value,
+        min_gas_price: Option<&str>,
+    ) -> Self {
         let store = Arc::new(Store::open(&home.join("state.redb")).expect("opening the store"));
         let node = Node::new(
             store,
@@ -157,7 +174,7 @@ impl Harness {
             .collect();
         let app_state = serde_json::json!({
             "bank": {"balances": balances},
-            "params": {"max_tx_gas": max_tx_gas},
+            "params": params,
         });
         app.init_chain(RequestInitChain {
             time: Some(Timestamp {

@@ -14,9 +14,10 @@ pub mod grpc_reflection;
 pub mod harness;
 pub mod keyring;
 pub mod modules;
+/// The chain-wide limits and authority (`modules::params`), by their old path.
+pub use modules::params;
 pub mod node;
 pub mod outcome;
-pub mod params;
 pub mod query;
 pub mod router;
 pub mod rpc_client;

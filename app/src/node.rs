@@ -433,7 +433,7 @@ impl Application for AbciApp {
             .and_then(|c| c.block.clone())
             .unwrap_or_default();
         let params = genesis
-            .section(crate::genesis::PARAMS_SECTION)
+            .section(crate::modules::params::NAME)
             .unwrap_or_else(|e| panic!("cannot start from this genesis: {e}"));
         let limits = ChainLimits::from_genesis(&params, block_params.max_gas)
             .unwrap_or_else(|e| panic!("cannot start from this genesis: {e}"));

@@ -13,6 +13,32 @@ pub const COSMOS_FILE_DESCRIPTOR_SET: &[u8] =
 pub mod reflection_client;
 
 pub mod inferchain {
+    pub mod params {
+        /// Chain-wide limits and their governance (`inferchain.params.v1`).
+        pub mod v1 {
+            tonic::include_proto!("inferchain.params.v1");
+
+            /// Type URLs (`/inferchain.params.v1.<Name>`), as the router and `Any` need.
+            macro_rules! named {
+                ($($t:ident),*) => {$(
+                    impl prost::Name for $t {
+                        const NAME: &'static str = stringify!($t);
+                        const PACKAGE: &'static str = "inferchain.params.v1";
+                        fn full_name() -> String {
+                            format!("inferchain.params.v1.{}", stringify!($t))
+                        }
+                    }
+                )*};
+            }
+            named!(
+                Params,
+                MsgUpdateParams,
+                MsgUpdateParamsResponse,
+                QueryParamsRequest,
+                QueryParamsResponse
+            );
+        }
+    }
     pub mod prover {
         /// The prover sidecar's gRPC service (`inferchain.prover.v1.Prover`).
         pub mod v1 {

@@ -8,7 +8,7 @@ use inferchain_app::address::Address;
 use inferchain_app::coins::Coins;
 use inferchain_app::keyring::Keyring;
 use inferchain_app::modules::bank::genesis::{BankGenesis, GenesisBalance};
-use inferchain_app::modules::wasm::genesis::WasmGenesis;
+use inferchain_app::params::ParamsGenesis;
 use serde_json::Value;
 
 #[derive(Subcommand)]
@@ -19,8 +19,10 @@ pub enum GenesisCmd {
         #[arg(long)]
         chain_id: String,
     },
-    /// The address that may pin and unpin contract codes (the governance contract).
-    SetWasmAuthority { address: String },
+    /// The chain's authority: the address that may change params, pin and unpin contract
+    /// codes and call `sudo` (the governance contract).
+    #[command(alias = "set-wasm-authority")]
+    SetAuthority { address: String },
     /// Give an address (or a key name from the keyring) coins at genesis.
     AddAccount {
         address_or_key: String,
@@ -105,19 +107,18 @@ pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
             doc["chain_id"] = Value::String(chain_id);
             doc["app_state"] = serde_json::json!({
                 "bank": BankGenesis::default(),
-                "wasm": WasmGenesis::default(),
-                "params": inferchain_app::params::ParamsGenesis::default(),
+                "params": ParamsGenesis::default(),
             });
             // A real block gas limit (CometBFT's default is -1, unlimited): see app/SECURITY.md.
             doc["consensus_params"]["block"]["max_gas"] =
                 Value::String(inferchain_app::params::DEFAULT_MAX_BLOCK_GAS.to_string());
         }
-        GenesisCmd::SetWasmAuthority { address } => {
+        GenesisCmd::SetAuthority { address } => {
             let address: Address = address.parse()?;
-            let mut wasm: WasmGenesis =
-                serde_json::from_value(doc["app_state"]["wasm"].take()).unwrap_or_default();
-            wasm.authority = Some(address.to_bech32());
-            doc["app_state"]["wasm"] = serde_json::to_value(wasm)?;
+            let mut params: ParamsGenesis =
+                serde_json::from_value(doc["app_state"]["params"].take()).unwrap_or_default();
+            params.authority = Some(address.to_bech32());
+            doc["app_state"]["params"] = serde_json::to_value(params)?;
         }
         GenesisCmd::AddAccount {
             address_or_key,

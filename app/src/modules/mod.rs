@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod bank;
 pub mod block;
+pub mod params;
 pub mod wasm;
 
 use tendermint_proto::google::protobuf::Any;

@@ -17,6 +17,22 @@ pub fn everybody() -> AccessConfig {
     }
 }
 
+/// The instantiate permission of an upload that names none: the params' default, for
+/// `AnyOfAddresses` the uploader alone (as wasmd).
+pub fn default_for(default: i32, uploader: &Address) -> AccessConfig {
+    match AccessType::try_from(default) {
+        Ok(AccessType::AnyOfAddresses) => AccessConfig {
+            permission: AccessType::AnyOfAddresses as i32,
+            addresses: vec![uploader.to_bech32()],
+        },
+        Ok(AccessType::Nobody) => AccessConfig {
+            permission: AccessType::Nobody as i32,
+            addresses: vec![],
+        },
+        _ => everybody(),
+    }
+}
+
 /// Stateless validation, as wasmd's `AccessConfig.ValidateBasic`: `Nobody` and `Everybody`
 /// name no addresses; `AnyOfAddresses` names at least one, each valid and listed once.
 pub fn validate(config: &AccessConfig) -> Result<(), TxError> {

@@ -33,6 +33,7 @@ use crate::error::TxError;
 use crate::gas::GasMeter;
 use crate::modules::auth::AuthWrite;
 use crate::modules::bank;
+use crate::modules::params::ParamsRead;
 use crate::state::{StateDelta, StateRead};
 
 /// A wasm message in progress: the shared state, the transaction's gas meter, the events
@@ -178,13 +179,25 @@ impl Call<'_> {
         Ok((info, checksum))
     }
 
-    /// Stores an upload; `permission` says who may instantiate it (everybody if `None`).
+    /// Stores an upload, if the params' `code_upload_access` lets `sender` upload;
+    /// `permission` says who may instantiate it (the params' default if `None`).
     pub fn store_code(
         &mut self,
         sender: &Address,
         upload: &[u8],
         permission: Option<AccessConfig>,
     ) -> Result<(u64, Checksum), TxError> {
+        // Before anything is decompressed or compiled: a refused upload costs one read.
+        let params = self.with_ctx(|ctx| ctx.wasm_params())?;
+        let upload_access = params.code_upload_access.unwrap_or_else(access::everybody);
+        if !access::allows(&upload_access, sender) && !self.is_authority(sender)? {
+            return Err(TxError::unauthorized(format!(
+                "{sender} may not upload code (code upload access {}); can not create code",
+                access::describe(&upload_access)
+            )));
+        }
+        let permission = permission
+            .unwrap_or_else(|| access::default_for(params.instantiate_default_permission, sender));
         let wasm = super::decode_upload(upload).map_err(|e| WasmError::Create.err(e))?;
         self.gas.consume(
             COMPILE_COST_PER_BYTE * wasm.len() as u64,
@@ -204,7 +217,7 @@ impl Call<'_> {
             let info = CodeInfo {
                 code_hash: checksum.as_slice().to_vec(),
                 creator: sender.to_bech32(),
-                instantiate_config: Some(permission.unwrap_or_else(access::everybody)),
+                instantiate_config: Some(permission),
             };
             ctx.put_code_info(id, &info)?;
             // The bytes are priced by the compile cost above; wasmd keeps them outside the
@@ -458,9 +471,10 @@ impl Call<'_> {
         })
     }
 
-    /// The genesis `wasm.authority` (on the localnet the governance contract), if any.
+    /// The chain's authority (genesis `params.authority`; on the localnet the governance
+    /// contract), if any.
     fn authority(&mut self) -> Result<Option<String>, TxError> {
-        self.with_ctx(|ctx| ctx.authority())
+        Ok(self.with_ctx(|ctx| ctx.authority())?.map(|a| a.to_bech32()))
     }
 
     fn is_authority(&mut self, sender: &Address) -> Result<bool, TxError> {
@@ -510,7 +524,7 @@ impl Call<'_> {
             return Err(TxError::unauthorized(match authority {
                 Some(a) => format!("{sender} is not the wasm authority {a}; can not pin codes"),
                 None => {
-                    "no wasm authority is configured (genesis wasm.authority); can not pin codes"
+                    "no wasm authority is configured (genesis params.authority); can not pin codes"
                         .into()
                 }
             }));

@@ -14,7 +14,6 @@
 mod access;
 mod addr;
 mod contract_msg;
-pub mod genesis;
 mod keeper;
 mod msg_server;
 mod querier;
@@ -32,12 +31,9 @@ pub use querier::{QueryCodeInfoRequest, QueryCodeInfoResponse};
 pub use upload::{check_wasm, decode_upload, UploadError, MAX_UNCOMPRESSED_WASM, MAX_UPLOAD_BYTES};
 pub use vm::Vm;
 
-use crate::address::Address;
-use crate::ctx::Ctx;
 use crate::error::TxError;
 use crate::modules::Module;
 use crate::router::Routes;
-use state::WasmWrite;
 
 /// The module's name (events' `module` attribute, route owner).
 pub const NAME: &str = "wasm";
@@ -150,20 +146,5 @@ impl Module for Wasm {
         });
         msg_server::register(routes, &server);
         querier::register(routes, &self.vm);
-    }
-
-    fn init_genesis(
-        &self,
-        ctx: &mut Ctx,
-        genesis: &crate::genesis::Genesis,
-    ) -> Result<(), TxError> {
-        let section: genesis::WasmGenesis = genesis.section(NAME).map_err(TxError::internal)?;
-        if let Some(authority) = &section.authority {
-            let a: Address = authority.parse().map_err(|e| {
-                TxError::invalid_address(format!("genesis wasm.authority {authority:?}: {e}"))
-            })?;
-            ctx.put_authority(&a)?;
-        }
-        Ok(())
     }
 }

@@ -10,12 +10,14 @@ use tendermint_proto::google::protobuf::Any;
 
 use super::access;
 use super::keeper::{self, Call};
+use super::state::WasmWrite;
 use super::vm::Vm;
 use super::{WasmError, MAX_LABEL_LEN, MAX_SALT_LEN, MAX_UPLOAD_BYTES};
 use crate::address::Address;
 use crate::coins::Coins;
 use crate::ctx::Ctx;
 use crate::error::TxError;
+use crate::modules::params::ParamsRead;
 use crate::modules::to_any;
 use crate::router::{MsgHandler, Routes, Senders};
 
@@ -50,6 +52,7 @@ pub fn register(routes: &mut Routes, server: &Arc<MsgServer>) {
     routes.msg::<MsgUpdateInstantiateConfig, _>(super::NAME, server, AccountsAndContracts);
     routes.msg::<MsgSudoContract, _>(super::NAME, server, AccountsAndContracts);
     routes.msg::<MsgUpdateContractLabel, _>(super::NAME, server, AccountsAndContracts);
+    routes.msg::<MsgUpdateParams, _>(super::NAME, server, AccountsAndContracts);
 }
 
 fn addr(s: &str, what: &str) -> Result<Address, TxError> {
@@ -350,5 +353,62 @@ impl MsgHandler<MsgUnpinCodes> for MsgServer {
         let sender = addr(&m.authority, "authority")?;
         self.run(ctx, |call| call.set_pinned(&sender, &m.code_ids, false))?;
         Ok(to_any(&MsgUnpinCodesResponse {}))
+    }
+}
+
+impl MsgHandler<MsgUpdateParams> for MsgServer {
+    fn check_stateless(&self, m: &MsgUpdateParams) -> Result<Vec<Address>, TxError> {
+        let p = m
+            .params
+            .as_ref()
+            .ok_or_else(|| WasmError::Empty.err("params are required"))?;
+        let upload = p
+            .code_upload_access
+            .as_ref()
+            .ok_or_else(|| WasmError::Empty.err("params.code_upload_access is required"))?;
+        access::validate(upload)?;
+        // The default permission is a bare access type (AnyOfAddresses: the uploader).
+        access::validate(&access::default_for(
+            p.instantiate_default_permission,
+            &addr(&m.authority, "authority")?,
+        ))?;
+        if AccessType::try_from(p.instantiate_default_permission)
+            .map_or(true, |t| t == AccessType::Unspecified)
+        {
+            return Err(
+                WasmError::Invalid.err("params.instantiate_default_permission is unspecified")
+            );
+        }
+        Ok(vec![addr(&m.authority, "authority")?])
+    }
+
+    fn check_stateful(&self, ctx: &mut Ctx, m: &MsgUpdateParams) -> Result<(), TxError> {
+        let sender = addr(&m.authority, "authority")?;
+        if !ctx.is_authority(&sender)? {
+            return Err(TxError::unauthorized(format!(
+                "{sender} is not the chain's authority; can not change wasm params"
+            )));
+        }
+        Ok(())
+    }
+
+    fn execute(&self, ctx: &mut Ctx, m: &MsgUpdateParams) -> Result<Any, TxError> {
+        let params = m.params.clone().unwrap_or_default();
+        ctx.put_wasm_params(&params)?;
+        let upload = params.code_upload_access.unwrap_or_default();
+        ctx.emit(
+            "update_params",
+            &[
+                ("module", super::NAME.to_string()),
+                ("code_upload_access", access::describe(&upload)),
+                (
+                    "instantiate_default_permission",
+                    AccessType::try_from(params.instantiate_default_permission)
+                        .map(|t| t.as_str_name().to_string())
+                        .unwrap_or_default(),
+                ),
+            ],
+        );
+        Ok(to_any(&MsgUpdateParamsResponse {}))
     }
 }

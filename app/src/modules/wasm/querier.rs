@@ -269,13 +269,7 @@ fn answer(
             .encode_to_vec())
         }
         "Params" => Ok(QueryParamsResponse {
-            params: Some(Params {
-                code_upload_access: Some(AccessConfig {
-                    permission: AccessType::Everybody as i32,
-                    addresses: vec![],
-                }),
-                instantiate_default_permission: AccessType::Everybody as i32,
-            }),
+            params: Some(q.wasm_params()?),
         }
         .encode_to_vec()),
         _ => Err(QueryError::unimplemented(format!(

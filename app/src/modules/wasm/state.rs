@@ -1,7 +1,9 @@
 //! Typed access to the wasm substore (protobuf records, as wasmd stores them) for every
 //! reader: transactions, client queries and contracts' queries share these functions.
 
-use cosmos_sdk_proto::cosmwasm::wasm::v1::{CodeInfo, ContractCodeHistoryEntry, ContractInfo};
+use cosmos_sdk_proto::cosmwasm::wasm::v1::{
+    AccessType, CodeInfo, ContractCodeHistoryEntry, ContractInfo, Params,
+};
 use cosmwasm_std::Checksum;
 
 use super::state_key as key;
@@ -27,11 +29,13 @@ pub trait WasmRead: StateRead {
         self.get_raw(&key::wasm_bytes(checksum))
     }
 
-    /// The address allowed to pin and unpin codes (the governance contract), if set.
-    fn authority(&mut self) -> Result<Option<String>, TxError> {
-        self.get_raw(&key::authority())?
-            .map(|b| String::from_utf8(b).map_err(|_| TxError::internal("stored authority")))
-            .transpose()
+    /// The module's params; none stored: anybody may upload and instantiate (wasmd's
+    /// permissionless default).
+    fn wasm_params(&mut self) -> Result<Params, TxError> {
+        Ok(self.get_proto(&key::params())?.unwrap_or_else(|| Params {
+            code_upload_access: Some(super::access::everybody()),
+            instantiate_default_permission: AccessType::Everybody as i32,
+        }))
     }
 
     /// One key of a contract's own storage.
@@ -57,8 +61,8 @@ pub trait WasmWrite: StateWrite {
         self.put_proto(key::contract(contract), info)
     }
 
-    fn put_authority(&mut self, authority: &Address) -> Result<(), TxError> {
-        self.put_raw(key::authority(), authority.to_bech32().into_bytes())
+    fn put_wasm_params(&mut self, params: &Params) -> Result<(), TxError> {
+        self.put_proto(key::params(), params)
     }
 
     fn set_pinned(&mut self, code_id: u64, pinned: bool) -> Result<(), TxError> {

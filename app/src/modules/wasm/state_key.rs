@@ -19,13 +19,7 @@ const CONTRACTS_BY_CODE: u8 = 0x06;
 const HISTORY: u8 = 0x07;
 const CONTRACTS_BY_CREATOR: u8 = 0x08;
 const PINNED: u8 = 0x0a;
-const AUTHORITY: u8 = 0x0b;
-
-/// The address allowed to pin codes.
-pub fn authority() -> Vec<u8> {
-    key(AUTHORITY)
-}
-
+const PARAMS: u8 = 0x0c;
 pub const LAST_CODE_ID: &[u8] = b"lastCodeId";
 pub const LAST_INSTANCE_ID: &[u8] = b"lastContractId";
 
@@ -118,4 +112,9 @@ pub fn pinned(code_id: u64) -> Vec<u8> {
 
 pub fn pinned_prefix() -> Vec<u8> {
     key(PINNED)
+}
+
+/// The module's `Params` (protobuf).
+pub fn params() -> Vec<u8> {
+    key(PARAMS)
 }

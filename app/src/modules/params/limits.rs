@@ -1,15 +1,16 @@
 //! Chain-wide resource limits. Every validator applies them identically (they are consensus,
 //! unlike a node's own `--minimum-gas-prices`), so they live in the `params` substore,
-//! written once from genesis and CometBFT's consensus params at InitChain.
+//! written from genesis and CometBFT's consensus params at InitChain, and changed by the
+//! chain's authority (`MsgUpdateParams`, see `msgs.rs`).
 //!
 //! Why each value: `app/SECURITY.md`.
 
 use serde::{Deserialize, Serialize};
 
+use super::state_key;
 use crate::coins::GasPrice;
 use crate::error::TxError;
 use crate::state::StateDelta;
-use crate::store::{state_key, Substore};
 
 /// The block gas limit used when CometBFT's `consensus_params.block.max_gas` is -1
 /// (unlimited), and the one `inferchaind genesis init` writes: about 4 s of the costliest
@@ -22,8 +23,6 @@ pub const DEFAULT_MAX_TX_GAS: u64 = 20_000_000;
 /// tenth of the localnet mempool's floor, so a node's own minimum stays the binding one for
 /// honest traffic while a byzantine proposer can't include work for free.
 pub const DEFAULT_MIN_GAS_PRICE: &str = "0.0025uspec";
-
-const KEY: &[u8] = b"chain/limits";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -54,6 +53,11 @@ pub struct ParamsGenesis {
     pub max_tx_gas: u64,
     #[serde(default = "default_min_gas_price")]
     pub min_gas_price: String,
+    /// The address allowed to change params, pin codes and call contracts' `sudo`: on
+    /// InferChain the governance contract's (predictable, instantiate2) address, so SPEC
+    /// holders by vote. None: nobody.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
 }
 
 fn default_max_tx_gas() -> u64 {
@@ -69,6 +73,7 @@ impl Default for ParamsGenesis {
         ParamsGenesis {
             max_tx_gas: DEFAULT_MAX_TX_GAS,
             min_gas_price: DEFAULT_MIN_GAS_PRICE.into(),
+            authority: None,
         }
     }
 }
@@ -98,7 +103,15 @@ impl ChainLimits {
                 self.max_tx_gas, self.max_block_gas
             ));
         }
-        self.gas_price().map(|_| ())
+        let price = self.gas_price()?;
+        if price.denom != crate::coins::NATIVE_DENOM {
+            return Err(format!(
+                "params.min_gas_price must be in {}, not {}",
+                crate::coins::NATIVE_DENOM,
+                price.denom
+            ));
+        }
+        Ok(())
     }
 
     pub fn gas_price(&self) -> Result<GasPrice, String> {
@@ -110,7 +123,12 @@ impl ChainLimits {
     /// step of every transaction, like the SDK's consensus params. A state from before
     /// limits existed gets the defaults.
     pub fn load(state: &StateDelta) -> Result<Self, TxError> {
-        match state.get(&state_key(Substore::Params, KEY))? {
+        Self::decode(state.get(&state_key::limits())?)
+    }
+
+    /// The limits as stored (JSON); none stored: the defaults.
+    pub fn decode(stored: Option<Vec<u8>>) -> Result<Self, TxError> {
+        match stored {
             Some(bytes) => serde_json::from_slice(&bytes)
                 .map_err(|e| TxError::internal(format!("corrupt chain limits: {e}"))),
             None => Ok(ChainLimits::default()),
@@ -119,7 +137,7 @@ impl ChainLimits {
 
     pub fn save(&self, state: &mut StateDelta) {
         state.set(
-            state_key(Substore::Params, KEY),
+            state_key::limits(),
             serde_json::to_vec(self).expect("plain JSON"),
         );
     }

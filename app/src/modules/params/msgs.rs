@@ -1,0 +1,76 @@
+//! `inferchain.params.v1.MsgUpdateParams`: the chain's authority changes the limits.
+
+use inferchain_proto::inferchain::params::v1 as paramsv1;
+use tendermint_proto::google::protobuf::Any;
+
+use super::limits::ChainLimits;
+use super::state::ParamsRead;
+use crate::address::Address;
+use crate::ctx::Ctx;
+use crate::error::TxError;
+use crate::modules::to_any;
+use crate::router::MsgHandler;
+
+pub struct MsgServer;
+
+fn params(m: &paramsv1::MsgUpdateParams) -> Result<&paramsv1::Params, TxError> {
+    m.params
+        .as_ref()
+        .ok_or_else(|| TxError::invalid_request("params are required"))
+}
+
+impl MsgHandler<paramsv1::MsgUpdateParams> for MsgServer {
+    fn check_stateless(&self, m: &paramsv1::MsgUpdateParams) -> Result<Vec<Address>, TxError> {
+        let authority: Address = m
+            .authority
+            .parse()
+            .map_err(|e| TxError::invalid_address(format!("invalid authority address: {e}")))?;
+        let p = params(m)?;
+        if p.max_tx_gas == 0 {
+            return Err(TxError::invalid_request(
+                "params.max_tx_gas must be positive",
+            ));
+        }
+        Ok(vec![authority])
+    }
+
+    fn check_stateful(&self, ctx: &mut Ctx, m: &paramsv1::MsgUpdateParams) -> Result<(), TxError> {
+        let sender: Address = m.authority.parse().map_err(TxError::invalid_address)?;
+        if !ctx.is_authority(&sender)? {
+            return Err(TxError::unauthorized(match ctx.authority()? {
+                Some(a) => {
+                    format!("{sender} is not the chain's authority {a}; can not change params")
+                }
+                None => {
+                    "this chain has no authority (genesis params.authority); can not change params"
+                        .into()
+                }
+            }));
+        }
+        Ok(())
+    }
+
+    fn execute(&self, ctx: &mut Ctx, m: &paramsv1::MsgUpdateParams) -> Result<Any, TxError> {
+        let p = params(m)?;
+        let current = ChainLimits::load(ctx.state)?;
+        let new = ChainLimits {
+            max_block_gas: current.max_block_gas,
+            max_tx_gas: p.max_tx_gas,
+            min_gas_price: p.min_gas_price.clone(),
+        };
+        new.validate().map_err(TxError::invalid_request)?;
+        // Priced as a write of the record, like any other state change.
+        let bytes = serde_json::to_vec(&new).expect("plain JSON");
+        crate::state::price::write(ctx.gas, &super::state_key::limits(), &bytes)?;
+        new.save(ctx.state);
+        ctx.emit(
+            "update_params",
+            &[
+                ("module", super::NAME.to_string()),
+                ("max_tx_gas", new.max_tx_gas.to_string()),
+                ("min_gas_price", new.min_gas_price.clone()),
+            ],
+        );
+        Ok(to_any(&paramsv1::MsgUpdateParamsResponse {}))
+    }
+}

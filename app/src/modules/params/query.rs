@@ -1,0 +1,31 @@
+//! `inferchain.params.v1.Query`: the chain limits and the authority.
+
+use inferchain_proto::inferchain::params::v1 as paramsv1;
+use prost::Message;
+
+use super::limits::ChainLimits;
+use super::state::ParamsRead;
+use super::{state_key, NAME};
+use crate::query::{decode_request, QueryError};
+use crate::router::{Askers, Routes, StateQuery};
+use crate::state::StateRead;
+
+pub fn register(routes: &mut Routes) {
+    let methods: &[(&str, Askers, StateQuery)] = &[("Params", Askers::ClientsAndContracts, params)];
+    routes.state_queries(NAME, "inferchain.params.v1.Query", methods);
+}
+
+fn params(q: &mut dyn StateRead, data: &[u8]) -> Result<Vec<u8>, QueryError> {
+    let _: paramsv1::QueryParamsRequest = decode_request(data)?;
+    let limits = ChainLimits::decode(q.get_raw(&state_key::limits())?)?;
+    let authority = q.authority()?.map(|a| a.to_bech32()).unwrap_or_default();
+    Ok(paramsv1::QueryParamsResponse {
+        params: Some(paramsv1::Params {
+            max_tx_gas: limits.max_tx_gas,
+            min_gas_price: limits.min_gas_price,
+        }),
+        max_block_gas: limits.max_block_gas,
+        authority,
+    }
+    .encode_to_vec())
+}
