@@ -13,6 +13,7 @@ use crate::ctx::{event, BlockInfo, Ctx, TxPosition};
 use crate::error::TxError;
 use crate::gas::GasMeter;
 use crate::genesis::Genesis;
+use crate::modules::auth::AuthWrite;
 use crate::modules::{
     auth::Auth, bank::Bank, block::Block, params::Params, wasm::Vm, wasm::Wasm, Module,
 };
@@ -99,6 +100,9 @@ impl App {
         limits.save(state);
         let mut gas = GasMeter::infinite();
         let mut ctx = Ctx::new(state, &mut gas, block, self.router.clone());
+        for account in self.router.module_accounts() {
+            ctx.ensure_account(account)?;
+        }
         for m in &self.modules {
             m.init_genesis(&mut ctx, genesis)?;
         }

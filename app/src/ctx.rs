@@ -15,6 +15,9 @@ use crate::state::{price, StateDelta, StateRead, StateWrite};
 /// a contract, answer a contract's gRPC query (the router implements it; declared here so
 /// handlers can reach the router without the context depending on it).
 pub trait Dispatch: Send + Sync {
+    /// Whether `addr` is a module account (which must not receive sends).
+    fn is_module_account(&self, addr: &Address) -> bool;
+
     /// Runs `msg` sent by `sender` (a contract), under the route's policy.
     fn dispatch_from(&self, ctx: &mut Ctx, sender: &Address, msg: &Any) -> Result<Any, TxError>;
 
@@ -36,6 +39,19 @@ pub struct BlockInfo {
     pub time: (i64, i32),
     /// Position of the transaction being executed in this block (0 outside a block).
     pub tx_index: u32,
+    /// The decided block's header facts (empty outside FinalizeBlock: CheckTx, queries).
+    pub header: BlockHeader,
+}
+
+/// What FinalizeBlock says of the block beyond its height and time, for the hooks that need
+/// it (an IBC light client's consensus state: the app hash and next validators).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BlockHeader {
+    pub hash: Vec<u8>,
+    pub proposer_address: Vec<u8>,
+    pub next_validators_hash: Vec<u8>,
+    /// The app hash the previous block committed to (this block's header carries it).
+    pub last_app_hash: Vec<u8>,
 }
 
 /// The transaction a handler runs in, as contracts see it (`env.transaction`).

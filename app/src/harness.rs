@@ -156,8 +156,27 @@ impl Harness {
         params: serde_json::Value,
         min_gas_price: Option<&str>,
     ) -> Self {
+        Self::with_modules(
+            home,
+            accounts,
+            max_gas,
+            params,
+            min_gas_price,
+            crate::app::modules,
+        )
+    }
+
+    /// [`Harness::with_params`] for an app made of `modules(vm)`.
+    pub fn with_modules(
+        home: &Path,
+        accounts: &[&Address],
+        max_gas: i64,
+        params: serde_json::Value,
+        min_gas_price: Option<&str>,
+        modules: impl FnOnce(Arc<crate::modules::wasm::Vm>) -> Vec<Box<dyn crate::modules::Module>>,
+    ) -> Self {
         let store = Arc::new(Store::open(&home.join("state.redb")).expect("opening the store"));
-        let node = Node::new(
+        let node = Node::with_modules(
             store,
             NodeConfig {
                 chain_id: CHAIN_ID.into(),
@@ -165,6 +184,7 @@ impl Harness {
                 keep_recent: 0,
                 wasm_dir: home.join("wasm"),
             },
+            modules,
         )
         .expect("starting the node");
         let app = AbciApp(Arc::new(node));

@@ -16,7 +16,7 @@ use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
 use crate::ante::ExecMode;
 use crate::app::App;
 use crate::coins::GasPrice;
-use crate::ctx::BlockInfo;
+use crate::ctx::{BlockHeader, BlockInfo};
 use crate::genesis::Genesis;
 use crate::outcome::TxOutcome;
 use crate::params::{BlockGas, ChainLimits};
@@ -69,6 +69,15 @@ fn timestamp(t: &Option<tendermint_proto::google::protobuf::Timestamp>) -> (i64,
 
 impl Node {
     pub fn new(store: Arc<Store>, config: NodeConfig) -> anyhow::Result<Self> {
+        Self::with_modules(store, config, crate::app::modules)
+    }
+
+    /// A node whose app is made of `modules(vm)` (tests assemble chains with extra modules).
+    pub fn with_modules(
+        store: Arc<Store>,
+        config: NodeConfig,
+        modules: impl FnOnce(Arc<crate::modules::wasm::Vm>) -> Vec<Box<dyn crate::modules::Module>>,
+    ) -> anyhow::Result<Self> {
         let vm =
             crate::modules::wasm::Vm::open(&config.wasm_dir, &config.chain_id).map_err(|e| {
                 anyhow::anyhow!(
@@ -83,7 +92,7 @@ impl Node {
         if pinned > 0 {
             tracing::info!(pinned, "pinned wasm codes loaded into memory");
         }
-        let app = App::new(config.min_gas_price.clone(), Arc::new(vm))
+        let app = App::with_modules(modules(Arc::new(vm)), config.min_gas_price.clone())
             .map_err(|e| anyhow::anyhow!("assembling the app: {e}"))?;
         let snapshot = store.snapshot()?;
         let mempool = Mempool {
@@ -92,6 +101,7 @@ impl Node {
                 height: snapshot.height() + 1,
                 time: (0, 0),
                 tx_index: 0,
+                header: Default::default(),
             },
             state: StateDelta::new(snapshot),
         };
@@ -117,6 +127,7 @@ impl Node {
             height,
             time,
             tx_index: 0,
+            header: Default::default(),
         }
     }
 
@@ -566,7 +577,7 @@ impl Application for AbciApp {
         let node = &self.0;
         let height = req.height as u64;
         let time = timestamp(&req.time);
-        let block = node.block_info(height, time);
+        let mut block = node.block_info(height, time);
         // A storage failure here can't be turned into a tx error: the node can't know the
         // state, so it must stop rather than vote for a wrong app hash.
         let snapshot = node
@@ -575,6 +586,17 @@ impl Application for AbciApp {
             .unwrap_or_else(|e| panic!("reading state: {e}"));
         assert_eq!(snapshot.height() + 1, height, "FinalizeBlock out of order");
         let mut state = StateDelta::new(snapshot.clone());
+        block.header = BlockHeader {
+            hash: req.hash.to_vec(),
+            proposer_address: req.proposer_address.to_vec(),
+            next_validators_hash: req.next_validators_hash.to_vec(),
+            last_app_hash: node
+                .store
+                .last_commit()
+                .unwrap_or_else(|e| panic!("reading state: {e}"))
+                .map(|(_, hash)| hash.to_vec())
+                .unwrap_or_default(),
+        };
 
         let limits =
             ChainLimits::load(&state).unwrap_or_else(|e| panic!("reading limits: {}", e.log));

@@ -128,6 +128,8 @@ pub enum RouteError {
         first: &'static str,
         second: &'static str,
     },
+    #[error("module account {name} is registered twice")]
+    DuplicateModuleAccount { name: &'static str },
 }
 
 /// The registrations of the modules, in the order the app builder asks them; `build` turns
@@ -136,6 +138,7 @@ pub enum RouteError {
 pub struct Routes {
     msgs: BTreeMap<String, MsgRoute>,
     queries: BTreeMap<String, QueryRoute>,
+    module_accounts: Vec<(&'static str, Address)>,
     duplicate: Option<RouteError>,
 }
 
@@ -204,6 +207,18 @@ impl Routes {
         );
     }
 
+    /// A module account (`Address::module(name)`): created at genesis, and refused as the
+    /// recipient of sends (as the SDK's blocked addresses), so its balance moves only by the
+    /// module's own logic.
+    pub fn module_account(&mut self, name: &'static str) {
+        if self.module_accounts.iter().any(|(n, _)| *n == name) {
+            self.duplicate
+                .get_or_insert(RouteError::DuplicateModuleAccount { name });
+            return;
+        }
+        self.module_accounts.push((name, Address::module(name)));
+    }
+
     /// Routes the methods of a gRPC query `service` (e.g. `cosmos.bank.v1beta1.Query`) whose
     /// answers need only state.
     pub fn state_queries(
@@ -229,6 +244,7 @@ impl Routes {
         Ok(Router {
             msgs: self.msgs,
             queries: self.queries,
+            module_accounts: self.module_accounts,
         })
     }
 }
@@ -236,6 +252,7 @@ impl Routes {
 pub struct Router {
     msgs: BTreeMap<String, MsgRoute>,
     queries: BTreeMap<String, QueryRoute>,
+    module_accounts: Vec<(&'static str, Address)>,
 }
 
 impl Router {
@@ -273,6 +290,11 @@ impl Router {
         (route.answer)(&dispatch, state, data)
     }
 
+    /// The module accounts, in registration order.
+    pub fn module_accounts(&self) -> impl Iterator<Item = &Address> {
+        self.module_accounts.iter().map(|(_, a)| a)
+    }
+
     pub fn serves_query(&self, path: &str) -> bool {
         self.queries.contains_key(path)
     }
@@ -284,6 +306,10 @@ impl Router {
 }
 
 impl Dispatch for Router {
+    fn is_module_account(&self, addr: &Address) -> bool {
+        self.module_accounts.iter().any(|(_, a)| a == addr)
+    }
+
     /// Runs a message `contract` sends: refused unless its route lets contracts send it,
     /// and the contract must be its only signer.
     fn dispatch_from(&self, ctx: &mut Ctx, contract: &Address, msg: &Any) -> Result<Any, TxError> {

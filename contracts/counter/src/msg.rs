@@ -43,3 +43,10 @@ pub struct CountResponse {
 pub struct OwnerResponse {
     pub owner: String,
 }
+
+/// The chain's privileged calls (a native module, or the chain's authority).
+#[cw_serde]
+pub enum SudoMsg {
+    /// Sets the count.
+    Set { count: u64 },
+}

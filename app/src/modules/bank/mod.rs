@@ -22,18 +22,12 @@ use crate::coins::Coins;
 use crate::ctx::Ctx;
 use crate::error::TxError;
 use crate::genesis::Genesis;
-use crate::modules::auth::AuthWrite;
 use crate::router::{Routes, Senders};
 
 pub const NAME: &str = "bank";
 
 /// Module account that collects transaction fees.
 pub const FEE_COLLECTOR: &str = "fee_collector";
-
-/// Addresses that must not receive coins by `MsgSend` (module accounts), as in the SDK.
-fn is_blocked(addr: &Address) -> bool {
-    *addr == Address::module(FEE_COLLECTOR)
-}
 
 fn parse_addr(s: &str, what: &str) -> Result<Address, TxError> {
     s.parse()
@@ -51,11 +45,11 @@ impl Module for Bank {
         let server = Arc::new(msgs::MsgServer);
         routes.msg::<bankv1::MsgSend, _>(NAME, &server, Senders::AccountsAndContracts);
         routes.msg::<bankv1::MsgMultiSend, _>(NAME, &server, Senders::AccountsAndContracts);
+        routes.module_account(FEE_COLLECTOR);
         query::register(routes);
     }
 
     fn init_genesis(&self, ctx: &mut Ctx, genesis: &Genesis) -> Result<(), TxError> {
-        ctx.ensure_account(&Address::module(FEE_COLLECTOR))?;
         let section: genesis::BankGenesis = genesis.section(NAME).map_err(TxError::internal)?;
         for b in &section.balances {
             let addr = parse_addr(&b.address, "genesis")?;

@@ -1,7 +1,6 @@
-//! Contract calls and what follows them: events, messages, sub-messages and replies, with
-//! CosmWasm's semantics: a sub-message runs in its own state layer, kept on success and
-//! dropped on failure; `reply_on` decides whether the caller hears back, and a failure
-//! nobody catches fails the whole transaction.
+//! The wasm keeper: a wasm message in progress ([`Call`]) and the life of codes and contracts
+//! (upload, instantiate, execute, migrate, sudo, admin, label, permissions, pins). What
+//! follows each contract call (events, messages, sub-messages, replies) is in `dispatch.rs`.
 
 use std::sync::{Arc, Mutex};
 
@@ -9,23 +8,15 @@ use cosmos_sdk_proto::cosmwasm::wasm::v1::{
     AbsoluteTxPosition, AccessConfig, CodeInfo, ContractCodeHistoryEntry,
     ContractCodeHistoryOperationType, ContractInfo,
 };
-use cosmwasm_std::{Binary, Checksum, ContractResult, Empty, ReplyOn, Response, SubMsg};
-use cosmwasm_vm::{
-    call_execute_raw, call_instantiate_raw, call_migrate_with_info_raw, call_reply_raw,
-    call_sudo_raw, VmError,
-};
+use cosmwasm_std::Checksum;
 
 use serde_json::json;
-use tendermint_proto::google::protobuf::Any;
-use tendermint_proto::v0_38::abci::{Event, EventAttribute};
+use tendermint_proto::v0_38::abci::Event;
 
 use super::state::{self, WasmRead, WasmWrite};
-use super::vm::{lock, Exec, Vm, INSTANCE_MEMORY_LIMIT_BYTES};
-use super::{access, addr, contract_msg, state_key as key, WasmError};
-use super::{
-    COMPILE_COST_PER_BYTE, EVENT_ATTRIBUTE_BYTE_COST, GAS_MULTIPLIER, INSTANCE_COST,
-    MAX_CALL_DEPTH, MAX_RESPONSE_DATA, RESULT_BYTE_COST, SIMULATION_GAS_CAP,
-};
+use super::vm::{lock, Exec, Vm};
+use super::{access, addr, state_key as key, WasmError};
+use super::{COMPILE_COST_PER_BYTE, SIMULATION_GAS_CAP};
 use crate::address::Address;
 use crate::coins::Coins;
 use crate::ctx::{event, Ctx};
@@ -39,13 +30,13 @@ use crate::state::{StateDelta, StateRead};
 /// A wasm message in progress: the shared state, the transaction's gas meter, the events
 /// emitted so far, and how deeply contracts have called each other.
 pub struct Call<'a> {
-    exec: Arc<Exec>,
-    gas: &'a mut GasMeter,
-    events: Vec<Event>,
+    pub(super) exec: Arc<Exec>,
+    pub(super) gas: &'a mut GasMeter,
+    pub(super) events: Vec<Event>,
     /// Bytes of contract event attributes emitted so far (also those of sub-messages that
     /// failed: a conservative, deterministic count).
-    event_bytes: usize,
-    depth: u32,
+    pub(super) event_bytes: usize,
+    pub(super) depth: u32,
 }
 
 /// Puts the block state back where it was lent from, even when a handler panics.
@@ -99,7 +90,7 @@ pub fn run<R>(
 }
 
 /// What a contract entry point is called with (JSON, as the VM passes it on).
-enum Entry<'m> {
+pub(super) enum Entry<'m> {
     Instantiate { info: Vec<u8>, msg: &'m [u8] },
     Execute { info: Vec<u8>, msg: &'m [u8] },
     Migrate { info: Vec<u8>, msg: &'m [u8] },
@@ -136,7 +127,7 @@ fn require_contract(
 impl Call<'_> {
     /// Runs `f` on a [`Ctx`] over the shared state (bank transfers, records); no contract
     /// runs meanwhile, so holding the lock is fine.
-    fn with_ctx<R>(
+    pub(super) fn with_ctx<R>(
         &mut self,
         f: impl FnOnce(&mut Ctx) -> Result<R, TxError>,
     ) -> Result<R, TxError> {
@@ -165,14 +156,17 @@ impl Call<'_> {
         }
     }
 
-    fn remaining_sdk_gas(&self) -> u64 {
+    pub(super) fn remaining_sdk_gas(&self) -> u64 {
         self.gas
             .limit()
             .unwrap_or(SIMULATION_GAS_CAP)
             .saturating_sub(self.gas.used())
     }
 
-    fn contract_code(&mut self, contract: &Address) -> Result<(ContractInfo, Checksum), TxError> {
+    pub(super) fn contract_code(
+        &mut self,
+        contract: &Address,
+    ) -> Result<(ContractInfo, Checksum), TxError> {
         let info = self.with_ctx(|ctx| require_contract(ctx, contract))?;
         let code = self.with_ctx(|ctx| require_code(ctx, info.code_id))?;
         let checksum = state::checksum(&code)?;
@@ -407,6 +401,15 @@ impl Call<'_> {
                 "{sender} is not the wasm authority; can not call sudo"
             )));
         }
+        self.sudo_as_chain(contract, msg)
+    }
+
+    /// `sudo` with the chain's own privilege: for native modules (see [`super::WasmKeeper`]).
+    pub fn sudo_as_chain(
+        &mut self,
+        contract: &Address,
+        msg: &[u8],
+    ) -> Result<Option<Vec<u8>>, TxError> {
         let (_, checksum) = self.contract_code(contract)?;
         let response = self.call(contract, &checksum, Entry::Sudo { msg }, WasmError::Execute)?;
         self.events.push(event(
@@ -547,294 +550,5 @@ impl Call<'_> {
             }
         }
         Ok(())
-    }
-
-    /// Calls one entry point: charges the instance cost, runs the VM within the gas left,
-    /// and charges what it used.
-    fn call(
-        &mut self,
-        contract: &Address,
-        checksum: &Checksum,
-        entry: Entry,
-        fail: WasmError,
-    ) -> Result<Response<Empty>, TxError> {
-        self.gas.consume(INSTANCE_COST, "loading wasm contract")?;
-        let limit = self.remaining_sdk_gas().saturating_mul(GAS_MULTIPLIER);
-        let mut instance = self
-            .exec
-            .vm
-            .instance(&self.exec, contract, checksum, limit, 0)
-            .map_err(|e| fail.err(format!("loading contract {contract}: {e}")))?;
-        let env = self.exec.env(contract);
-        let result = match &entry {
-            Entry::Instantiate { info, msg } => {
-                call_instantiate_raw(&mut instance, &env, info, msg)
-            }
-            Entry::Execute { info, msg } => call_execute_raw(&mut instance, &env, info, msg),
-            Entry::Migrate { info, msg } => {
-                call_migrate_with_info_raw(&mut instance, &env, msg, info)
-            }
-            Entry::Reply(reply) => call_reply_raw(&mut instance, &env, reply),
-            Entry::Sudo { msg } => call_sudo_raw(&mut instance, &env, msg),
-        };
-        let report = instance.create_gas_report();
-        let memory = instance.memory_pages() as u64 * 65_536;
-        drop(instance);
-        let used = report
-            .limit
-            .saturating_sub(report.remaining)
-            .div_ceil(GAS_MULTIPLIER);
-        match result {
-            Err(VmError::GasDepletion { .. }) => {
-                self.gas.consume(used, "wasm contract")?;
-                Err(TxError::out_of_gas(
-                    "wasm contract",
-                    self.gas.limit().unwrap_or(SIMULATION_GAS_CAP),
-                    self.gas.used(),
-                ))
-            }
-            Err(e) => {
-                self.gas.consume(used, "wasm contract")?;
-                let mut msg = format!("contract {contract}: {e}");
-                // A contract whose allocation failed aborts with a bare trap; say why.
-                if memory + 1024 * 1024 >= INSTANCE_MEMORY_LIMIT_BYTES {
-                    msg.push_str(&format!(
-                        " (the instance used its whole memory limit of {} MiB)",
-                        INSTANCE_MEMORY_LIMIT_BYTES >> 20
-                    ));
-                }
-                Err(fail.err(msg))
-            }
-            Ok(bytes) => {
-                self.gas.consume(used, "wasm contract")?;
-                // Every returned byte is parsed here and may travel on into events, data and
-                // replies: it is paid for before it is read.
-                self.gas.consume(
-                    RESULT_BYTE_COST.saturating_mul(bytes.len() as u64),
-                    "wasm contract result",
-                )?;
-                match cosmwasm_std::from_json::<ContractResult<Response<Empty>>>(&bytes) {
-                    Ok(ContractResult::Ok(r)) => {
-                        if let Some(data) = r.data.as_ref().filter(|d| d.len() > MAX_RESPONSE_DATA)
-                        {
-                            return Err(WasmError::Limit.err(format!(
-                                "contract {contract} returned {} bytes of data, limit {MAX_RESPONSE_DATA}",
-                                data.len()
-                            )));
-                        }
-                        Ok(r)
-                    }
-                    Ok(ContractResult::Err(e)) => Err(fail.err(crate::outcome::truncate_log(e))),
-                    Err(e) => Err(fail.err(format!(
-                        "contract {contract} returned an invalid response: {e}"
-                    ))),
-                }
-            }
-        }
-    }
-
-    /// Emits the contract's events, then dispatches its messages in order. Returns the data
-    /// of the call: the contract's, unless a reply overrides it.
-    fn handle_response(
-        &mut self,
-        contract: &Address,
-        response: Response<Empty>,
-    ) -> Result<Option<Vec<u8>>, TxError> {
-        let address = contract.to_bech32();
-        if !response.attributes.is_empty() {
-            let attrs = self.contract_attributes(&address, &response.attributes)?;
-            self.events.push(Event {
-                r#type: "wasm".into(),
-                attributes: attrs,
-            });
-        }
-        for ev in &response.events {
-            let ty = ev.ty.trim();
-            if ty.len() < 2 {
-                return Err(WasmError::InvalidEvent.err(format!(
-                    "event type {:?} is too short (at least 2 characters)",
-                    ev.ty
-                )));
-            }
-            let attrs = self.contract_attributes(&address, &ev.attributes)?;
-            self.events.push(Event {
-                r#type: format!("wasm-{ty}"),
-                attributes: attrs,
-            });
-        }
-        let mut data = response.data.map(|d| d.to_vec());
-        for sub in response.messages {
-            if let Some(d) = self.dispatch_submsg(contract, sub)? {
-                data = Some(d);
-            }
-        }
-        Ok(data)
-    }
-
-    fn contract_attributes(
-        &mut self,
-        address: &str,
-        attrs: &[cosmwasm_std::Attribute],
-    ) -> Result<Vec<EventAttribute>, TxError> {
-        let mut out = vec![EventAttribute {
-            key: "_contract_address".into(),
-            value: address.to_string(),
-            index: true,
-        }];
-        let mut bytes = 0u64;
-        for a in attrs {
-            let key = a.key.trim();
-            if key.is_empty() {
-                return Err(WasmError::InvalidEvent.err("empty attribute key"));
-            }
-            if key.starts_with('_') {
-                return Err(WasmError::InvalidEvent.err(format!(
-                    "attribute key {key:?} starts with the reserved prefix _"
-                )));
-            }
-            bytes += (key.len() + a.value.len()) as u64;
-            out.push(EventAttribute {
-                key: key.into(),
-                value: a.value.trim().into(),
-                index: true,
-            });
-        }
-        self.event_bytes = self.event_bytes.saturating_add(bytes as usize);
-        if self.event_bytes > crate::outcome::MAX_TX_EVENT_BYTES
-            || self.events.len() >= crate::outcome::MAX_TX_EVENTS
-        {
-            return Err(WasmError::Limit.err(format!(
-                "contract events exceed the limit of {} events or {} bytes per transaction",
-                crate::outcome::MAX_TX_EVENTS,
-                crate::outcome::MAX_TX_EVENT_BYTES
-            )));
-        }
-        self.gas.consume(
-            bytes * EVENT_ATTRIBUTE_BYTE_COST,
-            "contract event attributes",
-        )?;
-        Ok(out)
-    }
-
-    /// One sub-message in its own state layer, then the reply its `reply_on` asks for.
-    fn dispatch_submsg(
-        &mut self,
-        contract: &Address,
-        sub: SubMsg<Empty>,
-    ) -> Result<Option<Vec<u8>>, TxError> {
-        let events_before = self.events.len();
-        let gas_before = self.gas.used();
-        lock(&self.exec.state).begin();
-        let outcome = match sub.gas_limit {
-            None => self.dispatch(contract, sub.msg),
-            Some(limit) => {
-                // The sub-message gets its own meter; its out-of-gas is its own failure.
-                let limit = limit.min(self.remaining_sdk_gas());
-                let parent = std::mem::replace(&mut *self.gas, GasMeter::new(limit));
-                let outcome = self.dispatch(contract, sub.msg);
-                let used = self.gas.used().min(limit);
-                *self.gas = parent;
-                match self.gas.consume(used, "sub-message") {
-                    Ok(()) => outcome,
-                    Err(e) => Err(e),
-                }
-            }
-        };
-        let gas_used = self.gas.used().saturating_sub(gas_before);
-        let result = match outcome {
-            Ok(response) => {
-                lock(&self.exec.state).keep();
-                if !matches!(sub.reply_on, ReplyOn::Success | ReplyOn::Always) {
-                    return Ok(None);
-                }
-                let events: Vec<_> = self.events[events_before..]
-                    .iter()
-                    .map(|e| {
-                        json!({"type": e.r#type, "attributes": e.attributes.iter()
-                            .map(|a| json!({"key": a.key, "value": a.value})).collect::<Vec<_>>()})
-                    })
-                    .collect();
-                // A message without a response (a burn) answers none, as in wasmd.
-                let msg_responses: Vec<_> = (!response.type_url.is_empty())
-                    .then(|| json!({"type_url": response.type_url, "value": Binary::from(response.value.clone())}))
-                    .into_iter()
-                    .collect();
-                json!({"ok": {
-                    "events": events,
-                    "data": Binary::from(response.value),
-                    "msg_responses": msg_responses,
-                }})
-            }
-            Err(e) => {
-                lock(&self.exec.state).discard();
-                self.events.truncate(events_before);
-                // Running out of the meter this level runs on (the transaction's, or that of
-                // an enclosing gas-limited sub-message) can't be caught here, as in wasmd; a
-                // gas-limited sub-message's own out-of-gas is an ordinary error further up.
-                let meter_limit = self.gas.limit().unwrap_or(SIMULATION_GAS_CAP);
-                let uncatchable = self.gas.used() > meter_limit;
-                if uncatchable || !matches!(sub.reply_on, ReplyOn::Error | ReplyOn::Always) {
-                    return Err(e);
-                }
-                // Redacted to codespace and code, as wasmd does: the text of an error may
-                // differ between nodes (cache, disk) and contracts store what they get.
-                json!({"error": format!("codespace: {}, code: {}", e.codespace, e.code)})
-            }
-        };
-        let reply = serde_json::to_vec(&json!({
-            "id": sub.id,
-            "payload": sub.payload,
-            "gas_used": gas_used,
-            "result": result,
-        }))
-        .expect("plain JSON");
-        let (_, checksum) = self.contract_code(contract)?;
-        let response = self.call(contract, &checksum, Entry::Reply(reply), WasmError::Execute)?;
-        self.events.push(event(
-            "reply",
-            &[("_contract_address", contract.to_bech32())],
-        ));
-        self.handle_response(contract, response)
-    }
-
-    /// A message sent by a contract, executed with the contract as its sender.
-    fn dispatch(
-        &mut self,
-        contract: &Address,
-        msg: cosmwasm_std::CosmosMsg<Empty>,
-    ) -> Result<Any, TxError> {
-        if self.depth >= MAX_CALL_DEPTH {
-            return Err(WasmError::Limit.err(format!(
-                "contracts called each other more than {MAX_CALL_DEPTH} levels deep"
-            )));
-        }
-        self.depth += 1;
-        let result = match msg {
-            cosmwasm_std::CosmosMsg::Bank(cosmwasm_std::BankMsg::Burn { amount }) => {
-                self.burn(contract, amount)
-            }
-            msg => {
-                let any = contract_msg::to_proto(contract, msg)?;
-                let router = self.exec.router.clone();
-                self.with_ctx(|ctx| router.dispatch_from(ctx, contract, &any))
-            }
-        };
-        self.depth -= 1;
-        result
-    }
-
-    /// A contract's `BankMsg::Burn`: its coins and the supply drop. No protobuf message
-    /// stands for it (wasmd calls the bank keeper directly), so it has no message response.
-    fn burn(
-        &mut self,
-        contract: &Address,
-        amount: Vec<cosmwasm_std::Coin>,
-    ) -> Result<Any, TxError> {
-        let coins = Coins::from_proto(&contract_msg::proto_coins(amount))?;
-        if coins.is_empty() {
-            return Err(TxError::invalid_coins("BankMsg::Burn of no coins"));
-        }
-        self.with_ctx(|ctx| bank::burn(ctx, contract, &coins))?;
-        Ok(Any::default())
     }
 }

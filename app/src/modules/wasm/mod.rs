@@ -14,6 +14,7 @@
 mod access;
 mod addr;
 mod contract_msg;
+mod dispatch;
 mod keeper;
 mod msg_server;
 mod querier;
@@ -31,6 +32,9 @@ pub use querier::{QueryCodeInfoRequest, QueryCodeInfoResponse};
 pub use upload::{check_wasm, decode_upload, UploadError, MAX_UNCOMPRESSED_WASM, MAX_UPLOAD_BYTES};
 pub use vm::Vm;
 
+use crate::address::Address;
+use crate::coins::Coins;
+use crate::ctx::Ctx;
 use crate::error::TxError;
 use crate::modules::Module;
 use crate::router::Routes;
@@ -132,6 +136,50 @@ pub struct Wasm {
 impl Wasm {
     pub fn new(vm: Arc<Vm>) -> Self {
         Wasm { vm }
+    }
+
+    /// The keeper handle for native modules that call contracts (given out by the app
+    /// builder; transactions can't reach it).
+    pub fn keeper(&self) -> WasmKeeper {
+        WasmKeeper {
+            vm: self.vm.clone(),
+        }
+    }
+}
+
+/// Privileged calls into contracts for native modules: the inference module records scores
+/// with a contract's `sudo` and calls consumers back with `execute`, as the chain itself.
+/// Each call runs with the caller's gas meter and state layer and CosmWasm's semantics
+/// (the contract's messages and sub-messages follow, through the router).
+#[derive(Clone)]
+pub struct WasmKeeper {
+    vm: Arc<Vm>,
+}
+
+impl WasmKeeper {
+    /// Calls `contract`'s `sudo` entry point with `msg` (JSON); returns its data.
+    pub fn sudo(
+        &self,
+        ctx: &mut Ctx,
+        contract: &Address,
+        msg: &[u8],
+    ) -> Result<Option<Vec<u8>>, TxError> {
+        keeper::run(&self.vm, ctx, |call| call.sudo_as_chain(contract, msg))
+    }
+
+    /// Executes `contract` with `msg` (JSON) as `sender` (typically a module account),
+    /// sending `funds` from it; returns the contract's data.
+    pub fn execute(
+        &self,
+        ctx: &mut Ctx,
+        sender: &Address,
+        contract: &Address,
+        msg: &[u8],
+        funds: &Coins,
+    ) -> Result<Option<Vec<u8>>, TxError> {
+        keeper::run(&self.vm, ctx, |call| {
+            call.execute(sender, contract, msg, funds)
+        })
     }
 }
 

@@ -300,6 +300,7 @@ fn smart_query(
             height,
             time,
             tx_index: 0,
+            header: Default::default(),
         },
         tx: None,
         vm: vm.clone(),
