@@ -301,6 +301,17 @@ impl Harness {
         (chain, accounts)
     }
 
+    /// [`Harness::with_accounts`] with the chain's default limits and no mempool floor.
+    pub fn funded(home: &Path, n: u8) -> (Self, Vec<Account>) {
+        Self::with_accounts(
+            home,
+            n,
+            crate::params::DEFAULT_MAX_BLOCK_GAS as i64,
+            crate::params::DEFAULT_MAX_TX_GAS,
+            None,
+        )
+    }
+
     /// Runs `msgs` signed by `from` (paying [`fee_for`] `gas`) alone in the next block.
     pub fn run(&mut self, from: &mut Account, msgs: Vec<Any>, gas: u64) -> ExecTxResult {
         let tx = from.sign(msgs, gas, fee_for(gas));
@@ -354,6 +365,36 @@ impl Harness {
         MsgInstantiateContractResponse::decode(data.msg_responses[0].value.as_slice())
             .expect("an instantiate response")
             .address
+    }
+
+    /// A contract's answer to the smart query `msg` (its raw data), or the query's log.
+    pub fn smart(&self, contract: &str, msg: &serde_json::Value) -> Result<Vec<u8>, String> {
+        use cosmos_sdk_proto::cosmwasm::wasm::v1::{
+            QuerySmartContractStateRequest, QuerySmartContractStateResponse,
+        };
+        use prost::Message;
+        let r = self.query(
+            "/cosmwasm.wasm.v1.Query/SmartContractState",
+            QuerySmartContractStateRequest {
+                address: contract.into(),
+                query_data: msg.to_string().into_bytes(),
+            }
+            .encode_to_vec(),
+        );
+        if r.code != 0 {
+            return Err(r.log);
+        }
+        Ok(QuerySmartContractStateResponse::decode(r.value.as_ref())
+            .expect("a smart query response")
+            .data)
+    }
+
+    /// [`Harness::smart`] decoded as JSON; panics on a failed query.
+    pub fn smart_json(&self, contract: &str, msg: &serde_json::Value) -> serde_json::Value {
+        let data = self
+            .smart(contract, msg)
+            .unwrap_or_else(|e| panic!("smart query {msg}: {e}"));
+        serde_json::from_slice(&data).expect("a JSON answer")
     }
 
     /// The app hash of the last committed block.

@@ -6,16 +6,9 @@ use inferchain_app::address::Address;
 use inferchain_app::harness::{fee_for, send_msg, Account, Harness};
 use inferchain_app::modules::bank::FEE_COLLECTOR;
 use inferchain_app::modules::to_any;
-use inferchain_app::params::{DEFAULT_MAX_BLOCK_GAS, DEFAULT_MAX_TX_GAS};
 
 fn chain(dir: &std::path::Path) -> (Harness, Account, Account) {
-    let (chain, mut acc) = Harness::with_accounts(
-        dir,
-        2,
-        DEFAULT_MAX_BLOCK_GAS as i64,
-        DEFAULT_MAX_TX_GAS,
-        None,
-    );
+    let (chain, mut acc) = Harness::funded(dir, 2);
     let bob = acc.pop().unwrap();
     let alice = acc.pop().unwrap();
     (chain, alice, bob)

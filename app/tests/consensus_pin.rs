@@ -7,13 +7,10 @@
 
 use std::io::Read;
 
-use cosmos_sdk_proto::cosmwasm::wasm::v1::{
-    MsgExecuteContract, QuerySmartContractStateRequest, QuerySmartContractStateResponse,
-};
+use cosmos_sdk_proto::cosmwasm::wasm::v1::MsgExecuteContract;
 use inferchain_app::harness::{fee_for, send_msg, Account, Harness};
 use inferchain_app::modules::to_any;
-use inferchain_app::params::{DEFAULT_MAX_BLOCK_GAS, DEFAULT_MAX_TX_GAS};
-use prost::Message;
+use serde_json::json;
 use tendermint_proto::google::protobuf::Any;
 
 fn counter_wasm() -> Vec<u8> {
@@ -39,31 +36,13 @@ fn increment(from: &Account, contract: &str) -> Any {
 }
 
 fn count(chain: &Harness, contract: &str) -> u64 {
-    let r = chain.query(
-        "/cosmwasm.wasm.v1.Query/SmartContractState",
-        QuerySmartContractStateRequest {
-            address: contract.into(),
-            query_data: br#"{"count":{}}"#.to_vec(),
-        }
-        .encode_to_vec(),
-    );
-    assert_eq!(r.code, 0, "count query: {}", r.log);
-    let data = QuerySmartContractStateResponse::decode(r.value.as_ref())
-        .unwrap()
-        .data;
-    serde_json::from_slice::<serde_json::Value>(&data).unwrap()["count"]
+    chain.smart_json(contract, &json!({"count": {}}))["count"]
         .as_u64()
         .unwrap()
 }
 
 fn chain(dir: &std::path::Path, accounts: u8) -> (Harness, Vec<Account>) {
-    Harness::with_accounts(
-        dir,
-        accounts,
-        DEFAULT_MAX_BLOCK_GAS as i64,
-        DEFAULT_MAX_TX_GAS,
-        None,
-    )
+    Harness::funded(dir, accounts)
 }
 
 /// The app hash after this sequence is what every node computes for it; a change to it is a

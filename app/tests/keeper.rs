@@ -4,13 +4,9 @@
 //! Uses the `caller` and `counter` contracts (`contracts/artifacts`, see contracts/build.sh).
 
 use cosmos_sdk_proto::cosmos::base::abci::v1beta1::TxMsgData;
-use cosmos_sdk_proto::cosmwasm::wasm::v1::{
-    MsgExecuteContract, MsgExecuteContractResponse, QuerySmartContractStateRequest,
-    QuerySmartContractStateResponse,
-};
+use cosmos_sdk_proto::cosmwasm::wasm::v1::{MsgExecuteContract, MsgExecuteContractResponse};
 use inferchain_app::harness::{artifact, Account, Harness};
 use inferchain_app::modules::to_any;
-use inferchain_app::params::{DEFAULT_MAX_BLOCK_GAS, DEFAULT_MAX_TX_GAS};
 use prost::Message;
 use serde_json::{json, Value};
 use tendermint_proto::v0_38::abci::ExecTxResult;
@@ -25,13 +21,7 @@ struct Chain {
 
 fn chain() -> Chain {
     let dir = tempfile::tempdir().unwrap();
-    let (mut chain, mut acc) = Harness::with_accounts(
-        dir.path(),
-        1,
-        DEFAULT_MAX_BLOCK_GAS as i64,
-        DEFAULT_MAX_TX_GAS,
-        None,
-    );
+    let (mut chain, mut acc) = Harness::funded(dir.path(), 1);
     let mut alice = acc.pop().unwrap();
     let counter_code = chain.store_code(&mut alice, &artifact("counter"));
     let caller_code = chain.store_code(&mut alice, &artifact("caller"));
@@ -58,19 +48,7 @@ impl Chain {
     }
 
     fn smart(&self, contract: &str, msg: Value) -> Value {
-        let r = self.chain.query(
-            "/cosmwasm.wasm.v1.Query/SmartContractState",
-            QuerySmartContractStateRequest {
-                address: contract.into(),
-                query_data: msg.to_string().into_bytes(),
-            }
-            .encode_to_vec(),
-        );
-        assert_eq!(r.code, 0, "{}", r.log);
-        let data = QuerySmartContractStateResponse::decode(r.value.as_ref())
-            .unwrap()
-            .data;
-        serde_json::from_slice(&data).unwrap()
+        self.chain.smart_json(contract, &msg)
     }
 
     fn count(&self) -> u64 {

@@ -5,9 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use cosmos_sdk_proto::cosmwasm::wasm::v1::{
-    MsgSudoContract, QuerySmartContractStateRequest, QuerySmartContractStateResponse,
-};
+use cosmos_sdk_proto::cosmwasm::wasm::v1::MsgSudoContract;
 use inferchain_app::address::Address;
 use inferchain_app::ctx::Ctx;
 use inferchain_app::error::TxError;
@@ -15,7 +13,6 @@ use inferchain_app::harness::{artifact, Account, Harness};
 use inferchain_app::modules::wasm::{Wasm, WasmKeeper};
 use inferchain_app::modules::{to_any, Module};
 use inferchain_app::router::Routes;
-use prost::Message;
 use serde_json::json;
 
 /// Sets the count of the contract in `target` to the block height at each block's end.
@@ -42,19 +39,7 @@ impl Module for Ticker {
 }
 
 fn count(chain: &Harness, contract: &str) -> u64 {
-    let r = chain.query(
-        "/cosmwasm.wasm.v1.Query/SmartContractState",
-        QuerySmartContractStateRequest {
-            address: contract.into(),
-            query_data: br#"{"count":{}}"#.to_vec(),
-        }
-        .encode_to_vec(),
-    );
-    assert_eq!(r.code, 0, "{}", r.log);
-    let data = QuerySmartContractStateResponse::decode(r.value.as_ref())
-        .unwrap()
-        .data;
-    serde_json::from_slice::<serde_json::Value>(&data).unwrap()["count"]
+    chain.smart_json(contract, &json!({"count": {}}))["count"]
         .as_u64()
         .unwrap()
 }

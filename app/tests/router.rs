@@ -8,14 +8,10 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::{
     MsgSend, QueryDenomMetadataRequest, QueryDenomMetadataResponse,
 };
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin;
-use cosmos_sdk_proto::cosmwasm::wasm::v1::{
-    MsgExecuteContract, MsgStoreCode, QuerySmartContractStateRequest,
-    QuerySmartContractStateResponse,
-};
+use cosmos_sdk_proto::cosmwasm::wasm::v1::{MsgExecuteContract, MsgStoreCode};
 use inferchain_app::app::App;
 use inferchain_app::harness::{artifact, send_msg, Account, Harness};
 use inferchain_app::modules::{auth::Auth, bank::Bank, to_any, Module};
-use inferchain_app::params::{DEFAULT_MAX_BLOCK_GAS, DEFAULT_MAX_TX_GAS};
 use inferchain_app::router::RouteError;
 use prost::Message;
 use serde_json::json;
@@ -46,13 +42,7 @@ struct Chain {
 /// The caller contract, holding 1,000 uspec.
 fn chain() -> Chain {
     let dir = tempfile::tempdir().unwrap();
-    let (mut chain, mut acc) = Harness::with_accounts(
-        dir.path(),
-        2,
-        DEFAULT_MAX_BLOCK_GAS as i64,
-        DEFAULT_MAX_TX_GAS,
-        None,
-    );
+    let (mut chain, mut acc) = Harness::funded(dir.path(), 2);
     let bob = acc.pop().unwrap();
     let mut alice = acc.pop().unwrap();
     let code = chain.store_code(&mut alice, &artifact("caller"));
@@ -84,20 +74,7 @@ impl Chain {
     }
 
     fn smart(&self, msg: serde_json::Value) -> Result<Vec<u8>, String> {
-        let r = self.chain.query(
-            "/cosmwasm.wasm.v1.Query/SmartContractState",
-            QuerySmartContractStateRequest {
-                address: self.caller.clone(),
-                query_data: msg.to_string().into_bytes(),
-            }
-            .encode_to_vec(),
-        );
-        if r.code != 0 {
-            return Err(r.log);
-        }
-        Ok(QuerySmartContractStateResponse::decode(r.value.as_ref())
-            .unwrap()
-            .data)
+        self.chain.smart(&self.caller, &msg)
     }
 }
 
