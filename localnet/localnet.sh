@@ -71,7 +71,7 @@ init() {
     accounts+="$sep$out"; sep=","
   done
   echo "$accounts]" > "$dir/accounts.json"
-  # The wasm authority (may pin codes) is the governance contract that localnet/deploy.sh
+  # The chain's authority (changes params, pins codes, calls sudo) is the governance contract that localnet/deploy.sh
   # instantiates at its instantiate2 address (faucet, salt "inferchain-governance").
   local gov_wasm="$INFERCHAIN_ROOT/contracts/artifacts/governance.wasm" gov
   if [ -n "$wasm_authority" ]; then

@@ -54,11 +54,9 @@ pub fn decode_tx(bytes: &[u8], router: &Router) -> Result<ParsedTx, TxError> {
         ));
     }
     if !body.extension_options.is_empty() {
-        return Err(TxError {
-            codespace: crate::error::SDK,
-            code: 31,
-            log: "unknown extension options: unknown extension options".into(),
-        });
+        return Err(TxError::unknown_extension_options(
+            "unknown extension options",
+        ));
     }
     // Bytes, not characters, as the SDK counts (Go's `len` of a string): 256 four-byte
     // characters would otherwise be 1 KiB of memo.

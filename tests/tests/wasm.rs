@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use inferchain_e2e::{repo_root, Localnet};
@@ -128,22 +129,141 @@ async fn still_producing(net: &Localnet) {
     }
 }
 
+/// Every scenario on one 4-validator localnet (starting one is most of the cost). Each runs
+/// as a named step: a failure is reported by its name and the independent steps after it still
+/// run, so one run names every broken behaviour; steps that need an earlier one's result are
+/// skipped (and named) when it failed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wasm_contracts_on_a_localnet() {
-    let net = Localnet::start("wasm", VALIDATORS, 5000)
+    let net = Arc::new(
+        Localnet::start("wasm", VALIDATORS, 5000)
+            .await
+            .expect("localnet starts"),
+    );
+    let mut s = Scenarios::default();
+    let codes = s
+        .run("cli_flow", &net, |net| async move { cli_flow(&net).await })
         .await
-        .expect("localnet starts");
-    let codes = cli_flow(&net).await;
-    instantiate_permissions(&net).await;
-    submessages_and_bank(&net, &codes).await;
-    hostile_contracts(&net, &codes).await;
-    cosmjs_flow(&net).await;
-    cosmpy_flow(&net).await;
-    let gov = system_contracts_deploy_wired(&net).await;
-    let challenge = open_challenge_never_revealed(&net, &gov).await;
-    governance_pins_codes(&net, &codes, &gov).await;
-    cancel_unrevealed_refunds_the_bounty(&net, &gov, challenge).await;
-    restart_keeps_contracts(&net, &codes).await;
+        .map(Arc::new);
+    s.run("instantiate_permissions", &net, |net| async move {
+        instantiate_permissions(&net).await
+    })
+    .await;
+    if let Some(codes) = s.needs(
+        "submessages_and_bank, hostile_contracts, governance_pins_codes, restart_keeps_contracts",
+        &codes,
+    ) {
+        let c = codes.clone();
+        s.run("submessages_and_bank", &net, |net| async move {
+            submessages_and_bank(&net, &c).await
+        })
+        .await;
+        let c = codes.clone();
+        s.run("hostile_contracts", &net, |net| async move {
+            hostile_contracts(&net, &c).await
+        })
+        .await;
+    }
+    s.run(
+        "cosmjs_flow",
+        &net,
+        |net| async move { cosmjs_flow(&net).await },
+    )
+    .await;
+    s.run(
+        "cosmpy_flow",
+        &net,
+        |net| async move { cosmpy_flow(&net).await },
+    )
+    .await;
+    let gov = s
+        .run("system_contracts_deploy_wired", &net, |net| async move {
+            system_contracts_deploy_wired(&net).await
+        })
+        .await;
+    if let Some(gov) = s.needs("open_challenge_never_revealed, governance_pins_codes, cancel_unrevealed_refunds_the_bounty", &gov) {
+        let g = gov.clone();
+        let challenge = s
+            .run("open_challenge_never_revealed", &net, |net| async move {
+                open_challenge_never_revealed(&net, &g).await
+            })
+            .await;
+        if let Some(codes) = codes.clone() {
+            let g = gov.clone();
+            s.run("governance_pins_codes", &net, |net| async move {
+                governance_pins_codes(&net, &codes, &g).await
+            })
+            .await;
+        }
+        if let Some(challenge) = s.needs("cancel_unrevealed_refunds_the_bounty", &challenge) {
+            let g = gov.clone();
+            s.run("cancel_unrevealed_refunds_the_bounty", &net, |net| async move {
+                cancel_unrevealed_refunds_the_bounty(&net, &g, challenge).await
+            })
+            .await;
+        }
+    }
+    if let Some(codes) = codes {
+        s.run("restart_keeps_contracts", &net, |net| async move {
+            restart_keeps_contracts(&net, &codes).await
+        })
+        .await;
+    }
+    s.finish();
+}
+
+/// Named steps of one end-to-end run; see [`wasm_contracts_on_a_localnet`].
+#[derive(Default)]
+struct Scenarios {
+    failed: Vec<String>,
+}
+
+impl Scenarios {
+    /// Runs `step` on its own task, so a panic in it is caught and named.
+    async fn run<T, F, Fut>(&mut self, name: &str, net: &Arc<Localnet>, step: F) -> Option<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(Arc<Localnet>) -> Fut,
+        Fut: std::future::Future<Output = T> + Send + 'static,
+    {
+        let started = Instant::now();
+        match tokio::spawn(step(net.clone())).await {
+            Ok(v) => {
+                eprintln!("scenario {name}: ok ({:.0?})", started.elapsed());
+                Some(v)
+            }
+            Err(e) => {
+                let why = match e.try_into_panic() {
+                    Ok(p) => p
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_default(),
+                    Err(e) => e.to_string(),
+                };
+                eprintln!("scenario {name}: FAILED: {why}");
+                self.failed.push(name.to_string());
+                None
+            }
+        }
+    }
+
+    /// `prerequisite`'s value, or a note that the steps in `dependents` are skipped.
+    fn needs<T: Clone>(&mut self, dependents: &str, prerequisite: &Option<T>) -> Option<T> {
+        if prerequisite.is_none() {
+            eprintln!("skipped (a step they need failed): {dependents}");
+            self.failed.push(format!("skipped: {dependents}"));
+        }
+        prerequisite.clone()
+    }
+
+    fn finish(self) {
+        assert!(
+            self.failed.is_empty(),
+            "failed scenarios: {}",
+            self.failed.join("; ")
+        );
+    }
 }
 
 struct Codes {
@@ -1077,6 +1197,7 @@ async fn governance_pins_codes(net: &Localnet, codes: &Codes, deployed: &Value) 
 
 /// A challenge run by the deployed challenge contract whose creator never reveals the test
 /// set; returns (its id, the creator's balance after paying, the reveal deadline).
+#[derive(Clone)]
 struct Unrevealed {
     id: u64,
     bounty: u128,

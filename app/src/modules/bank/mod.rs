@@ -4,6 +4,7 @@
 //!   mint, burn) that every module moves coins with.
 //! - [`msgs`]: `MsgSend`, `MsgMultiSend`; [`query`]: the gRPC query service.
 
+pub mod error;
 pub mod genesis;
 mod msgs;
 pub mod query;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as bankv1;
 
+pub use error::BankError;
 pub use state::{burn, mint, send, BankRead};
 
 use super::Module;
@@ -29,9 +31,11 @@ pub const NAME: &str = "bank";
 /// Module account that collects transaction fees.
 pub const FEE_COLLECTOR: &str = "fee_collector";
 
-fn parse_addr(s: &str, what: &str) -> Result<Address, TxError> {
-    s.parse()
-        .map_err(|e| TxError::invalid_address(format!("invalid {what} address: {e}")))
+fn parse_addr(s: &str, what: &'static str) -> Result<Address, BankError> {
+    s.parse().map_err(|e| BankError::InvalidAddress {
+        what,
+        reason: format!("{e}"),
+    })
 }
 
 pub struct Bank;

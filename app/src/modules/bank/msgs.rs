@@ -6,6 +6,7 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1 as bankv1;
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use tendermint_proto::google::protobuf::Any;
 
+use super::error::BankError;
 use super::parse_addr;
 use super::state::{add, send, subtract};
 use crate::address::Address;
@@ -20,7 +21,7 @@ pub struct MsgServer;
 fn nonempty(coins: &[ProtoCoin]) -> Result<Coins, TxError> {
     let coins = Coins::from_proto(coins)?;
     if coins.is_empty() {
-        return Err(TxError::invalid_coins("empty coins"));
+        return Err(BankError::EmptyCoins.into());
     }
     Ok(coins)
 }
@@ -28,9 +29,7 @@ fn nonempty(coins: &[ProtoCoin]) -> Result<Coins, TxError> {
 /// Module accounts must not receive coins by a send, as in the SDK.
 fn receivable(ctx: &Ctx, to: &Address) -> Result<(), TxError> {
     if ctx.router.is_module_account(to) {
-        return Err(TxError::unauthorized(format!(
-            "{to} is not allowed to receive funds"
-        )));
+        return Err(BankError::BlockedRecipient(to.clone()).into());
     }
     Ok(())
 }
@@ -57,12 +56,10 @@ impl MsgHandler<bankv1::MsgMultiSend> for MsgServer {
     fn check_stateless(&self, m: &bankv1::MsgMultiSend) -> Result<Vec<Address>, TxError> {
         // The SDK allows exactly one input since v0.47.
         let [input] = m.inputs.as_slice() else {
-            return Err(TxError::invalid_request(
-                "multi-send must have exactly one input",
-            ));
+            return Err(BankError::NotOneInput.into());
         };
         if m.outputs.is_empty() {
-            return Err(TxError::invalid_request("no outputs to send"));
+            return Err(BankError::NoOutputs.into());
         }
         let from = parse_addr(&input.address, "input")?;
         let total_in = nonempty(&input.coins)?;
@@ -73,7 +70,7 @@ impl MsgHandler<bankv1::MsgMultiSend> for MsgServer {
                 let e = total_out.entry(c.denom).or_default();
                 *e = e
                     .checked_add(c.amount)
-                    .ok_or_else(|| TxError::invalid_coins("overflow"))?;
+                    .ok_or(BankError::Overflow("overflow"))?;
             }
         }
         let out: Vec<Coin> = total_out
@@ -81,7 +78,7 @@ impl MsgHandler<bankv1::MsgMultiSend> for MsgServer {
             .map(|(denom, amount)| Coin { denom, amount })
             .collect();
         if out != total_in.0 {
-            return Err(TxError::invalid_coins("sum inputs != sum outputs"));
+            return Err(BankError::Unbalanced.into());
         }
         Ok(vec![from])
     }

@@ -1,6 +1,7 @@
 //! Typed reads of balances and supply (for transactions, client and contract queries alike),
 //! and the bank keeper: the only writers of balances and supply, for every module.
 
+use super::error::BankError;
 use super::state_key as key;
 use crate::address::Address;
 use crate::coins::{Coin, Coins};
@@ -62,12 +63,12 @@ pub fn send(ctx: &mut Ctx, from: &Address, to: &Address, coins: &Coins) -> Resul
 pub(super) fn subtract(ctx: &mut Ctx, from: &Address, coins: &Coins) -> Result<(), TxError> {
     for coin in &coins.0 {
         let have = ctx.balance(from, &coin.denom)?;
-        let left = have.checked_sub(coin.amount).ok_or_else(|| {
-            TxError::insufficient_funds(format!(
-                "spendable balance {} is smaller than {coin}",
-                Coin::new(&coin.denom, have)
-            ))
-        })?;
+        let left = have
+            .checked_sub(coin.amount)
+            .ok_or_else(|| BankError::InsufficientFunds {
+                have: Coin::new(&coin.denom, have),
+                need: coin.clone(),
+            })?;
         set_balance(ctx, from, &coin.denom, left)?;
     }
     ctx.emit(
@@ -83,7 +84,7 @@ pub(super) fn add(ctx: &mut Ctx, to: &Address, coins: &Coins) -> Result<(), TxEr
         let have = ctx.balance(to, &coin.denom)?;
         let new = have
             .checked_add(coin.amount)
-            .ok_or_else(|| TxError::invalid_coins("balance overflow"))?;
+            .ok_or(BankError::Overflow("balance overflow"))?;
         set_balance(ctx, to, &coin.denom, new)?;
     }
     ctx.emit(
@@ -99,7 +100,7 @@ pub fn mint(ctx: &mut Ctx, to: &Address, coins: &Coins) -> Result<(), TxError> {
         let new = ctx
             .supply_of(&coin.denom)?
             .checked_add(coin.amount)
-            .ok_or_else(|| TxError::invalid_coins("supply overflow"))?;
+            .ok_or(BankError::Overflow("supply overflow"))?;
         ctx.put_u128(key::supply(&coin.denom), new)?;
     }
     add(ctx, to, coins)
@@ -113,7 +114,7 @@ pub fn burn(ctx: &mut Ctx, from: &Address, coins: &Coins) -> Result<(), TxError>
         let left = ctx
             .supply_of(&coin.denom)?
             .checked_sub(coin.amount)
-            .ok_or_else(|| TxError::internal(format!("burning {coin} exceeds its supply")))?;
+            .ok_or_else(|| BankError::BurnExceedsSupply(coin.clone()))?;
         ctx.put_u128(key::supply(&coin.denom), left)?;
     }
     ctx.emit(

@@ -5,6 +5,7 @@
 //! - [`limits`]: the limits, their genesis section and checks; [`msgs`]: `MsgUpdateParams`;
 //!   [`query`]: `inferchain.params.v1.Query`; [`state`]: the authority, for every module.
 
+pub mod error;
 pub mod limits;
 mod msgs;
 mod query;

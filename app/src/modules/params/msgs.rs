@@ -3,6 +3,7 @@
 use inferchain_proto::inferchain::params::v1 as paramsv1;
 use tendermint_proto::google::protobuf::Any;
 
+use super::error::ParamsError;
 use super::limits::ChainLimits;
 use super::state::ParamsRead;
 use crate::address::Address;
@@ -13,41 +14,32 @@ use crate::router::MsgHandler;
 
 pub struct MsgServer;
 
-fn params(m: &paramsv1::MsgUpdateParams) -> Result<&paramsv1::Params, TxError> {
-    m.params
-        .as_ref()
-        .ok_or_else(|| TxError::invalid_request("params are required"))
+fn params(m: &paramsv1::MsgUpdateParams) -> Result<&paramsv1::Params, ParamsError> {
+    m.params.as_ref().ok_or(ParamsError::Missing)
+}
+
+fn authority(m: &paramsv1::MsgUpdateParams) -> Result<Address, ParamsError> {
+    m.authority
+        .parse()
+        .map_err(|e| ParamsError::InvalidAuthority(format!("{e}")))
 }
 
 impl MsgHandler<paramsv1::MsgUpdateParams> for MsgServer {
     fn check_stateless(&self, m: &paramsv1::MsgUpdateParams) -> Result<Vec<Address>, TxError> {
-        let authority: Address = m
-            .authority
-            .parse()
-            .map_err(|e| TxError::invalid_address(format!("invalid authority address: {e}")))?;
-        let p = params(m)?;
-        if p.max_tx_gas == 0 {
-            return Err(TxError::invalid_request(
-                "params.max_tx_gas must be positive",
-            ));
+        let authority = authority(m)?;
+        if params(m)?.max_tx_gas == 0 {
+            return Err(ParamsError::Invalid("params.max_tx_gas must be positive".into()).into());
         }
         Ok(vec![authority])
     }
 
     fn check_stateful(&self, ctx: &mut Ctx, m: &paramsv1::MsgUpdateParams) -> Result<(), TxError> {
-        let sender: Address = m.authority.parse().map_err(TxError::invalid_address)?;
-        if !ctx.is_authority(&sender)? {
-            return Err(TxError::unauthorized(match ctx.authority()? {
-                Some(a) => {
-                    format!("{sender} is not the chain's authority {a}; can not change params")
-                }
-                None => {
-                    "this chain has no authority (genesis params.authority); can not change params"
-                        .into()
-                }
-            }));
+        let sender = authority(m)?;
+        match ctx.authority()? {
+            Some(a) if a == sender => Ok(()),
+            Some(authority) => Err(ParamsError::NotAuthority { sender, authority }.into()),
+            None => Err(ParamsError::NoAuthority.into()),
         }
-        Ok(())
     }
 
     fn execute(&self, ctx: &mut Ctx, m: &paramsv1::MsgUpdateParams) -> Result<Any, TxError> {
@@ -58,7 +50,7 @@ impl MsgHandler<paramsv1::MsgUpdateParams> for MsgServer {
             max_tx_gas: p.max_tx_gas,
             min_gas_price: p.min_gas_price.clone(),
         };
-        new.validate().map_err(TxError::invalid_request)?;
+        new.validate().map_err(ParamsError::Invalid)?;
         // Priced as a write of the record, like any other state change.
         let bytes = serde_json::to_vec(&new).expect("plain JSON");
         crate::state::price::write(ctx.gas, &super::state_key::limits(), &bytes)?;

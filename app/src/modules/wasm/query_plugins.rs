@@ -197,11 +197,9 @@ fn answer(exec: &Arc<Exec>, depth: u32, request: &[u8], gas_limit: u64) -> Backe
         QueryRequest::Staking(_) => (Ok(unsupported("staking queries")), GasInfo::free()),
         QueryRequest::Distribution(_) => (Ok(unsupported("distribution queries")), GasInfo::free()),
         QueryRequest::Ibc(_) => (Ok(unsupported("IBC queries")), GasInfo::free()),
+        // The deprecated name of the same thing (protobuf in and out, as wasmd answers it).
         #[allow(deprecated)]
-        QueryRequest::Stargate { .. } => (
-            Ok(unsupported("Stargate queries (use Grpc)")),
-            GasInfo::free(),
-        ),
+        QueryRequest::Stargate { path, data } => grpc(exec, depth, &path, &data, gas_limit),
         _ => (Ok(unsupported("this query")), GasInfo::free()),
     }
 }
