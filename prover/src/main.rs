@@ -109,7 +109,8 @@ enum Cmd {
         model: PathBuf,
         #[command(flatten)]
         input: InputArgs,
-        #[arg(long, default_value = "public")]
+        /// public | private | compact (required: no default mode).
+        #[arg(long)]
         mode: Mode,
         /// Where to write the proof bytes.
         #[arg(long)]
@@ -124,7 +125,8 @@ enum Cmd {
         model: PathBuf,
         #[arg(long, default_value_t = 256)]
         score_rows: usize,
-        #[arg(long, default_value = "public")]
+        /// public | private | compact (required: no default mode).
+        #[arg(long)]
         mode: Mode,
         #[arg(long)]
         out: PathBuf,
@@ -154,6 +156,9 @@ enum Cmd {
         correct: Option<u64>,
         #[arg(long)]
         brier_sum: Option<u64>,
+        /// The mode the proof must be in: public | private | compact.
+        #[arg(long)]
+        mode: Mode,
     },
     /// Print the circuit digest (verifier data) of an architecture, kind and mode.
     Digest {
@@ -162,7 +167,8 @@ enum Cmd {
         /// 0 = inference circuit, N = score circuit over N rows.
         #[arg(long, default_value_t = 0)]
         score_rows: usize,
-        #[arg(long, default_value = "public")]
+        /// public | private | compact (required: no default mode).
+        #[arg(long)]
         mode: Mode,
     },
     /// Run the gRPC prover service with the models under --models.
@@ -469,16 +475,16 @@ fn main() -> Result<()> {
             score_rows,
             correct,
             brier_sum,
+            mode,
         } => {
-            let arch = ArchSpec::parse(&arch)?;
+            let arch = v::registry::architecture(&arch)?;
             let bytes = std::fs::read(&proof)?;
             let c = Digest::from_hex(&commitment)?;
             let t = Instant::now();
             let res = match (input_hash, output_value, testset_hash) {
                 (Some(h), Some(o), None) => {
                     let h = Digest::from_hex(&h)?;
-                    v::circuit(&arch, ProofKind::Inference, Mode::Public);
-                    v::verify_inference(&arch, &bytes, &c, &h, &parse_ints(&o)?)
+                    v::verify_inference(&arch, mode, &bytes, &c, &h, &parse_ints(&o)?)
                 }
                 (None, None, Some(h)) => {
                     let h = Digest::from_hex(&h)?;
@@ -487,7 +493,7 @@ fn main() -> Result<()> {
                         correct: correct.ok_or_else(|| anyhow!("--correct"))?,
                         brier_sum: brier_sum.ok_or_else(|| anyhow!("--brier-sum"))?,
                     };
-                    v::verify_score(&arch, &bytes, &c, &h, &s)
+                    v::verify_score(&arch, mode, &bytes, &c, &h, &s)
                 }
                 _ => bail!("give --input-hash and --output-value, or --testset-hash, --score-rows, --correct, --brier-sum"),
             };
@@ -520,8 +526,8 @@ fn main() -> Result<()> {
             } else {
                 ProofKind::Score { rows: score_rows }
             };
+            let d = v::verifier_digest(&arch, kind, mode)?;
             let built = v::circuit(&arch, kind, mode);
-            let d = v::verifier_digest(&arch, kind, mode);
             emit(
                 out,
                 json!({"arch": arch.name(), "score_rows": score_rows, "mode": mode.as_str(),

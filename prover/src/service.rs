@@ -15,7 +15,11 @@ use tonic::{Request, Response, Status};
 
 pub fn mode_from_pb(m: i32) -> Result<Mode, Status> {
     match pb::ProofMode::try_from(m) {
-        Ok(pb::ProofMode::Unspecified) | Ok(pb::ProofMode::Public) => Ok(Mode::Public),
+        // No silent default: a caller that forgot the mode must not get a public proof.
+        Ok(pb::ProofMode::Unspecified) => Err(Status::invalid_argument(
+            "proof mode is required (PROOF_MODE_PUBLIC, PROOF_MODE_PRIVATE or PROOF_MODE_COMPACT)",
+        )),
+        Ok(pb::ProofMode::Public) => Ok(Mode::Public),
         Ok(pb::ProofMode::Private) => Ok(Mode::Private),
         Ok(pb::ProofMode::Compact) => Ok(Mode::Compact),
         Err(_) => Err(Status::invalid_argument(format!("unknown proof mode {m}"))),
@@ -170,20 +174,22 @@ impl Prover for ProverService {
         req: Request<pb::VerifyRequest>,
     ) -> Result<Response<pb::VerifyResponse>, Status> {
         let req = req.into_inner();
-        let arch =
-            ArchSpec::parse(&req.arch).map_err(|e| Status::invalid_argument(e.to_string()))?;
+        // Only registered architectures: an unknown one is refused before anything is built.
+        let arch = v::registry::architecture(&req.arch)
+            .map_err(|e| Status::invalid_argument(e.to_string()))?;
         let commitment = Digest::from_hex(&req.model_commitment)
             .map_err(|e| Status::invalid_argument(e.to_string()))?;
         let claim = req
             .claim
             .ok_or_else(|| Status::invalid_argument("missing claim"))?;
+        let mode = mode_from_pb(req.mode)?;
         let proof = req.proof;
         let res = tokio::task::spawn_blocking(move || -> Result<_, Status> {
             Ok(match claim {
                 pb::verify_request::Claim::Inference(c) => {
                     let h = Digest::from_hex(&c.input_hash)
                         .map_err(|e| Status::invalid_argument(e.to_string()))?;
-                    v::verify_inference(&arch, &proof, &commitment, &h, &c.output)
+                    v::verify_inference(&arch, mode, &proof, &commitment, &h, &c.output)
                 }
                 pb::verify_request::Claim::Score(c) => {
                     let h = Digest::from_hex(&c.testset_hash)
@@ -193,7 +199,7 @@ impl Prover for ProverService {
                         correct: c.correct,
                         brier_sum: c.brier_sum,
                     };
-                    v::verify_score(&arch, &proof, &commitment, &h, &s)
+                    v::verify_score(&arch, mode, &proof, &commitment, &h, &s)
                 }
             })
         })

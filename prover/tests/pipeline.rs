@@ -62,10 +62,19 @@ fn score_proof_over_256_test_rows_of_a_trained_model() {
     let p = prove_score(&q, &set, Mode::Public).unwrap();
     assert_eq!(p.score, score(&q, &set).unwrap());
     assert!(p.score.accuracy() > 0.6);
-    verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &p.score).unwrap();
+    verify_score(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &p.testset_hash,
+        &p.score,
+    )
+    .unwrap();
     let other = quantize_testset(&tx[256..512], &ty[256..512]);
     assert!(verify_score(
         &arch,
+        Mode::Public,
         &p.bytes,
         &p.commitment,
         &other.hash().unwrap(),
@@ -76,6 +85,7 @@ fn score_proof_over_256_test_rows_of_a_trained_model() {
     flipped.labels[0] = 1 - flipped.labels[0];
     assert!(verify_score(
         &arch,
+        Mode::Public,
         &p.bytes,
         &p.commitment,
         &flipped.hash().unwrap(),
@@ -168,6 +178,8 @@ fn cli_end_to_end() {
     assert!(ok, "{inf}");
     let (ok, p) = cli(&[
         "prove-inference",
+        "--mode",
+        "public",
         "--model",
         &d("m"),
         "--test-row",
@@ -186,6 +198,8 @@ fn cli_end_to_end() {
     let verify = |out: i64| {
         cli(&[
             "verify",
+            "--mode",
+            "public",
             "--arch",
             "mlp-16-32-16-1",
             "--proof",
@@ -208,6 +222,8 @@ fn cli_end_to_end() {
     // compressed proof through the CLI
     let (ok, pc) = cli(&[
         "prove-inference",
+        "--mode",
+        "public",
         "--model",
         &d("m"),
         "--test-row",
@@ -226,6 +242,8 @@ fn cli_end_to_end() {
     assert!(ok, "{v}");
     let (ok, v) = cli(&[
         "prove-score",
+        "--mode",
+        "public",
         "--model",
         &d("m"),
         "--score-rows",
@@ -240,6 +258,8 @@ fn cli_end_to_end() {
     assert!(ok, "{v}");
     let (ok, vv) = cli(&[
         "verify",
+        "--mode",
+        "public",
         "--arch",
         "mlp-16-32-16-1",
         "--proof",
@@ -326,6 +346,7 @@ fn grpc_service_proves_and_verifies() {
                 input_hash: r.input_hash.clone(),
                 output,
             })),
+            mode: pb::ProofMode::Public as i32,
         };
         let ok = client
             .verify(verify(r.output.clone()))
@@ -340,20 +361,51 @@ fn grpc_service_proves_and_verifies() {
             .unwrap()
             .into_inner();
         assert!(!bad.valid);
+        // a verifier that requires private mode refuses the public proof
+        let downgraded = client
+            .verify(pb::VerifyRequest {
+                mode: pb::ProofMode::Private as i32,
+                ..verify(r.output.clone())
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(!downgraded.valid);
+        assert!(
+            downgraded.error.contains("private is required"),
+            "{}",
+            downgraded.error
+        );
+        // no mode is no default mode
+        let e = client
+            .verify(pb::VerifyRequest {
+                mode: 0,
+                ..verify(r.output.clone())
+            })
+            .await;
+        assert_eq!(e.unwrap_err().code(), tonic::Code::InvalidArgument);
+        let e = client
+            .prove_inference(pb::ProveInferenceRequest {
+                model_commitment: c.clone(),
+                input: x.clone(),
+                mode: 0,
+            })
+            .await;
+        assert_eq!(e.unwrap_err().code(), tonic::Code::InvalidArgument);
         // unknown model
         let e = client
             .prove_inference(pb::ProveInferenceRequest {
                 model_commitment: "00".repeat(32),
                 input: x.clone(),
-                mode: 0,
+                mode: pb::ProofMode::Public as i32,
             })
             .await;
         assert_eq!(e.unwrap_err().code(), tonic::Code::NotFound);
-        // score over 8 rows
+        // score over 16 rows (the smallest registered size)
         let (tx8, ty8) = ds.test();
-        let rows = tx8[..8]
+        let rows = tx8[..16]
             .iter()
-            .zip(&ty8[..8])
+            .zip(&ty8[..16])
             .map(|(r, &l)| pb::TestRow {
                 features: quantize_input(r),
                 label: l as u32,
@@ -379,6 +431,7 @@ fn grpc_service_proves_and_verifies() {
                     correct: s.correct,
                     brier_sum: s.brier_sum,
                 })),
+                mode: pb::ProofMode::Public as i32,
             })
             .await
             .unwrap()

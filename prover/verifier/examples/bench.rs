@@ -106,12 +106,19 @@ fn main() -> anyhow::Result<()> {
                 prove.push(t.elapsed().as_secs_f64());
                 size = p.bytes.len();
                 let t = Instant::now();
-                verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &p.output)?;
+                verify_inference(
+                    &arch,
+                    mode,
+                    &p.bytes,
+                    &p.commitment,
+                    &p.input_hash,
+                    &p.output,
+                )?;
                 verify.push(t.elapsed().as_secs_f64() * 1000.0);
                 let c = compress_proof(&arch, &p.bytes)?;
                 compressed = c.len();
                 let t = Instant::now();
-                verify_inference(&arch, &c, &p.commitment, &p.input_hash, &p.output)?;
+                verify_inference(&arch, mode, &c, &p.commitment, &p.input_hash, &p.output)?;
                 compressed_verify.push(t.elapsed().as_secs_f64() * 1000.0);
             }
             ProofKind::Batch { rows } => {
@@ -127,7 +134,7 @@ fn main() -> anyhow::Result<()> {
                 prove.push(t.elapsed().as_secs_f64());
                 size = p.bytes.len();
                 let t = Instant::now();
-                verify_batch(&arch, &p.bytes, &p.commitment, &p.items)?;
+                verify_batch(&arch, mode, &p.bytes, &p.commitment, &p.items)?;
                 verify.push(t.elapsed().as_secs_f64() * 1000.0);
             }
             ProofKind::Score { rows } => {
@@ -146,7 +153,14 @@ fn main() -> anyhow::Result<()> {
                 prove.push(t.elapsed().as_secs_f64());
                 size = p.bytes.len();
                 let t = Instant::now();
-                verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &p.score)?;
+                verify_score(
+                    &arch,
+                    mode,
+                    &p.bytes,
+                    &p.commitment,
+                    &p.testset_hash,
+                    &p.score,
+                )?;
                 verify.push(t.elapsed().as_secs_f64() * 1000.0);
             }
         }

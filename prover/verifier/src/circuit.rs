@@ -33,7 +33,9 @@ use plonky2::iop::generator::{generate_partial_witness, GeneratedValues, SimpleG
 use plonky2::iop::target::{BoolTarget, Target};
 use plonky2::iop::witness::{PartialWitness, PartitionWitness, Witness, WitnessWrite};
 use plonky2::plonk::circuit_builder::CircuitBuilder;
-use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData, CommonCircuitData};
+use plonky2::plonk::circuit_data::{
+    CircuitConfig, CircuitData, CommonCircuitData, VerifierCircuitData,
+};
 use plonky2::plonk::proof::ProofWithPublicInputs;
 use plonky2::util::serialization::{Buffer, IoError, IoResult};
 
@@ -356,6 +358,16 @@ pub fn build(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> BuiltCircuit {
         gate_rows,
         targets,
     }
+}
+
+/// The verifier-only data of the circuit (no prover data is kept): what the chain holds.
+pub fn build_verifier(
+    arch: &ArchSpec,
+    kind: ProofKind,
+    mode: Mode,
+) -> VerifierCircuitData<F, C, D> {
+    let (b, _, _) = construct(arch, kind, mode);
+    b.build_verifier::<C>()
 }
 
 fn construct(

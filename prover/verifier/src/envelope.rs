@@ -13,13 +13,16 @@
 //! 13+n    4     m = length of the plonky2 proof (u32 LE)
 //! 17+n    m     plonky2 `ProofWithPublicInputs::to_bytes()` (or the compressed form's)
 //! ```
-//! The total length must be exactly `17 + n + m`.
+//! The total length must be exactly `17 + n + m`, with `MIN_PAYLOAD <= m <= MAX_PAYLOAD`.
 
 use crate::spec::{Mode, FORMAT_VERSION};
 
 pub const MAGIC: &[u8; 4] = b"ICZK";
 /// Upper bound on the plonky2 payload (a sanity bound against absurd lengths).
 pub const MAX_PAYLOAD: usize = 16 << 20;
+/// Lower bound: every registered circuit's proof, compressed or not, is tens of KB (FRI
+/// openings and Merkle paths); anything shorter is refused before a verifier is looked up.
+pub const MIN_PAYLOAD: usize = 4096;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnvelopeError {
@@ -108,7 +111,7 @@ impl Envelope {
         let rows = u32::from_le_bytes(b[9 + n..13 + n].try_into().expect("4 bytes"));
         let m = u32::from_le_bytes(b[13 + n..17 + n].try_into().expect("4 bytes")) as usize;
         let actual = b.len() - 17 - n;
-        if m > MAX_PAYLOAD || m != actual {
+        if !(MIN_PAYLOAD..=MAX_PAYLOAD).contains(&m) || m != actual {
             return Err(EnvelopeError::Length {
                 declared: m,
                 actual,

@@ -5,13 +5,16 @@
 //!   inference and score the circuits reproduce bit for bit.
 //! * [`circuit`]: the plonky2 circuits (built deterministically from a spec).
 //! * [`envelope`]: the versioned proof serialization.
-//! * [`verify_inference`] / [`verify_score`]: what the chain calls. Malformed bytes give a
-//!   [`VerifyError`], never a panic.
+//! * [`registry`]: the only circuits a proof may claim.
+//! * [`verify_inference`] / [`verify_score`] / [`verify_batch`]: what the chain calls, each
+//!   with the mode it requires. Malformed bytes give a [`VerifyError`], never a panic, and an
+//!   unregistered claim is refused before anything is built for it.
 //! * [`prove_inference`] / [`prove_score`]: what the prover sidecar calls.
 
 pub mod circuit;
 pub mod envelope;
 pub mod quant;
+pub mod registry;
 pub mod spec;
 
 use std::collections::BTreeMap;
@@ -20,12 +23,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use plonky2::field::goldilocks_field::GoldilocksField;
 use plonky2::field::types::{Field, PrimeField64};
+use plonky2::plonk::circuit_data::VerifierCircuitData;
 use plonky2::plonk::config::PoseidonGoldilocksConfig;
 use plonky2::plonk::proof::{CompressedProofWithPublicInputs, ProofWithPublicInputs};
 
 pub use circuit::BuiltCircuit;
 pub use envelope::{Envelope, EnvelopeError};
 pub use quant::{input_hash, score, Digest, QuantError, QuantLayer, QuantModel, Score, TestSet};
+pub use registry::RegistryError;
 pub use spec::{ArchSpec, Mode, ProofKind, SpecError};
 
 pub type F = GoldilocksField;
@@ -46,6 +51,10 @@ pub enum VerifyError {
     ArchitectureMismatch { expected: String, found: String },
     #[error("score proof covers {found} rows, expected {expected}")]
     RowsMismatch { expected: usize, found: usize },
+    #[error("proof is in {found} mode, {expected} is required")]
+    WrongMode { expected: Mode, found: Mode },
+    #[error("unregistered circuit: {0}")]
+    Unregistered(#[from] RegistryError),
     #[error("malformed plonky2 proof: {0}")]
     MalformedProof(String),
     #[error("public input mismatch: {0}")]
@@ -74,24 +83,73 @@ pub struct VerifiedProof {
 
 type CircuitKey = (ArchSpec, ProofKind, Mode);
 
-fn cache() -> &'static Mutex<BTreeMap<CircuitKey, Arc<BuiltCircuit>>> {
-    static CACHE: OnceLock<Mutex<BTreeMap<CircuitKey, Arc<BuiltCircuit>>>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(BTreeMap::new()))
+/// A per-key cache whose values are built at most once, outside the map's lock: building one
+/// circuit (seconds) never holds up requests for another, nor lookups of built ones.
+struct OnceMap<V> {
+    cells: Mutex<BTreeMap<CircuitKey, Arc<OnceLock<Arc<V>>>>>,
 }
 
-/// The circuit for (arch, kind, mode), built once per process and cached.
+impl<V> OnceMap<V> {
+    const fn new() -> Self {
+        OnceMap {
+            cells: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    fn get(&self, key: CircuitKey, build: impl FnOnce() -> V) -> Arc<V> {
+        let cell = self
+            .cells
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_default()
+            .clone();
+        cell.get_or_init(|| Arc::new(build())).clone()
+    }
+}
+
+/// The prover's circuit for (arch, kind, mode), built once per process and cached (prover
+/// data included: for proving and witness generation).
 pub fn circuit(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> Arc<BuiltCircuit> {
-    let key = (arch.clone(), kind, mode);
-    let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
-    map.entry(key)
-        .or_insert_with(|| Arc::new(circuit::build(arch, kind, mode)))
-        .clone()
+    static CACHE: OnceMap<BuiltCircuit> = OnceMap::new();
+    CACHE.get((arch.clone(), kind, mode), || {
+        circuit::build(arch, kind, mode)
+    })
 }
 
-/// The circuit digest of (arch, kind, mode): what anyone rebuilding the verifier data from the
-/// spec gets.
-pub fn verifier_digest(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> Digest {
-    Digest::from_hash(circuit(arch, kind, mode).data.verifier_only.circuit_digest)
+/// The verifier data of a registered circuit, built once per process (verifier-only: a
+/// fraction of the prover's memory).
+pub fn verifier(
+    arch: &ArchSpec,
+    kind: ProofKind,
+    mode: Mode,
+) -> Result<Arc<VerifierCircuitData<F, C, D>>, VerifyError> {
+    registry::check(arch, kind)?;
+    static CACHE: OnceMap<VerifierCircuitData<F, C, D>> = OnceMap::new();
+    Ok(CACHE.get((arch.clone(), kind, mode), || {
+        circuit::build_verifier(arch, kind, mode)
+    }))
+}
+
+/// Builds the verifiers of `circuits` ahead of use (a node does this at start, so no
+/// transaction waits on a build).
+pub fn prepare_verifiers(circuits: &[(ArchSpec, ProofKind, Mode)]) -> Result<(), VerifyError> {
+    for (arch, kind, mode) in circuits {
+        verifier(arch, *kind, *mode)?;
+    }
+    Ok(())
+}
+
+/// The circuit digest of a registered (arch, kind, mode): what anyone rebuilding the verifier
+/// data from the spec gets.
+pub fn verifier_digest(
+    arch: &ArchSpec,
+    kind: ProofKind,
+    mode: Mode,
+) -> Result<Digest, VerifyError> {
+    Ok(Digest::from_hash(
+        verifier(arch, kind, mode)?.verifier_only.circuit_digest,
+    ))
 }
 
 enum Parsed {
@@ -124,11 +182,13 @@ pub fn compress_proof(arch: &ArchSpec, proof_bytes: &[u8]) -> Result<Vec<u8>, Ve
     if env.compressed {
         return Ok(proof_bytes.to_vec());
     }
-    let built = circuit(arch, kind_of(&env), env.mode);
+    // The header's kind and rows select the circuit: only a registered one.
+    let vd = verifier(arch, kind_of(&env), env.mode)?;
     let payload = env.payload.clone();
     let compressed = catch_unwind(AssertUnwindSafe(|| -> anyhow::Result<Vec<u8>> {
-        let p = ProofWithPublicInputs::<F, C, D>::from_bytes(payload, &built.data.common)?;
-        Ok(built.data.compress(p)?.to_bytes())
+        let p = ProofWithPublicInputs::<F, C, D>::from_bytes(payload, &vd.common)?;
+        Ok(p.compress(&vd.verifier_only.circuit_digest, &vd.common)?
+            .to_bytes())
     }))
     .map_err(|_| VerifyError::MalformedProof("compression panicked".into()))?
     .map_err(|e| VerifyError::MalformedProof(e.to_string()))?;
@@ -143,9 +203,12 @@ pub fn compress_proof(arch: &ArchSpec, proof_bytes: &[u8]) -> Result<Vec<u8>, Ve
 fn decode_and_verify(
     arch: &ArchSpec,
     kind: ProofKind,
+    mode: Mode,
     proof_bytes: &[u8],
     expected_pis: &[F],
 ) -> Result<VerifiedProof, VerifyError> {
+    // Before the bytes are looked at: only a registered circuit is ever built.
+    registry::check(arch, kind)?;
     let env = Envelope::decode(proof_bytes)?;
     let found_kind = env.kind_name();
     if env.kind_code != kind.code() {
@@ -166,8 +229,14 @@ fn decode_and_verify(
             found: env.rows as usize,
         });
     }
-    let built = circuit(arch, kind, env.mode);
-    let common = &built.data.common;
+    if env.mode != mode {
+        return Err(VerifyError::WrongMode {
+            expected: mode,
+            found: env.mode,
+        });
+    }
+    let vd = verifier(arch, kind, mode)?;
+    let common = &vd.common;
     let payload = env.payload.to_vec();
     // Parse (under catch_unwind as a last resort), then insist on the canonical encoding: no
     // trailing bytes, no non-canonical field elements.
@@ -217,12 +286,12 @@ fn decode_and_verify(
         }
     }
     match catch_unwind(AssertUnwindSafe(|| match parsed {
-        Parsed::Plain(p) => built.data.verify(p),
-        Parsed::Compressed(p) => built.data.verify_compressed(p),
+        Parsed::Plain(p) => vd.verify(p),
+        Parsed::Compressed(p) => vd.verify_compressed(p),
     })) {
         Ok(Ok(())) => Ok(VerifiedProof {
             mode: env.mode,
-            circuit_digest: Digest::from_hash(built.data.verifier_only.circuit_digest),
+            circuit_digest: Digest::from_hash(vd.verifier_only.circuit_digest),
         }),
         Ok(Err(e)) => Err(VerifyError::Invalid(e.to_string())),
         Err(_) => Err(VerifyError::Invalid("verifier panicked".into())),
@@ -258,10 +327,11 @@ fn check_output(arch: &ArchSpec, output: &[i64]) -> Result<Vec<F>, VerifyError> 
 }
 
 /// Verifies a proof of inference: the committed model (`commitment`) maps the input whose hash
-/// is `input_hash` to `output` (logits at scale 256). The mode comes from the proof and is
-/// returned; callers that require zero knowledge check `mode == Mode::Private`.
+/// is `input_hash` to `output` (logits at scale 256), in the required `mode` (a proof of
+/// another mode is an error: no caller can be downgraded by what the prover chose).
 pub fn verify_inference(
     arch: &ArchSpec,
+    mode: Mode,
     proof_bytes: &[u8],
     commitment: &Digest,
     input_hash: &Digest,
@@ -272,13 +342,14 @@ pub fn verify_inference(
     let mut pis: Vec<F> = commitment.to_fields().to_vec();
     pis.extend(input_hash.to_fields());
     pis.extend(check_output(arch, output)?);
-    decode_and_verify(arch, ProofKind::Inference, proof_bytes, &pis)
+    decode_and_verify(arch, ProofKind::Inference, mode, proof_bytes, &pis)
 }
 
 /// Verifies a proof of score: the committed model reaches `score` on the test set whose hash
-/// is `testset_hash` (of exactly `score.rows` rows).
+/// is `testset_hash` (of exactly `score.rows` rows, a registered size), in `mode`.
 pub fn verify_score(
     arch: &ArchSpec,
+    mode: Mode,
     proof_bytes: &[u8],
     commitment: &Digest,
     testset_hash: &Digest,
@@ -286,11 +357,8 @@ pub fn verify_score(
 ) -> Result<VerifiedProof, VerifyError> {
     // Claims are compared as field elements: bound them as integers first so that no value
     // can alias another modulo p.
-    if score.rows == 0
-        || score.rows > 1 << 16
-        || score.correct > score.rows as u64
-        || score.brier_sum > score.rows as u64 * 65536
-    {
+    registry::check(arch, ProofKind::Score { rows: score.rows })?;
+    if score.correct > score.rows as u64 || score.brier_sum > score.rows as u64 * 65536 {
         return Err(VerifyError::BadClaim("impossible score".into()));
     }
     check_digest(commitment, "commitment")?;
@@ -302,22 +370,22 @@ pub fn verify_score(
     decode_and_verify(
         arch,
         ProofKind::Score { rows: score.rows },
+        mode,
         proof_bytes,
         &pis,
     )
 }
 
 /// Verifies a batch proof: the committed model maps each input (by hash) to its output, for
-/// every `(input_hash, output)` of `items`, in order.
+/// every `(input_hash, output)` of `items`, in order (a registered batch size), in `mode`.
 pub fn verify_batch(
     arch: &ArchSpec,
+    mode: Mode,
     proof_bytes: &[u8],
     commitment: &Digest,
     items: &[(Digest, Vec<i64>)],
 ) -> Result<VerifiedProof, VerifyError> {
-    if items.is_empty() || items.len() > 1 << 12 {
-        return Err(VerifyError::BadClaim("1 to 4096 items".into()));
-    }
+    registry::check(arch, ProofKind::Batch { rows: items.len() })?;
     check_digest(commitment, "commitment")?;
     let mut pis: Vec<F> = commitment.to_fields().to_vec();
     for (h, out) in items {
@@ -328,6 +396,7 @@ pub fn verify_batch(
     decode_and_verify(
         arch,
         ProofKind::Batch { rows: items.len() },
+        mode,
         proof_bytes,
         &pis,
     )

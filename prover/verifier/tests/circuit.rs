@@ -73,18 +73,24 @@ fn batch_proof_verifies_and_rejects_tampering() {
         assert_eq!(*h, input_hash(x));
         assert_eq!(*out, model.infer(x).unwrap());
     }
-    verify_batch(&arch, &p.bytes, &p.commitment, &p.items).unwrap();
+    verify_batch(&arch, Mode::Public, &p.bytes, &p.commitment, &p.items).unwrap();
     let mut swapped = p.items.clone();
     swapped.swap(0, 1);
-    assert!(verify_batch(&arch, &p.bytes, &p.commitment, &swapped).is_err());
+    assert!(verify_batch(&arch, Mode::Public, &p.bytes, &p.commitment, &swapped).is_err());
     let mut changed = p.items.clone();
     changed[3].1[0] += 1;
-    assert!(verify_batch(&arch, &p.bytes, &p.commitment, &changed).is_err());
-    assert!(verify_batch(&arch, &p.bytes, &p.commitment, &p.items[..3]).is_err());
+    assert!(verify_batch(&arch, Mode::Public, &p.bytes, &p.commitment, &changed).is_err());
+    assert!(verify_batch(&arch, Mode::Public, &p.bytes, &p.commitment, &p.items[..3]).is_err());
     // an inference verifier refuses a batch proof
-    assert!(
-        verify_inference(&arch, &p.bytes, &p.commitment, &p.items[0].0, &p.items[0].1).is_err()
-    );
+    assert!(verify_inference(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &p.items[0].0,
+        &p.items[0].1
+    )
+    .is_err());
 }
 
 #[test]
@@ -116,47 +122,96 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
     assert_eq!(p.output, model.infer(&x).unwrap());
     assert_eq!(p.commitment, model.commitment().unwrap());
     assert_eq!(p.input_hash, input_hash(&x));
-    let ok = verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &p.output).unwrap();
+    let ok = verify_inference(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &p.input_hash,
+        &p.output,
+    )
+    .unwrap();
     assert_eq!(ok.mode, Mode::Public);
 
     // changed output
     let mut out2 = p.output.clone();
     out2[0] += 1;
-    assert!(verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &out2).is_err());
+    assert!(verify_inference(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &p.input_hash,
+        &out2
+    )
+    .is_err());
     // a non-canonical encoding of the same commitment (limb + p) is refused
     let mut alias = p.commitment;
     alias.0[0] = alias.0[0].wrapping_add(0xffff_ffff_0000_0001);
     if alias.0[0] > p.commitment.0[0] {
         assert!(matches!(
-            verify_inference(&arch, &p.bytes, &alias, &p.input_hash, &p.output),
+            verify_inference(
+                &arch,
+                Mode::Public,
+                &p.bytes,
+                &alias,
+                &p.input_hash,
+                &p.output
+            ),
             Err(VerifyError::BadClaim(_))
         ));
     }
     // another model's commitment
     let c2 = other.commitment().unwrap();
     assert_ne!(c2, p.commitment);
-    assert!(verify_inference(&arch, &p.bytes, &c2, &p.input_hash, &p.output).is_err());
+    assert!(
+        verify_inference(&arch, Mode::Public, &p.bytes, &c2, &p.input_hash, &p.output).is_err()
+    );
     // another input hash
     let mut x2 = x.clone();
     x2[0] += 1;
-    assert!(verify_inference(&arch, &p.bytes, &p.commitment, &input_hash(&x2), &p.output).is_err());
+    assert!(verify_inference(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &input_hash(&x2),
+        &p.output
+    )
+    .is_err());
     // another architecture: rejected by the header ...
     let big = ArchSpec::parse(BIG).unwrap();
     assert!(matches!(
-        verify_inference(&big, &p.bytes, &p.commitment, &p.input_hash, &p.output),
+        verify_inference(
+            &big,
+            Mode::Public,
+            &p.bytes,
+            &p.commitment,
+            &p.input_hash,
+            &p.output
+        ),
         Err(VerifyError::ArchitectureMismatch { .. })
     ));
     // ... and by the circuit when the header is rewritten to claim it.
     let mut env = Envelope::decode(&p.bytes).unwrap();
     env.arch = BIG.into();
     let relabelled = env.encode();
-    assert!(verify_inference(&big, &relabelled, &p.commitment, &p.input_hash, &p.output).is_err());
+    assert!(verify_inference(
+        &big,
+        Mode::Public,
+        &relabelled,
+        &p.commitment,
+        &p.input_hash,
+        &p.output
+    )
+    .is_err());
     // A proof of another architecture with the same layer count (mlp-16-32-8-1).
     let arch3 = ArchSpec::parse("mlp-16-32-8-1").unwrap();
     let mut env = Envelope::decode(&p.bytes).unwrap();
     env.arch = arch3.name();
     assert!(verify_inference(
         &arch3,
+        Mode::Public,
         &env.encode(),
         &p.commitment,
         &p.input_hash,
@@ -170,6 +225,7 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
     for pos in positions {
         let r = verify_inference(
             &arch,
+            Mode::Public,
             &flip(&p.bytes, pos),
             &p.commitment,
             &p.input_hash,
@@ -181,6 +237,7 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
     for cut in [0, 1, 7, 20, n / 2, n - 1] {
         assert!(verify_inference(
             &arch,
+            Mode::Public,
             &p.bytes[..cut],
             &p.commitment,
             &p.input_hash,
@@ -190,27 +247,54 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
     }
     let mut longer = p.bytes.clone();
     longer.push(0);
-    assert!(verify_inference(&arch, &longer, &p.commitment, &p.input_hash, &p.output).is_err());
+    assert!(verify_inference(
+        &arch,
+        Mode::Public,
+        &longer,
+        &p.commitment,
+        &p.input_hash,
+        &p.output
+    )
+    .is_err());
     // a score proof verifier refuses an inference proof
     let s = Score {
         rows: 8,
         correct: 0,
         brier_sum: 0,
     };
-    assert!(verify_score(&arch, &p.bytes, &p.commitment, &p.input_hash, &s).is_err());
+    assert!(verify_score(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &p.input_hash,
+        &s
+    )
+    .is_err());
     eprintln!("public inference proof: {} bytes", n);
 
     // compressed form: smaller, verifies, and tampering is still rejected
     let c = compress_proof(&arch, &p.bytes).unwrap();
     assert!(c.len() < n, "{} vs {n}", c.len());
-    verify_inference(&arch, &c, &p.commitment, &p.input_hash, &p.output).unwrap();
-    assert!(verify_inference(&arch, &c, &p.commitment, &p.input_hash, &out2).is_err());
+    verify_inference(
+        &arch,
+        Mode::Public,
+        &c,
+        &p.commitment,
+        &p.input_hash,
+        &p.output,
+    )
+    .unwrap();
+    assert!(
+        verify_inference(&arch, Mode::Public, &c, &p.commitment, &p.input_hash, &out2).is_err()
+    );
     let m = c.len();
     for k in 0..120 {
         let pos = k * (m - 1) / 119;
         assert!(
             verify_inference(
                 &arch,
+                Mode::Public,
                 &flip(&c, pos),
                 &p.commitment,
                 &p.input_hash,
@@ -220,7 +304,15 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
             "compressed flip at {pos}"
         );
     }
-    assert!(verify_inference(&arch, &c[..m - 5], &p.commitment, &p.input_hash, &p.output).is_err());
+    assert!(verify_inference(
+        &arch,
+        Mode::Public,
+        &c[..m - 5],
+        &p.commitment,
+        &p.input_hash,
+        &p.output
+    )
+    .is_err());
     eprintln!("compressed public inference proof: {m} bytes");
 }
 
@@ -241,7 +333,14 @@ fn malformed_bytes_give_errors_never_panics() {
             let m = (len - header_len) as u32;
             b[13 + SMALL.len()..17 + SMALL.len()].copy_from_slice(&m.to_le_bytes());
         }
-        let r = verify_inference(&arch, &b, &p.commitment, &p.input_hash, &p.output);
+        let r = verify_inference(
+            &arch,
+            Mode::Public,
+            &b,
+            &p.commitment,
+            &p.input_hash,
+            &p.output,
+        );
         assert!(r.is_err());
     }
     // a valid header followed by a payload of the right length but random content, and
@@ -253,7 +352,15 @@ fn malformed_bytes_give_errors_never_panics() {
             b[pos] = rng.gen();
         }
         if b != p.bytes {
-            assert!(verify_inference(&arch, &b, &p.commitment, &p.input_hash, &p.output).is_err());
+            assert!(verify_inference(
+                &arch,
+                Mode::Public,
+                &b,
+                &p.commitment,
+                &p.input_hash,
+                &p.output
+            )
+            .is_err());
         }
     }
     let mut b = p.bytes.clone();
@@ -261,11 +368,25 @@ fn malformed_bytes_give_errors_never_panics() {
         *v = 0xff;
     }
     assert!(matches!(
-        verify_inference(&arch, &b, &p.commitment, &p.input_hash, &p.output),
+        verify_inference(
+            &arch,
+            Mode::Public,
+            &b,
+            &p.commitment,
+            &p.input_hash,
+            &p.output
+        ),
         Err(VerifyError::MalformedProof(_))
     ));
     assert!(matches!(
-        verify_inference(&arch, &[], &p.commitment, &p.input_hash, &p.output),
+        verify_inference(
+            &arch,
+            Mode::Public,
+            &[],
+            &p.commitment,
+            &p.input_hash,
+            &p.output
+        ),
         Err(VerifyError::Envelope(_))
     ));
 }
@@ -276,13 +397,22 @@ fn private_mode_proof_verifies_and_mode_is_bound() {
     let model = random_model(SMALL, 21);
     let x = vec![-300, 200, 5, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
     let p = prove_inference(&model, &x, Mode::Private).unwrap();
-    let ok = verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &p.output).unwrap();
+    let ok = verify_inference(
+        &arch,
+        Mode::Private,
+        &p.bytes,
+        &p.commitment,
+        &p.input_hash,
+        &p.output,
+    )
+    .unwrap();
     assert_eq!(ok.mode, Mode::Private);
-    // Claiming the other mode in the header: checked against the public circuit, rejected.
+    // Claiming the other mode in the header: refused as the wrong mode.
     let mut env = Envelope::decode(&p.bytes).unwrap();
     env.mode = Mode::Public;
     assert!(verify_inference(
         &arch,
+        Mode::Private,
         &env.encode(),
         &p.commitment,
         &p.input_hash,
@@ -291,10 +421,18 @@ fn private_mode_proof_verifies_and_mode_is_bound() {
     .is_err());
     let mut out2 = p.output.clone();
     out2[0] -= 1;
-    assert!(verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &out2).is_err());
+    assert!(verify_inference(
+        &arch,
+        Mode::Private,
+        &p.bytes,
+        &p.commitment,
+        &p.input_hash,
+        &out2
+    )
+    .is_err());
     assert_ne!(
-        verifier_digest(&arch, ProofKind::Inference, Mode::Public),
-        verifier_digest(&arch, ProofKind::Inference, Mode::Private)
+        verifier_digest(&arch, ProofKind::Inference, Mode::Public).unwrap(),
+        verifier_digest(&arch, ProofKind::Inference, Mode::Private).unwrap()
     );
     eprintln!("private inference proof: {} bytes", p.bytes.len());
 }
@@ -306,26 +444,67 @@ fn compact_mode_proof_is_under_64_kb_and_mode_is_bound() {
     let x = vec![64; 16];
     let p = prove_inference(&model, &x, Mode::Compact).unwrap();
     assert!(p.bytes.len() <= 64 * 1024, "{} bytes", p.bytes.len());
-    let ok = verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &p.output).unwrap();
+    let ok = verify_inference(
+        &arch,
+        Mode::Compact,
+        &p.bytes,
+        &p.commitment,
+        &p.input_hash,
+        &p.output,
+    )
+    .unwrap();
     assert_eq!(ok.mode, Mode::Compact);
     let c = compress_proof(&arch, &p.bytes).unwrap();
     assert!(c.len() <= p.bytes.len());
-    verify_inference(&arch, &c, &p.commitment, &p.input_hash, &p.output).unwrap();
+    verify_inference(
+        &arch,
+        Mode::Compact,
+        &c,
+        &p.commitment,
+        &p.input_hash,
+        &p.output,
+    )
+    .unwrap();
     for other in [Mode::Public, Mode::Private] {
         let mut env = Envelope::decode(&p.bytes).unwrap();
         env.mode = other;
-        assert!(verify_inference(
+        // Relabelled: refused as the wrong mode by a compact verifier, and as invalid by a
+        // verifier of the mode the header now claims (the proof is for another circuit).
+        for required in [Mode::Compact, other] {
+            assert!(verify_inference(
+                &arch,
+                required,
+                &env.encode(),
+                &p.commitment,
+                &p.input_hash,
+                &p.output
+            )
+            .is_err());
+        }
+    }
+    // A compact proof given to a verifier that requires private mode: the wrong mode.
+    assert!(matches!(
+        verify_inference(
             &arch,
-            &env.encode(),
+            Mode::Private,
+            &p.bytes,
             &p.commitment,
             &p.input_hash,
             &p.output
-        )
-        .is_err());
-    }
+        ),
+        Err(VerifyError::WrongMode { .. })
+    ));
     let mut out2 = p.output.clone();
     out2[0] += 1;
-    assert!(verify_inference(&arch, &p.bytes, &p.commitment, &p.input_hash, &out2).is_err());
+    assert!(verify_inference(
+        &arch,
+        Mode::Compact,
+        &p.bytes,
+        &p.commitment,
+        &p.input_hash,
+        &out2
+    )
+    .is_err());
     eprintln!(
         "compact proof {} bytes, compressed {}",
         p.bytes.len(),
@@ -366,35 +545,83 @@ fn score_proof_verifies_and_rejects_other_testset_and_other_score() {
 
     let p = prove_score(&model, &set, Mode::Public).unwrap();
     assert_eq!(p.score, s);
-    verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &p.score).unwrap();
+    verify_score(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &p.testset_hash,
+        &p.score,
+    )
+    .unwrap();
     // another test set's hash
     let other = random_testset(32, 33, &model);
     let oh = other.hash().unwrap();
     assert_ne!(oh, p.testset_hash);
-    assert!(verify_score(&arch, &p.bytes, &p.commitment, &oh, &p.score).is_err());
+    assert!(verify_score(&arch, Mode::Public, &p.bytes, &p.commitment, &oh, &p.score).is_err());
     // a better claimed score
     let mut better = p.score;
     better.correct += 1;
-    assert!(verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &better).is_err());
+    assert!(verify_score(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &p.testset_hash,
+        &better
+    )
+    .is_err());
     let mut aliased = p.score;
     aliased.brier_sum += 0xffff_ffff_0000_0001; // + the Goldilocks modulus
     assert!(matches!(
-        verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &aliased),
+        verify_score(
+            &arch,
+            Mode::Public,
+            &p.bytes,
+            &p.commitment,
+            &p.testset_hash,
+            &aliased
+        ),
         Err(VerifyError::BadClaim(_))
     ));
     let mut brier = p.score;
     brier.brier_sum -= 1;
-    assert!(verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &brier).is_err());
+    assert!(verify_score(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &p.testset_hash,
+        &brier
+    )
+    .is_err());
     // another model's commitment
     let c2 = random_model(SMALL, 34).commitment().unwrap();
-    assert!(verify_score(&arch, &p.bytes, &c2, &p.testset_hash, &p.score).is_err());
+    assert!(verify_score(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &c2,
+        &p.testset_hash,
+        &p.score
+    )
+    .is_err());
     // another row count
     let mut rows = p.score;
     rows.rows = 64;
-    assert!(verify_score(&arch, &p.bytes, &p.commitment, &p.testset_hash, &rows).is_err());
+    assert!(verify_score(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &p.testset_hash,
+        &rows
+    )
+    .is_err());
     // truncated
     assert!(verify_score(
         &arch,
+        Mode::Public,
         &p.bytes[..p.bytes.len() - 3],
         &p.commitment,
         &p.testset_hash,
@@ -402,7 +629,15 @@ fn score_proof_verifies_and_rejects_other_testset_and_other_score() {
     )
     .is_err());
     // an inference verifier refuses a score proof
-    assert!(verify_inference(&arch, &p.bytes, &p.commitment, &p.testset_hash, &[0]).is_err());
+    assert!(verify_inference(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &p.testset_hash,
+        &[0]
+    )
+    .is_err());
 }
 
 #[test]
@@ -442,7 +677,7 @@ fn commitments_distinct_and_deterministic_digests_deterministic() {
         built.data.verifier_only.circuit_digest,
         again.data.verifier_only.circuit_digest
     );
-    let d = verifier_digest(&arch, ProofKind::Inference, Mode::Public);
+    let d = verifier_digest(&arch, ProofKind::Inference, Mode::Public).unwrap();
     assert_eq!(
         d,
         Digest::from_hash(built.data.verifier_only.circuit_digest)
@@ -481,7 +716,9 @@ fn pinned_digests_and_commitment() {
     ];
     for (arch, mode, hex) in pins {
         assert_eq!(
-            verifier_digest(arch, ProofKind::Inference, mode).to_hex(),
+            verifier_digest(arch, ProofKind::Inference, mode)
+                .unwrap()
+                .to_hex(),
             hex,
             "{arch} {mode}"
         );
