@@ -39,6 +39,11 @@ log "chain $INFERCHAIN_CHAIN_ID is producing blocks"
 # The prover sidecar (gRPC inferchain.prover.v1.Prover), serving a model trained on first run
 # (the seeded credit-scoring dataset; well under a second on 2 cores).
 model="$dir/models/mlp-16-32-16-1"
+# A model from before salted commitments (format 1, no "salt") can't be loaded: retrain it.
+if [ -f "$model/quant.json" ] && ! grep -q '"salt"' "$model/quant.json"; then
+  log "the localnet's model predates salted commitments; retraining it"
+  rm -rf "$model"
+fi
 if [ ! -f "$model/quant.json" ]; then
   log "training the localnet's model (mlp-16-32-16-1) into $model"
   inferchain-prover train --arch mlp-16-32-16-1 --out "$model" >"$dir/prover-train.log" 2>&1 \

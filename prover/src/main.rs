@@ -112,6 +112,10 @@ enum Cmd {
         /// public | private | compact (required: no default mode).
         #[arg(long)]
         mode: Mode,
+        /// Who or what the proof is for (e.g. the request id it answers): hashed into the
+        /// proof's public binding.
+        #[arg(long)]
+        bind: String,
         /// Where to write the proof bytes.
         #[arg(long)]
         out: PathBuf,
@@ -128,6 +132,9 @@ enum Cmd {
         /// public | private | compact (required: no default mode).
         #[arg(long)]
         mode: Mode,
+        /// The modeler's account address: hashed into the proof's public binding.
+        #[arg(long)]
+        bind: String,
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
@@ -159,6 +166,9 @@ enum Cmd {
         /// The mode the proof must be in: public | private | compact.
         #[arg(long)]
         mode: Mode,
+        /// What the proof must be bound to (as given to prove-*'s --bind).
+        #[arg(long)]
+        bind: String,
     },
     /// Print the circuit digest (verifier data) of an architecture, kind and mode.
     Digest {
@@ -381,6 +391,7 @@ fn main() -> Result<()> {
             model,
             input,
             mode,
+            bind,
             out: path,
             compress,
         } => {
@@ -393,7 +404,7 @@ fn main() -> Result<()> {
             let build_s = t0.elapsed().as_secs_f64();
             sp.set_message(format!("proving ({mode})"));
             let t1 = Instant::now();
-            let mut p = v::prove_inference(&m, &x, mode)?;
+            let mut p = v::prove_inference(&m, &x, mode, &v::binding_of(bind.as_bytes()))?;
             let prove_s = t1.elapsed().as_secs_f64();
             if compress {
                 sp.set_message("compressing");
@@ -422,6 +433,7 @@ fn main() -> Result<()> {
             model,
             score_rows,
             mode,
+            bind,
             out: path,
             data,
         } => {
@@ -439,7 +451,7 @@ fn main() -> Result<()> {
             let build_s = t0.elapsed().as_secs_f64();
             sp.set_message(format!("proving score over {score_rows} rows ({mode})"));
             let t1 = Instant::now();
-            let p = v::prove_score(&m, &set, mode)?;
+            let p = v::prove_score(&m, &set, mode, &v::binding_of(bind.as_bytes()))?;
             let prove_s = t1.elapsed().as_secs_f64();
             sp.finish_and_clear();
             std::fs::write(&path, &p.bytes)?;
@@ -476,7 +488,9 @@ fn main() -> Result<()> {
             correct,
             brier_sum,
             mode,
+            bind,
         } => {
+            let binding = v::binding_of(bind.as_bytes());
             let arch = v::registry::architecture(&arch)?;
             let bytes = std::fs::read(&proof)?;
             let c = Digest::from_hex(&commitment)?;
@@ -484,7 +498,7 @@ fn main() -> Result<()> {
             let res = match (input_hash, output_value, testset_hash) {
                 (Some(h), Some(o), None) => {
                     let h = Digest::from_hex(&h)?;
-                    v::verify_inference(&arch, mode, &bytes, &c, &h, &parse_ints(&o)?)
+                    v::verify_inference(&arch, mode, &bytes, &c, &h, &parse_ints(&o)?, &binding)
                 }
                 (None, None, Some(h)) => {
                     let h = Digest::from_hex(&h)?;
@@ -493,7 +507,7 @@ fn main() -> Result<()> {
                         correct: correct.ok_or_else(|| anyhow!("--correct"))?,
                         brier_sum: brier_sum.ok_or_else(|| anyhow!("--brier-sum"))?,
                     };
-                    v::verify_score(&arch, mode, &bytes, &c, &h, &s)
+                    v::verify_score(&arch, mode, &bytes, &c, &h, &s, &binding)
                 }
                 _ => bail!("give --input-hash and --output-value, or --testset-hash, --score-rows, --correct, --brier-sum"),
             };

@@ -7,7 +7,7 @@
 //! * inputs: `clamp(round(x * 256), -2^23, 2^23 - 1)`.
 
 use inferchain_verifier::spec::{ACT_FRAC_BITS, ACT_OFFSET, WEIGHT_FRAC_BITS, WEIGHT_OFFSET};
-use inferchain_verifier::{QuantLayer, QuantModel, TestSet};
+use inferchain_verifier::{QuantLayer, QuantModel, Salt, TestSet};
 
 use crate::model::FloatModel;
 
@@ -64,6 +64,7 @@ pub fn quantize_model(m: &FloatModel) -> (QuantModel, usize) {
         QuantModel {
             arch: m.arch.clone(),
             layers,
+            salt: fresh_salt(),
         },
         clipped,
     )
@@ -96,4 +97,13 @@ pub fn accuracy_quant(m: &QuantModel, set: &TestSet) -> f64 {
         .filter(|(r, &l)| matches!(m.infer(r), Ok(z) if ((z[0] >= 0) as i64) == l))
         .count();
     ok as f64 / set.rows.len() as f64
+}
+
+/// A new private salt from the operating system's randomness (each quantization of the same
+/// weights commits differently; the salt is saved with the model).
+pub fn fresh_salt() -> Salt {
+    use rand::RngCore;
+    let mut b = [0u8; 24];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    Salt::from_random_bytes(b)
 }

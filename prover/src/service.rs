@@ -26,6 +26,16 @@ pub fn mode_from_pb(m: i32) -> Result<Mode, Status> {
     }
 }
 
+/// The binding a request names: its context (request id, modeler address) hashed; required.
+fn binding_from(context: &[u8]) -> Result<v::Digest, Status> {
+    if context.is_empty() {
+        return Err(Status::invalid_argument(
+            "binding_context is required (the request id, or the modeler's address)",
+        ));
+    }
+    Ok(v::binding_of(context))
+}
+
 pub fn mode_to_pb(m: Mode) -> i32 {
     match m {
         Mode::Public => pb::ProofMode::Public as i32,
@@ -108,13 +118,15 @@ impl Prover for ProverService {
         let req = req.into_inner();
         let model = self.model(&req.model_commitment)?;
         let mode = mode_from_pb(req.mode)?;
+        let binding = binding_from(&req.binding_context)?;
         let input = req.input;
         model
             .infer(&input)
             .map_err(|e| Status::invalid_argument(e.to_string()))?;
         let (p, secs) = tokio::task::spawn_blocking(move || {
             let t = Instant::now();
-            v::prove_inference(&model, &input, mode).map(|p| (p, t.elapsed().as_secs_f64()))
+            v::prove_inference(&model, &input, mode, &binding)
+                .map(|p| (p, t.elapsed().as_secs_f64()))
         })
         .await
         .map_err(internal)?
@@ -128,6 +140,7 @@ impl Prover for ProverService {
             output: p.output,
             mode: mode_to_pb(mode),
             prove_seconds: secs,
+            binding: p.binding.to_hex(),
         }))
     }
 
@@ -139,6 +152,7 @@ impl Prover for ProverService {
         let model = self.model(&req.model_commitment)?;
         let arch = model.arch.clone();
         let mode = mode_from_pb(req.mode)?;
+        let binding = binding_from(&req.binding_context)?;
         if req.rows.is_empty() || req.rows.len() > 4096 {
             return Err(Status::invalid_argument("1 to 4096 rows"));
         }
@@ -149,7 +163,7 @@ impl Prover for ProverService {
         v::score(&model, &set).map_err(|e| Status::invalid_argument(e.to_string()))?;
         let (p, secs) = tokio::task::spawn_blocking(move || {
             let t = Instant::now();
-            v::prove_score(&model, &set, mode).map(|p| (p, t.elapsed().as_secs_f64()))
+            v::prove_score(&model, &set, mode, &binding).map(|p| (p, t.elapsed().as_secs_f64()))
         })
         .await
         .map_err(internal)?
@@ -166,6 +180,7 @@ impl Prover for ProverService {
             brier: p.score.brier(),
             mode: mode_to_pb(mode),
             prove_seconds: secs,
+            binding: p.binding.to_hex(),
         }))
     }
 
@@ -183,13 +198,14 @@ impl Prover for ProverService {
             .claim
             .ok_or_else(|| Status::invalid_argument("missing claim"))?;
         let mode = mode_from_pb(req.mode)?;
+        let binding = binding_from(&req.binding_context)?;
         let proof = req.proof;
         let res = tokio::task::spawn_blocking(move || -> Result<_, Status> {
             Ok(match claim {
                 pb::verify_request::Claim::Inference(c) => {
                     let h = Digest::from_hex(&c.input_hash)
                         .map_err(|e| Status::invalid_argument(e.to_string()))?;
-                    v::verify_inference(&arch, mode, &proof, &commitment, &h, &c.output)
+                    v::verify_inference(&arch, mode, &proof, &commitment, &h, &c.output, &binding)
                 }
                 pb::verify_request::Claim::Score(c) => {
                     let h = Digest::from_hex(&c.testset_hash)
@@ -199,7 +215,7 @@ impl Prover for ProverService {
                         correct: c.correct,
                         brier_sum: c.brier_sum,
                     };
-                    v::verify_score(&arch, mode, &proof, &commitment, &h, &s)
+                    v::verify_score(&arch, mode, &proof, &commitment, &h, &s, &binding)
                 }
             })
         })

@@ -8,6 +8,11 @@ use inferchain_prover::model::{self, TrainConfig};
 use inferchain_prover::quantize::*;
 use inferchain_verifier::*;
 
+/// What the tests' proofs are bound to.
+fn bind() -> inferchain_verifier::Digest {
+    inferchain_verifier::binding_of(b"pipeline")
+}
+
 fn trained(arch: &str, epochs: usize) -> (model::FloatModel, QuantModel, dataset::Dataset) {
     let spec = ArchSpec::parse(arch).unwrap();
     let ds = dataset::generate(
@@ -59,7 +64,7 @@ fn score_proof_over_256_test_rows_of_a_trained_model() {
     let (_, q, ds) = trained("mlp-16-32-16-1", 15);
     let (tx, ty) = ds.test();
     let set = quantize_testset(&tx[..256], &ty[..256]);
-    let p = prove_score(&q, &set, Mode::Public).unwrap();
+    let p = prove_score(&q, &set, Mode::Public, &bind()).unwrap();
     assert_eq!(p.score, score(&q, &set).unwrap());
     assert!(p.score.accuracy() > 0.6);
     verify_score(
@@ -69,6 +74,7 @@ fn score_proof_over_256_test_rows_of_a_trained_model() {
         &p.commitment,
         &p.testset_hash,
         &p.score,
+        &bind(),
     )
     .unwrap();
     let other = quantize_testset(&tx[256..512], &ty[256..512]);
@@ -78,7 +84,8 @@ fn score_proof_over_256_test_rows_of_a_trained_model() {
         &p.bytes,
         &p.commitment,
         &other.hash().unwrap(),
-        &p.score
+        &p.score,
+        &bind()
     )
     .is_err());
     let mut flipped = set.clone();
@@ -89,7 +96,8 @@ fn score_proof_over_256_test_rows_of_a_trained_model() {
         &p.bytes,
         &p.commitment,
         &flipped.hash().unwrap(),
-        &p.score
+        &p.score,
+        &bind()
     )
     .is_err());
 }
@@ -180,6 +188,8 @@ fn cli_end_to_end() {
         "prove-inference",
         "--mode",
         "public",
+        "--bind",
+        "request-1",
         "--model",
         &d("m"),
         "--test-row",
@@ -200,6 +210,8 @@ fn cli_end_to_end() {
             "verify",
             "--mode",
             "public",
+            "--bind",
+            "request-1",
             "--arch",
             "mlp-16-32-16-1",
             "--proof",
@@ -224,6 +236,8 @@ fn cli_end_to_end() {
         "prove-inference",
         "--mode",
         "public",
+        "--bind",
+        "request-1",
         "--model",
         &d("m"),
         "--test-row",
@@ -244,6 +258,8 @@ fn cli_end_to_end() {
         "prove-score",
         "--mode",
         "public",
+        "--bind",
+        "infer1modeler",
         "--model",
         &d("m"),
         "--score-rows",
@@ -260,6 +276,8 @@ fn cli_end_to_end() {
         "verify",
         "--mode",
         "public",
+        "--bind",
+        "infer1modeler",
         "--arch",
         "mlp-16-32-16-1",
         "--proof",
@@ -332,6 +350,7 @@ fn grpc_service_proves_and_verifies() {
                 model_commitment: c.clone(),
                 input: x.clone(),
                 mode: pb::ProofMode::Public as i32,
+                binding_context: b"request-1".to_vec(),
             })
             .await
             .unwrap()
@@ -347,6 +366,7 @@ fn grpc_service_proves_and_verifies() {
                 output,
             })),
             mode: pb::ProofMode::Public as i32,
+            binding_context: b"request-1".to_vec(),
         };
         let ok = client
             .verify(verify(r.output.clone()))
@@ -389,6 +409,7 @@ fn grpc_service_proves_and_verifies() {
                 model_commitment: c.clone(),
                 input: x.clone(),
                 mode: 0,
+                binding_context: b"request-1".to_vec(),
             })
             .await;
         assert_eq!(e.unwrap_err().code(), tonic::Code::InvalidArgument);
@@ -398,6 +419,7 @@ fn grpc_service_proves_and_verifies() {
                 model_commitment: "00".repeat(32),
                 input: x.clone(),
                 mode: pb::ProofMode::Public as i32,
+                binding_context: b"request-1".to_vec(),
             })
             .await;
         assert_eq!(e.unwrap_err().code(), tonic::Code::NotFound);
@@ -416,6 +438,7 @@ fn grpc_service_proves_and_verifies() {
                 model_commitment: c.clone(),
                 rows,
                 mode: pb::ProofMode::Public as i32,
+                binding_context: b"infer1modeler".to_vec(),
             })
             .await
             .unwrap()
@@ -432,6 +455,7 @@ fn grpc_service_proves_and_verifies() {
                     brier_sum: s.brier_sum,
                 })),
                 mode: pb::ProofMode::Public as i32,
+                binding_context: b"infer1modeler".to_vec(),
             })
             .await
             .unwrap()

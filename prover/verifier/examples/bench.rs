@@ -50,7 +50,13 @@ fn random_model(arch: &ArchSpec, seed: u64) -> QuantModel {
                 }
             })
             .collect(),
+        salt: Salt([seed, 1, 2]),
     }
+}
+
+/// What the benchmark's proofs are bound to.
+fn bind() -> Digest {
+    binding_of(b"bench")
 }
 
 fn main() -> anyhow::Result<()> {
@@ -88,7 +94,7 @@ fn main() -> anyhow::Result<()> {
     // timed ones.
     let warm: Vec<i64> = (0..arch.input_len()).map(|_| 128).collect();
     if let ProofKind::Inference = kind {
-        prove_inference(&model, &warm, mode)?;
+        prove_inference(&model, &warm, mode, &bind())?;
     }
     let mut prove = Vec::new();
     let mut verify = Vec::new();
@@ -102,7 +108,7 @@ fn main() -> anyhow::Result<()> {
                     .map(|_| rng.gen_range(0..=256))
                     .collect();
                 let t = Instant::now();
-                let p = prove_inference(&model, &x, mode)?;
+                let p = prove_inference(&model, &x, mode, &bind())?;
                 prove.push(t.elapsed().as_secs_f64());
                 size = p.bytes.len();
                 let t = Instant::now();
@@ -113,12 +119,21 @@ fn main() -> anyhow::Result<()> {
                     &p.commitment,
                     &p.input_hash,
                     &p.output,
+                    &bind(),
                 )?;
                 verify.push(t.elapsed().as_secs_f64() * 1000.0);
                 let c = compress_proof(&arch, &p.bytes)?;
                 compressed = c.len();
                 let t = Instant::now();
-                verify_inference(&arch, mode, &c, &p.commitment, &p.input_hash, &p.output)?;
+                verify_inference(
+                    &arch,
+                    mode,
+                    &c,
+                    &p.commitment,
+                    &p.input_hash,
+                    &p.output,
+                    &bind(),
+                )?;
                 compressed_verify.push(t.elapsed().as_secs_f64() * 1000.0);
             }
             ProofKind::Batch { rows } => {
@@ -130,11 +145,11 @@ fn main() -> anyhow::Result<()> {
                     })
                     .collect();
                 let t = Instant::now();
-                let p = prove_batch(&model, &xs, mode)?;
+                let p = prove_batch(&model, &xs, mode, &bind())?;
                 prove.push(t.elapsed().as_secs_f64());
                 size = p.bytes.len();
                 let t = Instant::now();
-                verify_batch(&arch, mode, &p.bytes, &p.commitment, &p.items)?;
+                verify_batch(&arch, mode, &p.bytes, &p.commitment, &p.items, &bind())?;
                 verify.push(t.elapsed().as_secs_f64() * 1000.0);
             }
             ProofKind::Score { rows } => {
@@ -149,7 +164,7 @@ fn main() -> anyhow::Result<()> {
                     labels: (0..rows).map(|_| rng.gen_range(0..=1)).collect(),
                 };
                 let t = Instant::now();
-                let p = prove_score(&model, &set, mode)?;
+                let p = prove_score(&model, &set, mode, &bind())?;
                 prove.push(t.elapsed().as_secs_f64());
                 size = p.bytes.len();
                 let t = Instant::now();
@@ -160,6 +175,7 @@ fn main() -> anyhow::Result<()> {
                     &p.commitment,
                     &p.testset_hash,
                     &p.score,
+                    &bind(),
                 )?;
                 verify.push(t.elapsed().as_secs_f64() * 1000.0);
             }

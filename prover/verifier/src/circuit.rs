@@ -40,7 +40,7 @@ use plonky2::plonk::proof::ProofWithPublicInputs;
 use plonky2::util::serialization::{Buffer, IoError, IoResult};
 
 use crate::quant::{
-    commitment_prefix, field_of_i64, QuantModel, DOMAIN_INPUT, DOMAIN_TESTSET, SIGMOID,
+    commitment_prefix, field_of_i64, Digest, QuantModel, DOMAIN_INPUT, DOMAIN_TESTSET, SIGMOID,
     WEIGHTS_PER_ELEMENT,
 };
 use crate::spec::*;
@@ -261,6 +261,10 @@ pub struct BuiltCircuit {
 struct Targets {
     arch: ArchSpec,
     layers: Vec<LayerTargets>,
+    /// The commitment's private salt.
+    salt: Vec<Target>,
+    /// The public binding (who or what the proof is for), the last four public inputs.
+    binding: Vec<Target>,
     inputs: Vec<Vec<Target>>,
     labels: Vec<Target>,
     outputs: Vec<Target>,
@@ -292,7 +296,7 @@ impl MockCircuit {
         rows: &[Vec<i64>],
         labels: &[i64],
     ) -> Result<Vec<F>> {
-        let pw = self.targets.witness(model, rows, labels)?;
+        let pw = self.targets.witness(model, rows, labels, &Digest([0; 4]))?;
         let w = generate_partial_witness::<F, C, D>(pw, &self.data.prover_only, &self.data.common)?;
         self.data
             .prover_only
@@ -407,6 +411,9 @@ fn construct(
         preimage.extend(&b_off);
         layers.push(LayerTargets { w_off, b_off });
     }
+    // The private salt ends the preimage: the commitment hides the weights.
+    let salt = b.add_virtual_targets(3);
+    preimage.extend(&salt);
     let commitment = b.hash_n_to_hash_no_pad::<PoseidonHash>(preimage);
     b.register_public_inputs(&commitment.elements);
 
@@ -504,6 +511,10 @@ fn construct(
         b.register_public_input(correct);
         b.register_public_input(brier);
     }
+    // The binding: public inputs only. Fiat-Shamir hashes every public input into the
+    // challenges, so a proof made for one binding fails with any other.
+    let binding = b.add_virtual_targets(4);
+    b.register_public_inputs(&binding);
     let gate_rows = b.num_gates();
     (
         b,
@@ -511,6 +522,8 @@ fn construct(
         Targets {
             arch: arch.clone(),
             layers,
+            salt,
+            binding,
             inputs,
             labels,
             outputs,
@@ -519,24 +532,26 @@ fn construct(
 }
 
 impl BuiltCircuit {
-    /// Fills the private weights, the inputs and (score) the labels.
+    /// Fills the private weights and salt, the inputs, (score) the labels and the binding.
     pub fn witness(
         &self,
         model: &QuantModel,
         rows: &[Vec<i64>],
         labels: &[i64],
+        binding: &Digest,
     ) -> Result<PartialWitness<F>> {
-        self.targets.witness(model, rows, labels)
+        self.targets.witness(model, rows, labels, binding)
     }
 }
 
 impl Targets {
-    /// Fills the private weights, the inputs and (score) the labels.
+    /// Fills the private weights and salt, the inputs, (score) the labels and the binding.
     pub fn witness(
         &self,
         model: &QuantModel,
         rows: &[Vec<i64>],
         labels: &[i64],
+        binding: &Digest,
     ) -> Result<PartialWitness<F>> {
         let arch = model.validate()?;
         if arch != self.arch {
@@ -554,6 +569,12 @@ impl Targets {
             ));
         }
         let mut pw = PartialWitness::new();
+        for (&t, v) in self.salt.iter().zip(model.salt.to_fields()) {
+            pw.set_target(t, v)?;
+        }
+        for (&t, v) in self.binding.iter().zip(binding.to_fields()) {
+            pw.set_target(t, v)?;
+        }
         for (lt, lm) in self.layers.iter().zip(&model.layers) {
             for (&t, &w) in lt.w_off.iter().zip(&lm.weights) {
                 pw.set_target(t, F::from_canonical_u64((w + WEIGHT_OFFSET) as u64))?;

@@ -3,7 +3,7 @@
 //! ```text
 //! offset  size  field
 //! 0       4     magic "ICZK"
-//! 4       1     format version (1)
+//! 4       1     format version (2)
 //! 5       1     kind (1 inference, 2 score, 3 batch of inferences)
 //! 6       1     mode (0 public, 1 private)
 //! 7       1     encoding (0 plain, 1 compressed: plonky2's Merkle-path-deduplicated form)

@@ -29,7 +29,9 @@ use plonky2::plonk::proof::{CompressedProofWithPublicInputs, ProofWithPublicInpu
 
 pub use circuit::BuiltCircuit;
 pub use envelope::{Envelope, EnvelopeError};
-pub use quant::{input_hash, score, Digest, QuantError, QuantLayer, QuantModel, Score, TestSet};
+pub use quant::{
+    binding_of, input_hash, score, Digest, QuantError, QuantLayer, QuantModel, Salt, Score, TestSet,
+};
 pub use registry::RegistryError;
 pub use spec::{ArchSpec, Mode, ProofKind, SpecError};
 
@@ -270,8 +272,10 @@ fn decode_and_verify(
         ));
     }
     let out_len = arch.output_len();
+    let binding_at = expected_pis.len() - 4;
     let names = |i: usize| -> &'static str {
         match (kind, i) {
+            _ if i >= binding_at => "binding",
             (_, 0..=3) => "model commitment",
             (ProofKind::Score { .. }, 4..=7) => "test-set hash",
             (ProofKind::Score { .. }, 8) => "correct count",
@@ -327,8 +331,9 @@ fn check_output(arch: &ArchSpec, output: &[i64]) -> Result<Vec<F>, VerifyError> 
 }
 
 /// Verifies a proof of inference: the committed model (`commitment`) maps the input whose hash
-/// is `input_hash` to `output` (logits at scale 256), in the required `mode` (a proof of
-/// another mode is an error: no caller can be downgraded by what the prover chose).
+/// is `input_hash` to `output` (logits at scale 256), for `binding` (the request it answers,
+/// see [`binding_of`]), in the required `mode` (a proof of another mode is an error: no
+/// caller can be downgraded by what the prover chose).
 pub fn verify_inference(
     arch: &ArchSpec,
     mode: Mode,
@@ -336,17 +341,21 @@ pub fn verify_inference(
     commitment: &Digest,
     input_hash: &Digest,
     output: &[i64],
+    binding: &Digest,
 ) -> Result<VerifiedProof, VerifyError> {
     check_digest(commitment, "commitment")?;
     check_digest(input_hash, "input hash")?;
+    check_digest(binding, "binding")?;
     let mut pis: Vec<F> = commitment.to_fields().to_vec();
     pis.extend(input_hash.to_fields());
     pis.extend(check_output(arch, output)?);
+    pis.extend(binding.to_fields());
     decode_and_verify(arch, ProofKind::Inference, mode, proof_bytes, &pis)
 }
 
 /// Verifies a proof of score: the committed model reaches `score` on the test set whose hash
-/// is `testset_hash` (of exactly `score.rows` rows, a registered size), in `mode`.
+/// is `testset_hash` (of exactly `score.rows` rows, a registered size), for `binding` (the
+/// modeler's account, see [`binding_of`]), in `mode`.
 pub fn verify_score(
     arch: &ArchSpec,
     mode: Mode,
@@ -354,6 +363,7 @@ pub fn verify_score(
     commitment: &Digest,
     testset_hash: &Digest,
     score: &Score,
+    binding: &Digest,
 ) -> Result<VerifiedProof, VerifyError> {
     // Claims are compared as field elements: bound them as integers first so that no value
     // can alias another modulo p.
@@ -367,6 +377,8 @@ pub fn verify_score(
     pis.extend(testset_hash.to_fields());
     pis.push(F::from_canonical_u64(score.correct));
     pis.push(F::from_noncanonical_u64(score.brier_sum));
+    check_digest(binding, "binding")?;
+    pis.extend(binding.to_fields());
     decode_and_verify(
         arch,
         ProofKind::Score { rows: score.rows },
@@ -384,6 +396,7 @@ pub fn verify_batch(
     proof_bytes: &[u8],
     commitment: &Digest,
     items: &[(Digest, Vec<i64>)],
+    binding: &Digest,
 ) -> Result<VerifiedProof, VerifyError> {
     registry::check(arch, ProofKind::Batch { rows: items.len() })?;
     check_digest(commitment, "commitment")?;
@@ -393,6 +406,8 @@ pub fn verify_batch(
         pis.extend(h.to_fields());
         pis.extend(check_output(arch, out)?);
     }
+    check_digest(binding, "binding")?;
+    pis.extend(binding.to_fields());
     decode_and_verify(
         arch,
         ProofKind::Batch { rows: items.len() },
@@ -410,6 +425,7 @@ pub struct BatchProof {
     /// `(input_hash, output)` per input, in order.
     pub items: Vec<(Digest, Vec<i64>)>,
     pub mode: Mode,
+    pub binding: Digest,
 }
 
 /// Proves many inferences of `model` in one proof (zero-knowledge blinding and the weight
@@ -418,6 +434,7 @@ pub fn prove_batch(
     model: &QuantModel,
     inputs: &[Vec<i64>],
     mode: Mode,
+    binding: &Digest,
 ) -> Result<BatchProof, ProveError> {
     let arch = model.validate()?;
     let mut items = Vec::with_capacity(inputs.len());
@@ -427,7 +444,7 @@ pub fn prove_batch(
     let kind = ProofKind::Batch { rows: inputs.len() };
     let built = circuit(&arch, kind, mode);
     let pw = built
-        .witness(model, inputs, &[])
+        .witness(model, inputs, &[], binding)
         .map_err(|e| ProveError::Plonky2(e.to_string()))?;
     let proof = built
         .prove(pw)
@@ -450,6 +467,7 @@ pub fn prove_batch(
         commitment: model.commitment()?,
         items,
         mode,
+        binding: *binding,
     })
 }
 
@@ -461,6 +479,7 @@ pub struct InferenceProof {
     pub input_hash: Digest,
     pub output: Vec<i64>,
     pub mode: Mode,
+    pub binding: Digest,
 }
 
 /// A proof of score with its public claim.
@@ -471,6 +490,7 @@ pub struct ScoreProof {
     pub testset_hash: Digest,
     pub score: Score,
     pub mode: Mode,
+    pub binding: Digest,
 }
 
 fn envelope_bytes(arch: &ArchSpec, kind: ProofKind, mode: Mode, payload: Vec<u8>) -> Vec<u8> {
@@ -485,22 +505,23 @@ fn envelope_bytes(arch: &ArchSpec, kind: ProofKind, mode: Mode, payload: Vec<u8>
     .encode()
 }
 
-/// Proves one inference of `model` on `input` (scale-256 integers).
+/// Proves one inference of `model` on `input` (scale-256 integers) for `binding`.
 pub fn prove_inference(
     model: &QuantModel,
     input: &[i64],
     mode: Mode,
+    binding: &Digest,
 ) -> Result<InferenceProof, ProveError> {
     let arch = model.validate()?;
     let output = model.infer(input)?;
     let built = circuit(&arch, ProofKind::Inference, mode);
     let pw = built
-        .witness(model, &[input.to_vec()], &[])
+        .witness(model, &[input.to_vec()], &[], binding)
         .map_err(|e| ProveError::Plonky2(e.to_string()))?;
     let proof = built
         .prove(pw)
         .map_err(|e| ProveError::Plonky2(e.to_string()))?;
-    let out_pis: Vec<i64> = proof.public_inputs[8..]
+    let out_pis: Vec<i64> = proof.public_inputs[8..8 + arch.output_len()]
         .iter()
         .map(|&f| quant::i64_of_field(f))
         .collect();
@@ -515,14 +536,17 @@ pub fn prove_inference(
         input_hash: input_hash(input),
         output,
         mode,
+        binding: *binding,
     })
 }
 
-/// Proves the score of `model` on `set` (its number of rows selects the circuit).
+/// Proves the score of `model` on `set` (its number of rows selects the circuit) for
+/// `binding`.
 pub fn prove_score(
     model: &QuantModel,
     set: &TestSet,
     mode: Mode,
+    binding: &Digest,
 ) -> Result<ScoreProof, ProveError> {
     let arch = model.validate()?;
     let s = score(model, set)?;
@@ -531,7 +555,7 @@ pub fn prove_score(
     };
     let built = circuit(&arch, kind, mode);
     let pw = built
-        .witness(model, &set.rows, &set.labels)
+        .witness(model, &set.rows, &set.labels, binding)
         .map_err(|e| ProveError::Plonky2(e.to_string()))?;
     let proof = built
         .prove(pw)
@@ -549,6 +573,7 @@ pub fn prove_score(
         testset_hash: set.hash()?,
         score: s,
         mode,
+        binding: *binding,
     })
 }
 
@@ -558,9 +583,12 @@ pub fn prove_score(
 pub fn circuit_output(model: &QuantModel, input: &[i64]) -> anyhow::Result<Vec<i64>> {
     let arch = model.validate()?;
     let built = circuit(&arch, ProofKind::Inference, Mode::Public);
-    let pw = built.witness(model, &[input.to_vec()], &[])?;
+    let pw = built.witness(model, &[input.to_vec()], &[], &Digest([0; 4]))?;
     let pis = built.generate_public_inputs(pw)?;
-    Ok(pis[8..].iter().map(|&f| quant::i64_of_field(f)).collect())
+    Ok(pis[8..8 + arch.output_len()]
+        .iter()
+        .map(|&f| quant::i64_of_field(f))
+        .collect())
 }
 
 fn mock_cache() -> &'static Mutex<BTreeMap<(ArchSpec, ProofKind), Arc<circuit::MockCircuit>>> {
@@ -625,7 +653,7 @@ pub fn circuit_score(
         },
         mode,
     );
-    let pw = built.witness(model, &set.rows, &set.labels)?;
+    let pw = built.witness(model, &set.rows, &set.labels, &Digest([0; 4]))?;
     let pis = built.generate_public_inputs(pw)?;
     let d = |s: &[F]| Digest(std::array::from_fn(|i| s[i].to_canonical_u64()));
     Ok((

@@ -16,6 +16,78 @@ use crate::F;
 pub const DOMAIN_MODEL: u64 = 0x4943_4d4f_4445_4c31; // "ICMODEL1"
 pub const DOMAIN_INPUT: u64 = 0x4943_494e_5055_5431; // "ICINPUT1"
 pub const DOMAIN_TESTSET: u64 = 0x4943_5445_5354_5331; // "ICTESTS1"
+pub const DOMAIN_BINDING: u64 = 0x4943_4249_4e44_3031; // "ICBIND01"
+
+/// A model's private salt: three 62-bit field elements (186 bits) in its commitment's preimage,
+/// so the commitment hides the weights — the same weights under two salts give unlinkable
+/// commitments, and a commitment can't be confirmed by retraining a seeded model. Kept with
+/// the model (`quant.json`), never published. JSON: 48 hex digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Salt(pub [u64; 3]);
+
+impl Salt {
+    /// Bits kept per element: below the Goldilocks modulus, so every salt is canonical.
+    pub const ELEMENT_BITS: u32 = 62;
+
+    /// A salt from 24 bytes of randomness (the top two bits of each 8 are dropped).
+    pub fn from_random_bytes(b: [u8; 24]) -> Self {
+        Salt(std::array::from_fn(|i| {
+            u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().expect("8 bytes"))
+                & ((1 << Self::ELEMENT_BITS) - 1)
+        }))
+    }
+
+    pub fn to_fields(self) -> [F; 3] {
+        self.0.map(F::from_canonical_u64)
+    }
+
+    pub fn to_hex(self) -> String {
+        self.0.iter().map(|v| format!("{v:016x}")).collect()
+    }
+
+    pub fn from_hex(s: &str) -> Result<Self, QuantError> {
+        let bad = || QuantError::Salt(format!("salt must be 48 hex digits, got {s:?}"));
+        if s.len() != 48 || !s.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        let mut out = [0u64; 3];
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = u64::from_str_radix(&s[i * 16..i * 16 + 16], 16).map_err(|_| bad())?;
+            if *o >> Self::ELEMENT_BITS != 0 {
+                return Err(QuantError::Salt("salt element over 62 bits".into()));
+            }
+        }
+        Ok(Salt(out))
+    }
+}
+
+impl Serialize for Salt {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for Salt {
+    fn deserialize<De: serde::Deserializer<'de>>(d: De) -> Result<Self, De::Error> {
+        let s = String::deserialize(d)?;
+        Salt::from_hex(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The binding of a proof: a digest of who or what it is for — for a score proof the
+/// modeler's account address, for an inference the request it answers — public in the proof,
+/// so a copied proof is useless to anyone else and for any other request.
+pub fn binding_of(context: &[u8]) -> Digest {
+    let mut v = vec![
+        F::from_canonical_u64(DOMAIN_BINDING),
+        F::from_canonical_usize(context.len()),
+    ];
+    // 7 bytes per element: below the modulus, so the packing is injective with the length.
+    v.extend(context.chunks(7).map(|c| {
+        F::from_canonical_u64(c.iter().rev().fold(0u64, |acc, &b| (acc << 8) | b as u64))
+    }));
+    Digest::from_hash(PoseidonHash::hash_no_pad(&v))
+}
 
 /// Fixed-point sigmoid used by score proofs, indexed by
 /// `c = clamp(floor(z / 16) + 128, 0, 255)` for a logit `z` at scale 256:
@@ -105,6 +177,8 @@ pub enum QuantError {
     Digest(String),
     #[error("bad label {0}: labels are 0 or 1")]
     Label(i64),
+    #[error("bad salt: {0}")]
+    Salt(String),
     #[error("test set has {got} rows, the score circuit needs {want}")]
     Rows { got: usize, want: usize },
 }
@@ -149,11 +223,13 @@ pub struct QuantLayer {
 }
 
 /// A quantized MLP (see `spec` for the format). JSON form:
-/// `{"arch":"mlp-16-32-16-1","layers":[{"weights":[...],"bias":[...]},...]}`.
+/// `{"arch":"mlp-16-32-16-1","layers":[{"weights":[...],"bias":[...]},...],"salt":"<48 hex>"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuantModel {
     pub arch: String,
     pub layers: Vec<QuantLayer>,
+    /// The commitment's private salt (see [`Salt`]).
+    pub salt: Salt,
 }
 
 impl QuantModel {
@@ -188,14 +264,18 @@ impl QuantModel {
                 check_range("bias", b, ACT_BITS)?;
             }
         }
+        if self.salt.0.iter().any(|v| v >> Salt::ELEMENT_BITS != 0) {
+            return Err(QuantError::Salt("salt element over 62 bits".into()));
+        }
         Ok(arch)
     }
 
     /// The field elements the commitment hashes: domain tag, number of widths, the widths,
     /// then per layer the weights (row-major, offset by +128 to bytes `[0, 256)`, packed
     /// `WEIGHTS_PER_ELEMENT` = 7 bytes little-endian per field element, a last chunk shorter)
-    /// and the biases (offset by +2^23 to `[0, 2^24)`, one per element). Packing makes the
-    /// in-circuit hash 7x shorter; 56-bit packs are below the modulus, so it is injective.
+    /// and the biases (offset by +2^23 to `[0, 2^24)`, one per element), then the three salt
+    /// elements. Packing makes the in-circuit hash 7x shorter; 56-bit packs are below the
+    /// modulus, so it is injective.
     pub fn commitment_preimage(&self, arch: &ArchSpec) -> Vec<F> {
         let mut v = commitment_prefix(arch);
         for layer in &self.layers {
@@ -213,6 +293,7 @@ impl QuantModel {
                     .map(|&b| F::from_canonical_u64((b + ACT_OFFSET) as u64)),
             );
         }
+        v.extend(self.salt.to_fields());
         v
     }
 

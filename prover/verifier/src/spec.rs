@@ -21,8 +21,9 @@
 
 use std::fmt;
 
-/// Version of the proof/circuit format; part of every circuit's domain separator.
-pub const FORMAT_VERSION: u8 = 1;
+/// Version of the proof/circuit format; part of every circuit's domain separator. 2: salted
+/// (hiding) commitments and a public binding in every proof.
+pub const FORMAT_VERSION: u8 = 2;
 /// Fractional bits of activations (inputs, hidden values, output logits).
 pub const ACT_FRAC_BITS: u32 = 8;
 /// Fractional bits of weights.

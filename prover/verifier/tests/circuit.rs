@@ -8,6 +8,11 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 const SMALL: &str = "mlp-16-32-16-1";
+
+/// What the tests' proofs are bound to.
+fn bind() -> Digest {
+    binding_of(b"test request 1")
+}
 const BIG: &str = "mlp-64-128-128-1";
 
 /// A random model whose activations stay in range for inputs in [-2, 2].
@@ -31,6 +36,7 @@ fn random_model(arch: &str, seed: u64) -> QuantModel {
     let m = QuantModel {
         arch: arch.into(),
         layers,
+        salt: Salt([seed, seed + 1, seed + 2]),
     };
     m.validate().unwrap();
     m
@@ -68,19 +74,51 @@ fn batch_proof_verifies_and_rejects_tampering() {
     let model = random_model(SMALL, 51);
     let mut rng = ChaCha8Rng::seed_from_u64(52);
     let xs: Vec<Vec<i64>> = (0..4).map(|_| random_input(&mut rng, 16)).collect();
-    let p = prove_batch(&model, &xs, Mode::Public).unwrap();
+    let p = prove_batch(&model, &xs, Mode::Public, &bind()).unwrap();
     for (x, (h, out)) in xs.iter().zip(&p.items) {
         assert_eq!(*h, input_hash(x));
         assert_eq!(*out, model.infer(x).unwrap());
     }
-    verify_batch(&arch, Mode::Public, &p.bytes, &p.commitment, &p.items).unwrap();
+    verify_batch(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &p.items,
+        &bind(),
+    )
+    .unwrap();
     let mut swapped = p.items.clone();
     swapped.swap(0, 1);
-    assert!(verify_batch(&arch, Mode::Public, &p.bytes, &p.commitment, &swapped).is_err());
+    assert!(verify_batch(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &swapped,
+        &bind()
+    )
+    .is_err());
     let mut changed = p.items.clone();
     changed[3].1[0] += 1;
-    assert!(verify_batch(&arch, Mode::Public, &p.bytes, &p.commitment, &changed).is_err());
-    assert!(verify_batch(&arch, Mode::Public, &p.bytes, &p.commitment, &p.items[..3]).is_err());
+    assert!(verify_batch(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &changed,
+        &bind()
+    )
+    .is_err());
+    assert!(verify_batch(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &p.items[..3],
+        &bind()
+    )
+    .is_err());
     // an inference verifier refuses a batch proof
     assert!(verify_inference(
         &arch,
@@ -88,7 +126,8 @@ fn batch_proof_verifies_and_rejects_tampering() {
         &p.bytes,
         &p.commitment,
         &p.items[0].0,
-        &p.items[0].1
+        &p.items[0].1,
+        &bind()
     )
     .is_err());
 }
@@ -102,7 +141,7 @@ fn out_of_range_is_an_error_not_a_wrong_proof() {
     let mut bad = model.clone();
     bad.layers[0].weights[0] = 128;
     assert!(bad.validate().is_err());
-    assert!(prove_inference(&bad, &[0; 16], Mode::Public).is_err());
+    assert!(prove_inference(&bad, &[0; 16], Mode::Public, &bind()).is_err());
 }
 
 fn flip(bytes: &[u8], pos: usize) -> Vec<u8> {
@@ -118,7 +157,7 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
     let other = random_model(SMALL, 4);
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     let x = random_input(&mut rng, 16);
-    let p = prove_inference(&model, &x, Mode::Public).unwrap();
+    let p = prove_inference(&model, &x, Mode::Public, &bind()).unwrap();
     assert_eq!(p.output, model.infer(&x).unwrap());
     assert_eq!(p.commitment, model.commitment().unwrap());
     assert_eq!(p.input_hash, input_hash(&x));
@@ -129,6 +168,7 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
         &p.commitment,
         &p.input_hash,
         &p.output,
+        &bind(),
     )
     .unwrap();
     assert_eq!(ok.mode, Mode::Public);
@@ -142,7 +182,8 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
         &p.bytes,
         &p.commitment,
         &p.input_hash,
-        &out2
+        &out2,
+        &bind()
     )
     .is_err());
     // a non-canonical encoding of the same commitment (limb + p) is refused
@@ -156,7 +197,8 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
                 &p.bytes,
                 &alias,
                 &p.input_hash,
-                &p.output
+                &p.output,
+                &bind()
             ),
             Err(VerifyError::BadClaim(_))
         ));
@@ -164,9 +206,16 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
     // another model's commitment
     let c2 = other.commitment().unwrap();
     assert_ne!(c2, p.commitment);
-    assert!(
-        verify_inference(&arch, Mode::Public, &p.bytes, &c2, &p.input_hash, &p.output).is_err()
-    );
+    assert!(verify_inference(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &c2,
+        &p.input_hash,
+        &p.output,
+        &bind()
+    )
+    .is_err());
     // another input hash
     let mut x2 = x.clone();
     x2[0] += 1;
@@ -176,7 +225,8 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
         &p.bytes,
         &p.commitment,
         &input_hash(&x2),
-        &p.output
+        &p.output,
+        &bind()
     )
     .is_err());
     // another architecture: rejected by the header ...
@@ -188,7 +238,8 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
             &p.bytes,
             &p.commitment,
             &p.input_hash,
-            &p.output
+            &p.output,
+            &bind()
         ),
         Err(VerifyError::ArchitectureMismatch { .. })
     ));
@@ -202,7 +253,8 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
         &relabelled,
         &p.commitment,
         &p.input_hash,
-        &p.output
+        &p.output,
+        &bind()
     )
     .is_err());
     // A proof of another architecture with the same layer count (mlp-16-32-8-1).
@@ -215,7 +267,8 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
         &env.encode(),
         &p.commitment,
         &p.input_hash,
-        &p.output
+        &p.output,
+        &bind()
     )
     .is_err());
     // flipped bytes: header and payload positions spread across the proof
@@ -230,6 +283,7 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
             &p.commitment,
             &p.input_hash,
             &p.output,
+            &bind(),
         );
         assert!(r.is_err(), "flip at {pos} accepted");
     }
@@ -241,7 +295,8 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
             &p.bytes[..cut],
             &p.commitment,
             &p.input_hash,
-            &p.output
+            &p.output,
+            &bind()
         )
         .is_err());
     }
@@ -253,7 +308,8 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
         &longer,
         &p.commitment,
         &p.input_hash,
-        &p.output
+        &p.output,
+        &bind()
     )
     .is_err());
     // a score proof verifier refuses an inference proof
@@ -268,7 +324,8 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
         &p.bytes,
         &p.commitment,
         &p.input_hash,
-        &s
+        &s,
+        &bind()
     )
     .is_err());
     eprintln!("public inference proof: {} bytes", n);
@@ -283,11 +340,19 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
         &p.commitment,
         &p.input_hash,
         &p.output,
+        &bind(),
     )
     .unwrap();
-    assert!(
-        verify_inference(&arch, Mode::Public, &c, &p.commitment, &p.input_hash, &out2).is_err()
-    );
+    assert!(verify_inference(
+        &arch,
+        Mode::Public,
+        &c,
+        &p.commitment,
+        &p.input_hash,
+        &out2,
+        &bind()
+    )
+    .is_err());
     let m = c.len();
     for k in 0..120 {
         let pos = k * (m - 1) / 119;
@@ -298,7 +363,8 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
                 &flip(&c, pos),
                 &p.commitment,
                 &p.input_hash,
-                &p.output
+                &p.output,
+                &bind()
             )
             .is_err(),
             "compressed flip at {pos}"
@@ -310,7 +376,8 @@ fn public_inference_proof_verifies_and_every_tampering_is_rejected() {
         &c[..m - 5],
         &p.commitment,
         &p.input_hash,
-        &p.output
+        &p.output,
+        &bind()
     )
     .is_err());
     eprintln!("compressed public inference proof: {m} bytes");
@@ -321,7 +388,7 @@ fn malformed_bytes_give_errors_never_panics() {
     let arch = ArchSpec::parse(SMALL).unwrap();
     let model = random_model(SMALL, 11);
     let x = vec![100; 16];
-    let p = prove_inference(&model, &x, Mode::Public).unwrap();
+    let p = prove_inference(&model, &x, Mode::Public, &bind()).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(12);
     // random garbage of many lengths, with and without a valid header
     let header_len = 17 + SMALL.len();
@@ -340,6 +407,7 @@ fn malformed_bytes_give_errors_never_panics() {
             &p.commitment,
             &p.input_hash,
             &p.output,
+            &bind(),
         );
         assert!(r.is_err());
     }
@@ -358,7 +426,8 @@ fn malformed_bytes_give_errors_never_panics() {
                 &b,
                 &p.commitment,
                 &p.input_hash,
-                &p.output
+                &p.output,
+                &bind()
             )
             .is_err());
         }
@@ -374,7 +443,8 @@ fn malformed_bytes_give_errors_never_panics() {
             &b,
             &p.commitment,
             &p.input_hash,
-            &p.output
+            &p.output,
+            &bind()
         ),
         Err(VerifyError::MalformedProof(_))
     ));
@@ -385,7 +455,8 @@ fn malformed_bytes_give_errors_never_panics() {
             &[],
             &p.commitment,
             &p.input_hash,
-            &p.output
+            &p.output,
+            &bind()
         ),
         Err(VerifyError::Envelope(_))
     ));
@@ -396,7 +467,7 @@ fn private_mode_proof_verifies_and_mode_is_bound() {
     let arch = ArchSpec::parse(SMALL).unwrap();
     let model = random_model(SMALL, 21);
     let x = vec![-300, 200, 5, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-    let p = prove_inference(&model, &x, Mode::Private).unwrap();
+    let p = prove_inference(&model, &x, Mode::Private, &bind()).unwrap();
     let ok = verify_inference(
         &arch,
         Mode::Private,
@@ -404,6 +475,7 @@ fn private_mode_proof_verifies_and_mode_is_bound() {
         &p.commitment,
         &p.input_hash,
         &p.output,
+        &bind(),
     )
     .unwrap();
     assert_eq!(ok.mode, Mode::Private);
@@ -416,7 +488,8 @@ fn private_mode_proof_verifies_and_mode_is_bound() {
         &env.encode(),
         &p.commitment,
         &p.input_hash,
-        &p.output
+        &p.output,
+        &bind()
     )
     .is_err());
     let mut out2 = p.output.clone();
@@ -427,7 +500,8 @@ fn private_mode_proof_verifies_and_mode_is_bound() {
         &p.bytes,
         &p.commitment,
         &p.input_hash,
-        &out2
+        &out2,
+        &bind()
     )
     .is_err());
     assert_ne!(
@@ -442,7 +516,7 @@ fn compact_mode_proof_is_under_64_kb_and_mode_is_bound() {
     let arch = ArchSpec::parse(SMALL).unwrap();
     let model = random_model(SMALL, 61);
     let x = vec![64; 16];
-    let p = prove_inference(&model, &x, Mode::Compact).unwrap();
+    let p = prove_inference(&model, &x, Mode::Compact, &bind()).unwrap();
     assert!(p.bytes.len() <= 64 * 1024, "{} bytes", p.bytes.len());
     let ok = verify_inference(
         &arch,
@@ -451,6 +525,7 @@ fn compact_mode_proof_is_under_64_kb_and_mode_is_bound() {
         &p.commitment,
         &p.input_hash,
         &p.output,
+        &bind(),
     )
     .unwrap();
     assert_eq!(ok.mode, Mode::Compact);
@@ -463,6 +538,7 @@ fn compact_mode_proof_is_under_64_kb_and_mode_is_bound() {
         &p.commitment,
         &p.input_hash,
         &p.output,
+        &bind(),
     )
     .unwrap();
     for other in [Mode::Public, Mode::Private] {
@@ -477,7 +553,8 @@ fn compact_mode_proof_is_under_64_kb_and_mode_is_bound() {
                 &env.encode(),
                 &p.commitment,
                 &p.input_hash,
-                &p.output
+                &p.output,
+                &bind()
             )
             .is_err());
         }
@@ -490,7 +567,8 @@ fn compact_mode_proof_is_under_64_kb_and_mode_is_bound() {
             &p.bytes,
             &p.commitment,
             &p.input_hash,
-            &p.output
+            &p.output,
+            &bind()
         ),
         Err(VerifyError::WrongMode { .. })
     ));
@@ -502,7 +580,8 @@ fn compact_mode_proof_is_under_64_kb_and_mode_is_bound() {
         &p.bytes,
         &p.commitment,
         &p.input_hash,
-        &out2
+        &out2,
+        &bind()
     )
     .is_err());
     eprintln!(
@@ -543,7 +622,7 @@ fn score_proof_verifies_and_rejects_other_testset_and_other_score() {
     assert_eq!(s, score(&model, &set).unwrap());
     assert!(s.correct > 16 && s.correct < 32, "{s:?}");
 
-    let p = prove_score(&model, &set, Mode::Public).unwrap();
+    let p = prove_score(&model, &set, Mode::Public, &bind()).unwrap();
     assert_eq!(p.score, s);
     verify_score(
         &arch,
@@ -552,13 +631,23 @@ fn score_proof_verifies_and_rejects_other_testset_and_other_score() {
         &p.commitment,
         &p.testset_hash,
         &p.score,
+        &bind(),
     )
     .unwrap();
     // another test set's hash
     let other = random_testset(32, 33, &model);
     let oh = other.hash().unwrap();
     assert_ne!(oh, p.testset_hash);
-    assert!(verify_score(&arch, Mode::Public, &p.bytes, &p.commitment, &oh, &p.score).is_err());
+    assert!(verify_score(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &oh,
+        &p.score,
+        &bind()
+    )
+    .is_err());
     // a better claimed score
     let mut better = p.score;
     better.correct += 1;
@@ -568,7 +657,8 @@ fn score_proof_verifies_and_rejects_other_testset_and_other_score() {
         &p.bytes,
         &p.commitment,
         &p.testset_hash,
-        &better
+        &better,
+        &bind()
     )
     .is_err());
     let mut aliased = p.score;
@@ -580,7 +670,8 @@ fn score_proof_verifies_and_rejects_other_testset_and_other_score() {
             &p.bytes,
             &p.commitment,
             &p.testset_hash,
-            &aliased
+            &aliased,
+            &bind()
         ),
         Err(VerifyError::BadClaim(_))
     ));
@@ -592,7 +683,8 @@ fn score_proof_verifies_and_rejects_other_testset_and_other_score() {
         &p.bytes,
         &p.commitment,
         &p.testset_hash,
-        &brier
+        &brier,
+        &bind()
     )
     .is_err());
     // another model's commitment
@@ -603,7 +695,8 @@ fn score_proof_verifies_and_rejects_other_testset_and_other_score() {
         &p.bytes,
         &c2,
         &p.testset_hash,
-        &p.score
+        &p.score,
+        &bind()
     )
     .is_err());
     // another row count
@@ -615,7 +708,8 @@ fn score_proof_verifies_and_rejects_other_testset_and_other_score() {
         &p.bytes,
         &p.commitment,
         &p.testset_hash,
-        &rows
+        &rows,
+        &bind()
     )
     .is_err());
     // truncated
@@ -625,7 +719,8 @@ fn score_proof_verifies_and_rejects_other_testset_and_other_score() {
         &p.bytes[..p.bytes.len() - 3],
         &p.commitment,
         &p.testset_hash,
-        &p.score
+        &p.score,
+        &bind()
     )
     .is_err());
     // an inference verifier refuses a score proof
@@ -635,7 +730,8 @@ fn score_proof_verifies_and_rejects_other_testset_and_other_score() {
         &p.bytes,
         &p.commitment,
         &p.testset_hash,
-        &[0]
+        &[0],
+        &bind()
     )
     .is_err());
 }
@@ -656,7 +752,7 @@ fn commitments_distinct_and_deterministic_digests_deterministic() {
     let arch = ArchSpec::parse(SMALL).unwrap();
     let built = build(&arch, ProofKind::Inference, Mode::Public);
     let pis = built
-        .generate_public_inputs(built.witness(&a, &[x.clone()], &[]).unwrap())
+        .generate_public_inputs(built.witness(&a, &[x.clone()], &[], &bind()).unwrap())
         .unwrap();
     let circuit_c = Digest(std::array::from_fn(|i| {
         use plonky2::field::types::PrimeField64;
@@ -701,17 +797,17 @@ fn pinned_digests_and_commitment() {
         (
             &small,
             Mode::Public,
-            "abd3b632b34056b0a9167f6f5a4debdfaf97fab2b7cad1a332bb8179c4b123e1",
+            "e547072aa7cf754708a5c7430f98b6f60f375eae2ef81b32e9e571d9434c310e",
         ),
         (
             &small,
             Mode::Private,
-            "b1d61949488e33cff76686b3f4e243baa2afca80fb9fa5e89548277b44b62a6d",
+            "c5f6c5bdb38f5fa1f2951d210e0a9c0c5ba9e20fdb89261a8ad202efe9e64e3f",
         ),
         (
             &big,
             Mode::Public,
-            "9c9ec177ffa79f5c11cc5823d5eac66adc2a7588b51c19c7dbbe188f29f191b2",
+            "19f088716bbcb607da0af1abca56cd622dc2d6f02330f69b0d5da51ea141e43f",
         ),
     ];
     for (arch, mode, hex) in pins {
@@ -734,9 +830,118 @@ fn pinned_digests_and_commitment() {
                 bias: (0..d[l + 1]).map(|i| i as i64 * 3 - 7).collect(),
             })
             .collect(),
+        salt: Salt([1, 2, 3]),
     };
     assert_eq!(
         fixed.commitment().unwrap().to_hex(),
-        "f43253bea84e7eca0da05b5dde1ee82d2b4bba7c41576c35226ebfd8517b4b72"
+        "d7590fce58bb2c20edaa72e5d11e87e5cb9ff2e3dcdd2fa25c932d79a7bf823a"
     );
+    // The binding of a context is pinned too: the chain recomputes it.
+    assert_eq!(
+        binding_of(b"infer1modeler").to_hex(),
+        "5c9e0d6c8c8e8fca3adc15c565318eb53afb3ecde18a385b23c085788ec6f6d6"
+    );
+}
+
+/// Hiding: the same weights under two salts commit to unrelated digests; the salt survives
+/// the model's JSON form.
+#[test]
+fn salts_make_commitments_of_the_same_weights_unlinkable() {
+    let a = random_model(SMALL, 71);
+    let mut b = a.clone();
+    b.salt = Salt([9, 9, 9]);
+    let (ca, cb) = (a.commitment().unwrap(), b.commitment().unwrap());
+    assert_ne!(ca, cb);
+    assert!(ca.0.iter().zip(cb.0).all(|(x, y)| *x != y));
+    let json = serde_json::to_string(&a).unwrap();
+    let back: QuantModel = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.commitment().unwrap(), ca);
+    // A salt over 62 bits per element is refused (it would not be canonical).
+    let mut wide = a.clone();
+    wide.salt = Salt([1 << 63, 0, 0]);
+    assert!(wide.commitment().is_err());
+}
+
+/// Binding: a proof is useless to anyone but its intended submitter and request.
+#[test]
+fn a_proof_verifies_only_for_its_binding() {
+    let arch = ArchSpec::parse(SMALL).unwrap();
+    let model = random_model(SMALL, 72);
+    let x = vec![40; 16];
+    let for_a = binding_of(b"request A");
+    let p = prove_inference(&model, &x, Mode::Public, &for_a).unwrap();
+    assert_eq!(p.binding, for_a);
+    verify_inference(
+        &arch,
+        Mode::Public,
+        &p.bytes,
+        &p.commitment,
+        &p.input_hash,
+        &p.output,
+        &for_a,
+    )
+    .unwrap();
+    let for_b = binding_of(b"request B");
+    assert!(matches!(
+        verify_inference(
+            &arch,
+            Mode::Public,
+            &p.bytes,
+            &p.commitment,
+            &p.input_hash,
+            &p.output,
+            &for_b
+        ),
+        Err(VerifyError::PublicInputMismatch("binding"))
+    ));
+    // A front-runner copying the victim's commitment and score proof can't re-bind it to
+    // their own address: the proof carries the victim's.
+    let set = random_testset(16, 73, &model);
+    let victim = binding_of(b"infer1victim");
+    let s = prove_score(&model, &set, Mode::Public, &victim).unwrap();
+    verify_score(
+        &arch,
+        Mode::Public,
+        &s.bytes,
+        &s.commitment,
+        &s.testset_hash,
+        &s.score,
+        &victim,
+    )
+    .unwrap();
+    let thief = binding_of(b"infer1thief");
+    assert!(verify_score(
+        &arch,
+        Mode::Public,
+        &s.bytes,
+        &s.commitment,
+        &s.testset_hash,
+        &s.score,
+        &thief
+    )
+    .is_err());
+    // Rewriting the binding in the proof's public inputs breaks the proof itself.
+    let mut env = Envelope::decode(&s.bytes).unwrap();
+    let mut pwpi = plonky2::plonk::proof::ProofWithPublicInputs::<F, C, D>::from_bytes(
+        env.payload.clone(),
+        &circuit::build(&arch, ProofKind::Score { rows: 16 }, Mode::Public)
+            .data
+            .common,
+    )
+    .unwrap();
+    let n = pwpi.public_inputs.len();
+    pwpi.public_inputs[n - 4..].copy_from_slice(&thief.to_fields());
+    env.payload = pwpi.to_bytes();
+    assert!(matches!(
+        verify_score(
+            &arch,
+            Mode::Public,
+            &env.encode(),
+            &s.commitment,
+            &s.testset_hash,
+            &s.score,
+            &thief
+        ),
+        Err(VerifyError::Invalid(_))
+    ));
 }

@@ -64,6 +64,11 @@ fn assert_cheap_rejection<T: std::fmt::Debug>(
     e
 }
 
+/// What the tests' proofs are bound to.
+fn bind() -> Digest {
+    inferchain_verifier::binding_of(b"hostile")
+}
+
 fn arch() -> ArchSpec {
     ArchSpec::parse("mlp-16-32-16-1").unwrap()
 }
@@ -90,7 +95,7 @@ fn the_audits_31_byte_input_is_rejected_fast() {
             brier_sum: 0,
         };
         let e = assert_cheap_rejection("31-byte score proof", || {
-            verify_score(&arch(), Mode::Public, &bytes, &d, &d, &score)
+            verify_score(&arch(), Mode::Public, &bytes, &d, &d, &score, &bind())
         });
         // 65,536 rows: unregistered, before the bytes are read; 256: the envelope is refused.
         if rows == 65_536 {
@@ -104,6 +109,7 @@ fn the_audits_31_byte_input_is_rejected_fast() {
     });
     // The same header with a payload of plausible size: its 65,536 rows are unregistered.
     let mut padded = bytes[..27].to_vec();
+    padded[4] = inferchain_verifier::spec::FORMAT_VERSION;
     padded.extend_from_slice(&(8192u32).to_le_bytes());
     padded.resize(31 + 8192, 0);
     let e = assert_cheap_rejection("padded 65,536-row proof compressed", || {
@@ -123,13 +129,21 @@ fn absurd_rows_of_every_kind_and_unknown_architectures_are_rejected_fast() {
             brier_sum: 0,
         };
         assert_cheap_rejection("absurd score rows", || {
-            verify_score(&arch(), Mode::Private, &audit_bytes(), &d, &d, &score)
+            verify_score(
+                &arch(),
+                Mode::Private,
+                &audit_bytes(),
+                &d,
+                &d,
+                &score,
+                &bind(),
+            )
         });
     }
     for n in [3usize, 5000] {
         let items = vec![(d, vec![0i64]); n];
         assert_cheap_rejection("absurd batch size", || {
-            verify_batch(&arch(), Mode::Public, &audit_bytes(), &d, &items)
+            verify_batch(&arch(), Mode::Public, &audit_bytes(), &d, &items, &bind())
         });
     }
     // An architecture no one registered, however plausible its name.
@@ -137,7 +151,15 @@ fn absurd_rows_of_every_kind_and_unknown_architectures_are_rejected_fast() {
         let unknown = ArchSpec::parse(name).unwrap();
         let out = vec![0i64; unknown.output_len()];
         let e = assert_cheap_rejection("unknown architecture", || {
-            verify_inference(&unknown, Mode::Public, &audit_bytes(), &d, &d, &out)
+            verify_inference(
+                &unknown,
+                Mode::Public,
+                &audit_bytes(),
+                &d,
+                &d,
+                &out,
+                &bind(),
+            )
         });
         assert!(matches!(e, VerifyError::Unregistered(_)), "{e}");
     }
@@ -146,7 +168,7 @@ fn absurd_rows_of_every_kind_and_unknown_architectures_are_rejected_fast() {
     b.extend_from_slice(b"mlp-4096-4096-4096-1");
     b.extend_from_slice(&[0; 8]);
     assert_cheap_rejection("proof of another architecture", || {
-        verify_inference(&arch(), Mode::Public, &b, &d, &d, &[0])
+        verify_inference(&arch(), Mode::Public, &b, &d, &d, &[0], &bind())
     });
 }
 
@@ -161,7 +183,8 @@ fn fuzzed_envelopes_are_rejected_fast() {
         .unwrap_or(2_000);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
     let d = Digest([5, 6, 7, 8]);
-    let header = audit_bytes();
+    let mut header = audit_bytes();
+    header[4] = inferchain_verifier::spec::FORMAT_VERSION;
     let mut slowest = Duration::ZERO;
     for i in 0..iters {
         let bytes: Vec<u8> = if i % 2 == 0 {
@@ -185,8 +208,8 @@ fn fuzzed_envelopes_are_rejected_fast() {
         let mode = [Mode::Public, Mode::Private, Mode::Compact][i % 3];
         let (r, t, mem) = measured(|| {
             (
-                verify_inference(&arch(), mode, &bytes, &d, &d, &[0]),
-                verify_score(&arch(), mode, &bytes, &d, &d, &score),
+                verify_inference(&arch(), mode, &bytes, &d, &d, &[0], &bind()),
+                verify_score(&arch(), mode, &bytes, &d, &d, &score, &bind()),
                 compress_proof(&arch(), &bytes),
             )
         });
@@ -194,7 +217,7 @@ fn fuzzed_envelopes_are_rejected_fast() {
         if let Ok(c) = r.2 {
             // Only a well-formed header of a registered circuit gets this far, and only an
             // empty-payload one could round-trip: it must still not verify.
-            assert!(verify_inference(&arch(), mode, &c, &d, &d, &[0]).is_err());
+            assert!(verify_inference(&arch(), mode, &c, &d, &d, &[0], &bind()).is_err());
         }
         assert!(mem < SMALL, "iteration {i}: {mem} bytes");
         slowest = slowest.max(t);
@@ -219,9 +242,10 @@ fn fuzzed_real_proofs_never_verify() {
                 }
             })
             .collect(),
+        salt: inferchain_verifier::Salt([7, 8, 9]),
     };
     let x = vec![100; 16];
-    let p = inferchain_verifier::prove_inference(&model, &x, Mode::Public).unwrap();
+    let p = inferchain_verifier::prove_inference(&model, &x, Mode::Public, &bind()).unwrap();
     verify_inference(
         &spec,
         Mode::Public,
@@ -229,6 +253,7 @@ fn fuzzed_real_proofs_never_verify() {
         &p.commitment,
         &p.input_hash,
         &p.output,
+        &bind(),
     )
     .unwrap();
     let iters: usize = std::env::var("FUZZ_ITERS")
@@ -267,6 +292,7 @@ fn fuzzed_real_proofs_never_verify() {
             &p.commitment,
             &p.input_hash,
             &p.output,
+            &bind(),
         );
         assert!(r.is_err(), "mutation {i} verified");
     }
