@@ -106,9 +106,36 @@ pub struct StoreStats {
     pub latest_keys: u64,
 }
 
+/// How long a starting node waits for the state file's lock. A node restarted right after a
+/// `kill -9` can find the lock still held for a moment: the killed process's other threads
+/// release the file after its main thread already shows as exited.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Opens (or creates) the database, waiting up to `wait` for another process's lock on it to
+/// go; a lock held longer is another live node on the same home, and an error.
+fn open_locked(path: &Path, wait: std::time::Duration) -> Result<Database, StoreError> {
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        match Database::create(path) {
+            Err(redb::DatabaseError::DatabaseAlreadyOpen)
+                if std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
+                return Err(StoreError::Db(format!(
+                    "{} is locked by another process (is another node running on this home?)",
+                    path.display()
+                )))
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 impl Store {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let db = Database::create(path)?;
+        let db = open_locked(path, LOCK_WAIT)?;
         let txn = db.begin_write()?;
         {
             txn.open_table(NODES)?;
@@ -580,5 +607,29 @@ fn read_u64(
             Ok(Some(u64::from_be_bytes(bytes)))
         }
         None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod lock_tests {
+    use super::*;
+
+    /// A restart right after a crash waits for the dying process's lock; a lock that stays
+    /// is a clear error, not a hang.
+    #[test]
+    fn opening_waits_for_a_released_lock_and_names_a_held_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.redb");
+        let first = Store::open(&path).unwrap();
+        let e = open_locked(&path, std::time::Duration::from_millis(200))
+            .err()
+            .expect("held lock");
+        assert!(e.to_string().contains("locked by another process"), "{e}");
+        let releaser = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            drop(first);
+        });
+        open_locked(&path, std::time::Duration::from_secs(5)).expect("lock released in time");
+        releaser.join().unwrap();
     }
 }
