@@ -36,7 +36,7 @@ use plonky2::plonk::circuit_builder::CircuitBuilder;
 use plonky2::plonk::circuit_data::{
     CircuitConfig, CircuitData, CommonCircuitData, VerifierCircuitData,
 };
-use plonky2::plonk::proof::ProofWithPublicInputs;
+use plonky2::plonk::proof::{ProofWithPublicInputs, ProofWithPublicInputsTarget};
 use plonky2::util::serialization::{Buffer, IoError, IoResult};
 
 use crate::quant::{
@@ -349,6 +349,53 @@ pub fn config_for(mode: Mode) -> CircuitConfig {
     }
 }
 
+/// The zero-knowledge wrapper of a public-mode circuit: a circuit that verifies one proof of
+/// `inner` (its public inputs become the wrapper's) and nothing else. It has no lookup
+/// tables, so none of its opened polynomials is an unblinded lookup polynomial; it is built
+/// with plonky2's zero-knowledge configuration, which blinds the wire and permutation
+/// columns — every column the wrapper has. The inner proof (which does open witness-dependent
+/// lookup polynomials) is the wrapper's private witness and never leaves the prover.
+pub fn build_zk_wrapper(
+    arch: &ArchSpec,
+    kind: ProofKind,
+    inner_common: &CommonCircuitData<F, D>,
+    inner_verifier: &plonky2::plonk::circuit_data::VerifierOnlyCircuitData<C, D>,
+) -> (CircuitBuilder<F, D>, ProofWithPublicInputsTarget<D>) {
+    let mut b = CircuitBuilder::<F, D>::new(config_for(Mode::Private));
+    b.set_domain_separator(domain_separator(arch, kind, Mode::Private));
+    let proof = b.add_virtual_proof_with_pis(inner_common);
+    let vd = b.constant_verifier_data::<C>(inner_verifier);
+    b.verify_proof::<C>(&proof, &vd, inner_common);
+    b.register_public_inputs(&proof.public_inputs);
+    (b, proof)
+}
+
+/// A built zero-knowledge wrapper (prover side).
+pub struct ZkWrapper {
+    pub data: CircuitData<F, C, D>,
+    proof: ProofWithPublicInputsTarget<D>,
+}
+
+impl ZkWrapper {
+    pub fn new(arch: &ArchSpec, kind: ProofKind, inner: &CircuitData<F, C, D>) -> Self {
+        let (b, proof) = build_zk_wrapper(arch, kind, &inner.common, &inner.verifier_only);
+        ZkWrapper {
+            data: b.build::<C>(),
+            proof,
+        }
+    }
+
+    /// The zero-knowledge proof of `inner` (a proof of the wrapped public circuit).
+    pub fn prove(
+        &self,
+        inner: &ProofWithPublicInputs<F, C, D>,
+    ) -> Result<ProofWithPublicInputs<F, C, D>> {
+        let mut pw = PartialWitness::new();
+        pw.set_proof_with_pis_target(&self.proof, inner)?;
+        self.data.prove(pw)
+    }
+}
+
 /// Builds the circuit. Deterministic: the same (arch, kind, mode) always gives the same
 /// verifier data and circuit digest.
 pub fn build(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> BuiltCircuit {
@@ -364,14 +411,28 @@ pub fn build(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> BuiltCircuit {
     }
 }
 
-/// The verifier-only data of the circuit (no prover data is kept): what the chain holds.
+/// The verifier-only data of the circuit (no prover data is kept): what the chain holds. For
+/// private mode, the wrapper's, built over `inner` (the public circuit's verifier data).
 pub fn build_verifier(
     arch: &ArchSpec,
     kind: ProofKind,
     mode: Mode,
+    inner: Option<&VerifierCircuitData<F, C, D>>,
 ) -> VerifierCircuitData<F, C, D> {
-    let (b, _, _) = construct(arch, kind, mode);
-    b.build_verifier::<C>()
+    match (mode, inner) {
+        (Mode::Private, Some(inner)) => {
+            let (b, _) = build_zk_wrapper(arch, kind, &inner.common, &inner.verifier_only);
+            b.build_verifier::<C>()
+        }
+        (Mode::Private, None) => {
+            let inner = build_verifier(arch, kind, Mode::Public, None);
+            build_verifier(arch, kind, mode, Some(&inner))
+        }
+        _ => {
+            let (b, _, _) = construct(arch, kind, mode);
+            b.build_verifier::<C>()
+        }
+    }
 }
 
 fn construct(

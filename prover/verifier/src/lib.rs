@@ -110,13 +110,43 @@ impl<V> OnceMap<V> {
     }
 }
 
-/// The prover's circuit for (arch, kind, mode), built once per process and cached (prover
-/// data included: for proving and witness generation).
+/// The prover's circuit that computes claims of (arch, kind) in `mode`, built once per process
+/// and cached (prover data included: for proving and witness generation). For private mode
+/// this is the public circuit (see [`zk_wrapper`]).
 pub fn circuit(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> Arc<BuiltCircuit> {
     static CACHE: OnceMap<BuiltCircuit> = OnceMap::new();
+    let mode = mode.inner();
     CACHE.get((arch.clone(), kind, mode), || {
         circuit::build(arch, kind, mode)
     })
+}
+
+/// The zero-knowledge wrapper of (arch, kind)'s public circuit, built once per process.
+pub fn zk_wrapper(arch: &ArchSpec, kind: ProofKind) -> Arc<circuit::ZkWrapper> {
+    static CACHE: OnceMap<circuit::ZkWrapper> = OnceMap::new();
+    CACHE.get((arch.clone(), kind, Mode::Private), || {
+        circuit::ZkWrapper::new(arch, kind, &circuit(arch, kind, Mode::Public).data)
+    })
+}
+
+/// Proves `pw` on `built` (the circuit of `mode.inner()`); in private mode, then wraps that
+/// proof in the zero-knowledge wrapper, whose proof alone is returned.
+fn prove_in_mode(
+    built: &BuiltCircuit,
+    pw: plonky2::iop::witness::PartialWitness<F>,
+    arch: &ArchSpec,
+    kind: ProofKind,
+    mode: Mode,
+) -> Result<ProofWithPublicInputs<F, C, D>, ProveError> {
+    let inner = built
+        .prove(pw)
+        .map_err(|e| ProveError::Plonky2(e.to_string()))?;
+    if mode != Mode::Private {
+        return Ok(inner);
+    }
+    zk_wrapper(arch, kind)
+        .prove(&inner)
+        .map_err(|e| ProveError::Plonky2(format!("zero-knowledge wrapper: {e}")))
 }
 
 /// The verifier data of a registered circuit, built once per process (verifier-only: a
@@ -128,8 +158,13 @@ pub fn verifier(
 ) -> Result<Arc<VerifierCircuitData<F, C, D>>, VerifyError> {
     registry::check(arch, kind)?;
     static CACHE: OnceMap<VerifierCircuitData<F, C, D>> = OnceMap::new();
+    // A private verifier wraps the public one: build (or reuse) that first.
+    let inner = match mode {
+        Mode::Private => Some(verifier(arch, kind, Mode::Public)?),
+        _ => None,
+    };
     Ok(CACHE.get((arch.clone(), kind, mode), || {
-        circuit::build_verifier(arch, kind, mode)
+        circuit::build_verifier(arch, kind, mode, inner.as_deref())
     }))
 }
 
@@ -446,9 +481,7 @@ pub fn prove_batch(
     let pw = built
         .witness(model, inputs, &[], binding)
         .map_err(|e| ProveError::Plonky2(e.to_string()))?;
-    let proof = built
-        .prove(pw)
-        .map_err(|e| ProveError::Plonky2(e.to_string()))?;
+    let proof = prove_in_mode(&built, pw, &arch, kind, mode)?;
     let out_len = arch.output_len();
     for (k, (_, out)) in items.iter().enumerate() {
         let at = 4 + k * (4 + out_len) + 4;
@@ -518,9 +551,7 @@ pub fn prove_inference(
     let pw = built
         .witness(model, &[input.to_vec()], &[], binding)
         .map_err(|e| ProveError::Plonky2(e.to_string()))?;
-    let proof = built
-        .prove(pw)
-        .map_err(|e| ProveError::Plonky2(e.to_string()))?;
+    let proof = prove_in_mode(&built, pw, &arch, ProofKind::Inference, mode)?;
     let out_pis: Vec<i64> = proof.public_inputs[8..8 + arch.output_len()]
         .iter()
         .map(|&f| quant::i64_of_field(f))
@@ -557,9 +588,7 @@ pub fn prove_score(
     let pw = built
         .witness(model, &set.rows, &set.labels, binding)
         .map_err(|e| ProveError::Plonky2(e.to_string()))?;
-    let proof = built
-        .prove(pw)
-        .map_err(|e| ProveError::Plonky2(e.to_string()))?;
+    let proof = prove_in_mode(&built, pw, &arch, kind, mode)?;
     let correct = proof.public_inputs[8].to_canonical_u64();
     let brier_sum = proof.public_inputs[9].to_canonical_u64();
     if correct != s.correct || brier_sum != s.brier_sum {

@@ -159,8 +159,9 @@ impl std::str::FromStr for ArchSpec {
 pub enum Mode {
     /// No blinding; for models whose weights are published. Faster.
     Public,
-    /// plonky2's zero-knowledge configuration: the proof reveals nothing about the weights
-    /// beyond the commitment.
+    /// Zero knowledge: a public-mode proof (with lookups) is verified inside a wrapper circuit
+    /// that has no lookups and is proved with plonky2's blinding; only the wrapper's proof is
+    /// shown (see `prover/ZK.md`).
     Private,
     /// Like `Public` (no blinding) with a high FRI rate (1/64, 14 queries, same 100-bit
     /// conjectured security): slower to prove, proofs under 64 KB, faster to verify.
@@ -168,6 +169,15 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// The mode of the circuit that computes the claim: a private proof is a zero-knowledge
+    /// proof *of* a public-mode proof (see `circuit::build_zk_wrapper`), never shown.
+    pub fn inner(self) -> Mode {
+        match self {
+            Mode::Private => Mode::Public,
+            other => other,
+        }
+    }
+
     pub fn code(self) -> u8 {
         match self {
             Mode::Public => 0,

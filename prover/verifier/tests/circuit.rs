@@ -802,7 +802,7 @@ fn pinned_digests_and_commitment() {
         (
             &small,
             Mode::Private,
-            "c5f6c5bdb38f5fa1f2951d210e0a9c0c5ba9e20fdb89261a8ad202efe9e64e3f",
+            "a89d2983d3580b7c908c0728539e5b659b0655143435daf0e845d4e3c21df98c",
         ),
         (
             &big,
@@ -944,4 +944,70 @@ fn a_proof_verifies_only_for_its_binding() {
         ),
         Err(VerifyError::Invalid(_))
     ));
+}
+
+/// Zero knowledge by construction: the private verifier is the wrapper's, which has no lookup
+/// tables and is built with plonky2's zero-knowledge configuration, so a private proof opens
+/// no lookup polynomial at all (the public circuit it wraps does have lookups). A public and a
+/// private proof of the same inference carry the same public inputs: they differ in mode and
+/// payload only.
+#[test]
+fn private_proofs_open_no_lookup_polynomial_and_differ_from_public_only_by_mode() {
+    let arch = ArchSpec::parse(SMALL).unwrap();
+    let public = verifier(&arch, ProofKind::Inference, Mode::Public).unwrap();
+    let private = verifier(&arch, ProofKind::Inference, Mode::Private).unwrap();
+    assert!(public.common.num_lookup_polys > 0 && !public.common.luts.is_empty());
+    assert_eq!(private.common.num_lookup_polys, 0);
+    assert!(private.common.luts.is_empty());
+    assert!(private.common.config.zero_knowledge);
+    assert!(!public.common.config.zero_knowledge);
+
+    let model = random_model(SMALL, 81);
+    let x = vec![-64; 16];
+    let p = prove_inference(&model, &x, Mode::Private, &bind()).unwrap();
+    let q = prove_inference(&model, &x, Mode::Public, &bind()).unwrap();
+    let (pe, qe) = (
+        Envelope::decode(&p.bytes).unwrap(),
+        Envelope::decode(&q.bytes).unwrap(),
+    );
+    let pp = plonky2::plonk::proof::ProofWithPublicInputs::<F, C, D>::from_bytes(
+        pe.payload.clone(),
+        &private.common,
+    )
+    .unwrap();
+    let qp = plonky2::plonk::proof::ProofWithPublicInputs::<F, C, D>::from_bytes(
+        qe.payload.clone(),
+        &public.common,
+    )
+    .unwrap();
+    assert!(pp.proof.openings.lookup_zs.is_empty() && pp.proof.openings.lookup_zs_next.is_empty());
+    assert!(!qp.proof.openings.lookup_zs.is_empty());
+    assert_eq!(pp.public_inputs, qp.public_inputs);
+    assert_eq!(
+        (pe.kind_code, &pe.arch, pe.rows, pe.compressed),
+        (qe.kind_code, &qe.arch, qe.rows, qe.compressed)
+    );
+    assert_ne!(pe.mode, qe.mode);
+    verify_inference(
+        &arch,
+        Mode::Private,
+        &p.bytes,
+        &p.commitment,
+        &p.input_hash,
+        &p.output,
+        &bind(),
+    )
+    .unwrap();
+    // Compression works on the wrapper's proof too.
+    let c = compress_proof(&arch, &p.bytes).unwrap();
+    verify_inference(
+        &arch,
+        Mode::Private,
+        &c,
+        &p.commitment,
+        &p.input_hash,
+        &p.output,
+        &bind(),
+    )
+    .unwrap();
 }
