@@ -64,15 +64,13 @@ impl SimpleGenerator<F, D> for LimbsHint {
     }
     fn run_once(&self, w: &PartitionWitness<F>, out: &mut GeneratedValues<F>) -> Result<()> {
         use plonky2::field::types::PrimeField64;
-        let mut v = w.get_target(self.input).to_canonical_u64();
-        for (i, &t) in self.outputs.iter().enumerate() {
-            if i < self.bits.len() {
-                let m = (1u64 << self.bits[i]) - 1;
-                out.set_target(t, F::from_canonical_u64(v & m))?;
-                v >>= self.bits[i];
-            } else {
-                out.set_target(t, F::from_noncanonical_u64(v))?;
-            }
+        let v = w.get_target(self.input).to_canonical_u64();
+        #[allow(unused_mut)]
+        let mut limbs = split_limbs(v, &self.bits);
+        #[cfg(test)]
+        tamper::limbs(&self.bits, v, &mut limbs);
+        for (&t, &l) in self.outputs.iter().zip(&limbs) {
+            out.set_target(t, F::from_noncanonical_u64(l))?;
         }
         Ok(())
     }
@@ -81,6 +79,70 @@ impl SimpleGenerator<F, D> for LimbsHint {
     }
     fn deserialize(_src: &mut Buffer, _c: &CommonCircuitData<F, D>) -> IoResult<Self> {
         Err(IoError)
+    }
+}
+
+/// `v` split into limbs of `bits` widths, the last limb taking the rest.
+fn split_limbs(mut v: u64, bits: &[u32]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(bits.len() + 1);
+    for &b in bits {
+        out.push(v & ((1u64 << b) - 1));
+        v >>= b;
+    }
+    out.push(v);
+    out
+}
+
+/// Test-only lies of the witness generators: each makes the prover's witness wrong in one
+/// chosen way, to show that the circuit's constraints — not only the honest generators —
+/// reject it.
+#[cfg(test)]
+pub(crate) mod tamper {
+    use std::cell::Cell;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Lie {
+        /// A rescale remainder of 64 (quotient one less, so the recomposition still holds).
+        Remainder64,
+        /// The sign bit of a hidden neuron's top limb flipped (ReLU on the wrong side).
+        ReluSignFlip,
+        /// The clamp's other branch: "over" for an in-range logit.
+        OtherClampBranch,
+        /// A label of 2.
+        Label2,
+        /// A weight byte of 256.
+        Weight256,
+    }
+
+    thread_local! {
+        static LIE: Cell<Option<Lie>> = const { Cell::new(None) };
+        static TOLD: Cell<bool> = const { Cell::new(false) };
+    }
+
+    pub fn set(lie: Option<Lie>) {
+        LIE.with(|l| l.set(lie));
+        TOLD.with(|t| t.set(false));
+    }
+
+    /// Whether to tell `lie` now: once, at the first place that can.
+    pub fn take(lie: Lie) -> bool {
+        LIE.with(|l| l.get() == Some(lie)) && !TOLD.with(|t| t.replace(true))
+    }
+
+    /// The rescale split is `[6, 8, 8]` + the top limb.
+    pub fn limbs(bits: &[u32], v: u64, limbs: &mut [u64]) {
+        if bits != [6, 8, 8] {
+            return;
+        }
+        if v >= 64 && take(Lie::Remainder64) {
+            let q = (v >> 6) - 1;
+            limbs[0] = (v & 63) + 64;
+            limbs[1] = q & 255;
+            limbs[2] = (q >> 8) & 255;
+            limbs[3] = q >> 16;
+        } else if limbs[3] & 0x80 != 0 && take(Lie::ReluSignFlip) {
+            limbs[3] ^= 0x80;
+        }
     }
 }
 
@@ -100,11 +162,22 @@ impl SimpleGenerator<F, D> for ClampHint {
     }
     fn run_once(&self, w: &PartitionWitness<F>, out: &mut GeneratedValues<F>) -> Result<()> {
         let z = crate::quant::i64_of_field(w.get_target(self.z));
-        let r4 = z.rem_euclid(16);
+        #[allow(unused_mut)]
+        let mut r4 = z.rem_euclid(16);
         let s = z.div_euclid(16) + 128;
-        let c = s.clamp(0, 255);
-        let over = (s - 255).max(0);
+        #[allow(unused_mut)]
+        let mut c = s.clamp(0, 255);
+        #[allow(unused_mut)]
+        let mut over = (s - 255).max(0);
         let under = (-s).max(0);
+        #[cfg(test)]
+        if over == 0 && under == 0 && tamper::take(tamper::Lie::OtherClampBranch) {
+            // Claim the logit is over the range: c = 255, over = 1, and r4 whatever keeps
+            // 16 (c + over - under) + r4 = z + 2048 — outside [0, 16).
+            c = 255;
+            over = 1;
+            r4 = z + 2048 - 16 * (c + over);
+        }
         let vals = [
             r4,
             c,
@@ -638,7 +711,13 @@ impl Targets {
         }
         for (lt, lm) in self.layers.iter().zip(&model.layers) {
             for (&t, &w) in lt.w_off.iter().zip(&lm.weights) {
-                pw.set_target(t, F::from_canonical_u64((w + WEIGHT_OFFSET) as u64))?;
+                #[allow(unused_mut)]
+                let mut byte = (w + WEIGHT_OFFSET) as u64;
+                #[cfg(test)]
+                if tamper::take(tamper::Lie::Weight256) {
+                    byte = 256;
+                }
+                pw.set_target(t, F::from_canonical_u64(byte))?;
             }
             for (&t, &bias) in lt.b_off.iter().zip(&lm.bias) {
                 pw.set_target(t, F::from_canonical_u64((bias + ACT_OFFSET) as u64))?;
@@ -665,6 +744,12 @@ impl Targets {
                 ));
             }
             for (&t, &y) in self.labels.iter().zip(labels) {
+                #[allow(unused_mut)]
+                let mut y = y;
+                #[cfg(test)]
+                if tamper::take(tamper::Lie::Label2) {
+                    y = 2;
+                }
                 pw.set_target(t, field_of_i64(y))?;
             }
         }
@@ -698,5 +783,103 @@ impl BuiltCircuit {
     #[doc(hidden)]
     pub fn output_targets(&self) -> &[Target] {
         &self.targets.outputs
+    }
+}
+
+/// A prover whose witness generator lies can't produce a verifying proof: each lie is caught
+/// by a constraint (a lookup, a copy constraint or an assertion), so proving fails or the
+/// proof does not verify. The same model, input and test set prove fine without the lie.
+#[cfg(test)]
+mod malicious_witness_tests {
+    use super::tamper::{self, Lie};
+    use super::*;
+    use crate::quant::{QuantLayer, Salt, TestSet};
+
+    fn model() -> QuantModel {
+        let arch = ArchSpec::parse("mlp-16-32-16-1").unwrap();
+        QuantModel {
+            arch: arch.name(),
+            layers: (0..arch.num_dense())
+                .map(|l| {
+                    let (i, o) = arch.dense_shape(l);
+                    QuantLayer {
+                        weights: (0..i * o)
+                            .map(|k| ((k * 37 + l * 11) % 23) as i64 - 11)
+                            .collect(),
+                        bias: (0..o).map(|k| (k as i64 * 997) % 4001 - 2000).collect(),
+                    }
+                })
+                .collect(),
+            salt: Salt([1, 2, 3]),
+        }
+    }
+
+    /// Proves `rows` (with `labels` for a score circuit) under `lie`; whether a verifying
+    /// proof came out.
+    fn verifying_proof(
+        kind: ProofKind,
+        rows: &[Vec<i64>],
+        labels: &[i64],
+        lie: Option<Lie>,
+    ) -> bool {
+        let m = model();
+        let arch = m.validate().unwrap();
+        let built = build(&arch, kind, Mode::Public);
+        tamper::set(lie);
+        let proved = built
+            .witness(&m, rows, labels, &Digest([0; 4]))
+            .and_then(|pw| built.prove(pw));
+        let told = lie.is_none() || !tamper::take(lie.unwrap());
+        tamper::set(None);
+        assert!(
+            told,
+            "the lie {lie:?} was never told: the test does not test it"
+        );
+        match proved {
+            Ok(p) => built.data.verify(p).is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    /// Inputs whose first hidden layer has negative pre-activations (so a ReLU sign exists to
+    /// flip) and whose logit stays in the clamp's range.
+    fn input() -> Vec<i64> {
+        (0..16).map(|i| (i as i64 * 53) % 401 - 200).collect()
+    }
+
+    #[test]
+    fn each_lie_of_the_witness_generator_is_caught() {
+        let x = vec![input()];
+        assert!(
+            verifying_proof(ProofKind::Inference, &x, &[], None),
+            "honest proof"
+        );
+        for lie in [Lie::Remainder64, Lie::ReluSignFlip, Lie::Weight256] {
+            assert!(
+                !verifying_proof(ProofKind::Inference, &x, &[], Some(lie)),
+                "{lie:?} produced a verifying proof"
+            );
+        }
+        let set = TestSet {
+            rows: (0..16)
+                .map(|r| {
+                    (0..16)
+                        .map(|i| ((i * 31 + r * 7) % 201) as i64 - 100)
+                        .collect()
+                })
+                .collect(),
+            labels: (0..16).map(|r| (r % 2) as i64).collect(),
+        };
+        let kind = ProofKind::Score { rows: 16 };
+        assert!(
+            verifying_proof(kind, &set.rows, &set.labels, None),
+            "honest score proof"
+        );
+        for lie in [Lie::OtherClampBranch, Lie::Label2] {
+            assert!(
+                !verifying_proof(kind, &set.rows, &set.labels, Some(lie)),
+                "{lie:?} produced a verifying proof"
+            );
+        }
     }
 }
