@@ -793,32 +793,71 @@ fn commitments_distinct_and_deterministic_digests_deterministic() {
 fn pinned_digests_and_commitment() {
     let small = ArchSpec::parse(SMALL).unwrap();
     let big = ArchSpec::parse(BIG).unwrap();
-    let pins = [
+    let pins: [(&ArchSpec, ProofKind, Mode, &str); 7] = [
         (
             &small,
+            ProofKind::Inference,
             Mode::Public,
             "e547072aa7cf754708a5c7430f98b6f60f375eae2ef81b32e9e571d9434c310e",
         ),
         (
             &small,
+            ProofKind::Inference,
             Mode::Private,
             "a89d2983d3580b7c908c0728539e5b659b0655143435daf0e845d4e3c21df98c",
         ),
         (
+            &small,
+            ProofKind::Inference,
+            Mode::Compact,
+            "1ea02b359f4b72db77442348a25ce6d0a1b4573a9972bd23b09d156fc84dff3d",
+        ),
+        (
+            &small,
+            ProofKind::Score { rows: 16 },
+            Mode::Public,
+            "0b3d87beda83003faf17c20a1176a7162ea433bd443c1f270f1884632b59c914",
+        ),
+        (
+            &small,
+            ProofKind::Score { rows: 16 },
+            Mode::Private,
+            "da8a1405be59da347dd8e84d6ce2e0aac72debffcf6bcfb7f761a381182e3e05",
+        ),
+        (
+            &small,
+            ProofKind::Batch { rows: 2 },
+            Mode::Public,
+            "347769211171f0320ad18b770a62dc3efeaaddde0e97b12ed7c8c7a684279e8d",
+        ),
+        (
             &big,
+            ProofKind::Inference,
             Mode::Public,
             "19f088716bbcb607da0af1abca56cd622dc2d6f02330f69b0d5da51ea141e43f",
         ),
     ];
-    for (arch, mode, hex) in pins {
-        assert_eq!(
-            verifier_digest(arch, ProofKind::Inference, mode)
-                .unwrap()
-                .to_hex(),
-            hex,
-            "{arch} {mode}"
-        );
-    }
+    let wrong: Vec<String> = pins
+        .iter()
+        .filter_map(|(arch, kind, mode, hex)| {
+            let got = verifier_digest(arch, *kind, *mode).unwrap().to_hex();
+            (got != *hex).then(|| format!("{arch} {kind:?} {mode}: {got}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "digests changed:\n{}", wrong.join("\n"));
+    // The lookup tables are not part of plonky2's circuit digest: pin the sigmoid table's hash.
+    use plonky2::field::types::Field;
+    use plonky2::plonk::config::Hasher;
+    let table: Vec<F> = inferchain_verifier::quant::SIGMOID
+        .iter()
+        .map(|&v| F::from_canonical_u16(v))
+        .collect();
+    let h = Digest::from_hash(plonky2::hash::poseidon::PoseidonHash::hash_no_pad(&table));
+    assert_eq!(
+        h.to_hex(),
+        "9a5404cef36ff9f62920a183555301f0bca101d64cfb549b5026f1bc4fcb47cb",
+        "the SIGMOID table changed"
+    );
     let d = [16usize, 32, 16, 1];
     let fixed = QuantModel {
         arch: SMALL.into(),
