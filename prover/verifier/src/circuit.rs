@@ -22,6 +22,10 @@
 //! Witness generation uses small hint generators (limb splits) whose outputs are all bound by
 //! the constraints above, so a dishonest prover gains nothing by changing them.
 
+// Without `prove`, only the verifier-side builders are compiled; the prover-side imports and
+// witness targets stay for the shared circuit construction.
+#![cfg_attr(not(feature = "prove"), allow(unused_imports, dead_code))]
+
 use std::sync::Arc;
 
 use anyhow::{anyhow, Result};
@@ -320,6 +324,7 @@ fn forward(
     cur
 }
 
+#[cfg(feature = "prove")]
 /// A built circuit with the targets the prover fills.
 pub struct BuiltCircuit {
     pub arch: ArchSpec,
@@ -343,6 +348,7 @@ struct Targets {
     outputs: Vec<Target>,
 }
 
+#[cfg(feature = "prove")]
 /// A circuit built for witness generation only (no polynomial commitments): checks the
 /// circuit's computation on many inputs cheaply. Uses the public-mode layout.
 pub struct MockCircuit {
@@ -351,6 +357,7 @@ pub struct MockCircuit {
     targets: Targets,
 }
 
+#[cfg(feature = "prove")]
 impl MockCircuit {
     pub fn new(arch: &ArchSpec, kind: ProofKind) -> Self {
         let (b, _, targets) = construct(arch, kind, Mode::Public);
@@ -443,12 +450,14 @@ pub fn build_zk_wrapper(
     (b, proof)
 }
 
+#[cfg(feature = "prove")]
 /// A built zero-knowledge wrapper (prover side).
 pub struct ZkWrapper {
     pub data: CircuitData<F, C, D>,
     proof: ProofWithPublicInputsTarget<D>,
 }
 
+#[cfg(feature = "prove")]
 impl ZkWrapper {
     pub fn new(arch: &ArchSpec, kind: ProofKind, inner: &CircuitData<F, C, D>) -> Self {
         let (b, proof) = build_zk_wrapper(arch, kind, &inner.common, &inner.verifier_only);
@@ -469,6 +478,7 @@ impl ZkWrapper {
     }
 }
 
+#[cfg(feature = "prove")]
 /// Builds the circuit. Deterministic: the same (arch, kind, mode) always gives the same
 /// verifier data and circuit digest.
 pub fn build(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> BuiltCircuit {
@@ -665,6 +675,7 @@ fn construct(
     )
 }
 
+#[cfg(feature = "prove")]
 impl BuiltCircuit {
     /// Fills the private weights and salt, the inputs, (score) the labels and the binding.
     pub fn witness(
@@ -678,6 +689,7 @@ impl BuiltCircuit {
     }
 }
 
+#[cfg(feature = "prove")]
 impl Targets {
     /// Fills the private weights and salt, the inputs, (score) the labels and the binding.
     pub fn witness(
@@ -757,6 +769,7 @@ impl Targets {
     }
 }
 
+#[cfg(feature = "prove")]
 impl BuiltCircuit {
     /// Runs witness generation only (all copy constraints and lookups are checked while
     /// generating) and returns the public inputs the proof would carry.
@@ -789,7 +802,7 @@ impl BuiltCircuit {
 /// A prover whose witness generator lies can't produce a verifying proof: each lie is caught
 /// by a constraint (a lookup, a copy constraint or an assertion), so proving fails or the
 /// proof does not verify. The same model, input and test set prove fine without the lie.
-#[cfg(test)]
+#[cfg(all(test, feature = "prove"))]
 mod malicious_witness_tests {
     use super::tamper::{self, Lie};
     use super::*;

@@ -27,6 +27,7 @@ use plonky2::plonk::circuit_data::VerifierCircuitData;
 use plonky2::plonk::config::PoseidonGoldilocksConfig;
 use plonky2::plonk::proof::{CompressedProofWithPublicInputs, ProofWithPublicInputs};
 
+#[cfg(feature = "prove")]
 pub use circuit::BuiltCircuit;
 pub use envelope::{Envelope, EnvelopeError};
 pub use quant::{
@@ -67,6 +68,7 @@ pub enum VerifyError {
     Invalid(String),
 }
 
+#[cfg(feature = "prove")]
 /// Why proving failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ProveError {
@@ -110,6 +112,7 @@ impl<V> OnceMap<V> {
     }
 }
 
+#[cfg(feature = "prove")]
 /// The prover's circuit that computes claims of (arch, kind) in `mode`, built once per process
 /// and cached (prover data included: for proving and witness generation). For private mode
 /// this is the public circuit (see [`zk_wrapper`]).
@@ -121,6 +124,7 @@ pub fn circuit(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> Arc<BuiltCircuit
     })
 }
 
+#[cfg(feature = "prove")]
 /// The zero-knowledge wrapper of (arch, kind)'s public circuit, built once per process.
 pub fn zk_wrapper(arch: &ArchSpec, kind: ProofKind) -> Arc<circuit::ZkWrapper> {
     static CACHE: OnceMap<circuit::ZkWrapper> = OnceMap::new();
@@ -129,6 +133,7 @@ pub fn zk_wrapper(arch: &ArchSpec, kind: ProofKind) -> Arc<circuit::ZkWrapper> {
     })
 }
 
+#[cfg(feature = "prove")]
 /// Proves `pw` on `built` (the circuit of `mode.inner()`); in private mode, then wraps that
 /// proof in the zero-knowledge wrapper, whose proof alone is returned.
 fn prove_in_mode(
@@ -452,6 +457,7 @@ pub fn verify_batch(
     )
 }
 
+#[cfg(feature = "prove")]
 /// A batch proof: one proof for many inferences of one model.
 #[derive(Debug, Clone)]
 pub struct BatchProof {
@@ -463,6 +469,7 @@ pub struct BatchProof {
     pub binding: Digest,
 }
 
+#[cfg(feature = "prove")]
 /// Proves many inferences of `model` in one proof (zero-knowledge blinding and the weight
 /// commitment are paid once).
 pub fn prove_batch(
@@ -504,6 +511,7 @@ pub fn prove_batch(
     })
 }
 
+#[cfg(feature = "prove")]
 /// A proof of inference with its public claim.
 #[derive(Debug, Clone)]
 pub struct InferenceProof {
@@ -515,6 +523,7 @@ pub struct InferenceProof {
     pub binding: Digest,
 }
 
+#[cfg(feature = "prove")]
 /// A proof of score with its public claim.
 #[derive(Debug, Clone)]
 pub struct ScoreProof {
@@ -526,6 +535,7 @@ pub struct ScoreProof {
     pub binding: Digest,
 }
 
+#[cfg(feature = "prove")]
 fn envelope_bytes(arch: &ArchSpec, kind: ProofKind, mode: Mode, payload: Vec<u8>) -> Vec<u8> {
     Envelope {
         kind_code: kind.code(),
@@ -538,6 +548,7 @@ fn envelope_bytes(arch: &ArchSpec, kind: ProofKind, mode: Mode, payload: Vec<u8>
     .encode()
 }
 
+#[cfg(feature = "prove")]
 /// Proves one inference of `model` on `input` (scale-256 integers) for `binding`.
 pub fn prove_inference(
     model: &QuantModel,
@@ -571,6 +582,7 @@ pub fn prove_inference(
     })
 }
 
+#[cfg(feature = "prove")]
 /// Proves the score of `model` on `set` (its number of rows selects the circuit) for
 /// `binding`.
 pub fn prove_score(
@@ -606,6 +618,7 @@ pub fn prove_score(
     })
 }
 
+#[cfg(feature = "prove")]
 /// Runs the inference circuit's witness generation only (every copy constraint and lookup is
 /// checked while generating) and returns the circuit's output: used to compare the circuit
 /// with the integer inference on many inputs without proving each.
@@ -620,12 +633,14 @@ pub fn circuit_output(model: &QuantModel, input: &[i64]) -> anyhow::Result<Vec<i
         .collect())
 }
 
+#[cfg(feature = "prove")]
 fn mock_cache() -> &'static Mutex<BTreeMap<(ArchSpec, ProofKind), Arc<circuit::MockCircuit>>> {
     static CACHE: OnceLock<Mutex<BTreeMap<(ArchSpec, ProofKind), Arc<circuit::MockCircuit>>>> =
         OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(BTreeMap::new()))
 }
 
+#[cfg(feature = "prove")]
 fn mock_circuit(arch: &ArchSpec, kind: ProofKind) -> Arc<circuit::MockCircuit> {
     let mut map = mock_cache().lock().unwrap_or_else(|e| e.into_inner());
     map.entry((arch.clone(), kind))
@@ -633,6 +648,7 @@ fn mock_circuit(arch: &ArchSpec, kind: ProofKind) -> Arc<circuit::MockCircuit> {
         .clone()
 }
 
+#[cfg(feature = "prove")]
 /// The circuit's outputs on many inputs, by witness generation of batch circuits (the same
 /// gadgets as the inference circuit; weights committed once per chunk) without proving.
 /// Chunks of up to ~500k multiply-accumulates; a last partial chunk is padded with zeros.
@@ -667,6 +683,7 @@ pub fn circuit_outputs_batched(
     Ok(outs)
 }
 
+#[cfg(feature = "prove")]
 /// Witness generation of the score circuit; returns (commitment, test-set hash, score) as the
 /// circuit computes them.
 pub fn circuit_score(
