@@ -79,6 +79,9 @@ fn main() -> anyhow::Result<()> {
         Some(s) if s.starts_with("batch:") => ProofKind::Batch {
             rows: s["batch:".len()..].parse()?,
         },
+        Some(s) if s.starts_with("aggregate:") => ProofKind::Aggregate {
+            rows: s["aggregate:".len()..].parse()?,
+        },
         Some(s) => ProofKind::Score {
             rows: s
                 .strip_prefix("score:")
@@ -136,6 +139,34 @@ fn main() -> anyhow::Result<()> {
                 )?;
                 compressed_verify.push(t.elapsed().as_secs_f64() * 1000.0);
             }
+            ProofKind::Aggregate { rows } => {
+                // `rows` public proofs (made untimed: the aggregator's input), then one
+                // zero-knowledge aggregate of them, timed.
+                let proofs: Vec<InferenceProof> = (0..rows)
+                    .map(|k| {
+                        let x: Vec<i64> = (0..arch.input_len())
+                            .map(|_| rng.gen_range(0..=256))
+                            .collect();
+                        prove_inference(&model, &x, Mode::Public, &binding_of(&[k as u8]))
+                    })
+                    .collect::<Result<_, _>>()?;
+                let t = Instant::now();
+                let bytes = aggregate(&arch, &proofs)?;
+                prove.push(t.elapsed().as_secs_f64());
+                size = bytes.len();
+                let claims: Vec<InferenceClaim> = proofs
+                    .iter()
+                    .map(|p| InferenceClaim {
+                        commitment: p.commitment,
+                        input_hash: p.input_hash,
+                        output: p.output.clone(),
+                        binding: p.binding,
+                    })
+                    .collect();
+                let t = Instant::now();
+                verify_aggregate(&arch, &bytes, &claims)?;
+                verify.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
             ProofKind::Batch { rows } => {
                 let xs: Vec<Vec<i64>> = (0..rows)
                     .map(|_| {
@@ -186,7 +217,7 @@ fn main() -> anyhow::Result<()> {
         "{}",
         serde_json::json!({
             "system": "plonky2", "arch": arch.name(), "mode": mode.as_str(),
-            "kind": match kind { ProofKind::Inference => "inference".to_string(), ProofKind::Score{rows} => format!("score:{rows}"), ProofKind::Batch{rows} => format!("batch:{rows}") },
+            "kind": match kind { ProofKind::Inference => "inference".to_string(), ProofKind::Score{rows} => format!("score:{rows}"), ProofKind::Aggregate{rows} => format!("aggregate:{rows}"), ProofKind::Batch{rows} => format!("batch:{rows}") },
             "gates": built.gate_rows, "degree_bits": built.data.common.degree_bits(),
             "circuit_build_s": build_s, "prove_s_all": all, "prove_s_median": median(&mut prove),
             "verify_ms_median": median(&mut verify), "proof_bytes": size,

@@ -435,45 +435,77 @@ pub fn config_for(mode: Mode) -> CircuitConfig {
 /// with plonky2's zero-knowledge configuration, which blinds the wire and permutation
 /// columns — every column the wrapper has. The inner proof (which does open witness-dependent
 /// lookup polynomials) is the wrapper's private witness and never leaves the prover.
+///
+/// `kind` is the wrapper's: the wrapped claim's own kind (one proof), or
+/// `Aggregate { rows }` for `rows` proofs of the inference circuit, each verified in turn, their
+/// public inputs registered one claim after the other — one proof the chain verifies once.
 pub fn build_zk_wrapper(
     arch: &ArchSpec,
     kind: ProofKind,
     inner_common: &CommonCircuitData<F, D>,
     inner_verifier: &plonky2::plonk::circuit_data::VerifierOnlyCircuitData<C, D>,
-) -> (CircuitBuilder<F, D>, ProofWithPublicInputsTarget<D>) {
+) -> (CircuitBuilder<F, D>, Vec<ProofWithPublicInputsTarget<D>>) {
     let mut b = CircuitBuilder::<F, D>::new(config_for(Mode::Private));
     b.set_domain_separator(domain_separator(arch, kind, Mode::Private));
-    let proof = b.add_virtual_proof_with_pis(inner_common);
+    let n = match kind {
+        ProofKind::Aggregate { rows } => rows,
+        _ => 1,
+    };
     let vd = b.constant_verifier_data::<C>(inner_verifier);
-    b.verify_proof::<C>(&proof, &vd, inner_common);
-    b.register_public_inputs(&proof.public_inputs);
-    (b, proof)
+    let proofs: Vec<_> = (0..n)
+        .map(|_| {
+            let proof = b.add_virtual_proof_with_pis(inner_common);
+            b.verify_proof::<C>(&proof, &vd, inner_common);
+            b.register_public_inputs(&proof.public_inputs);
+            proof
+        })
+        .collect();
+    (b, proofs)
+}
+
+/// The kind of the public circuit a private proof of `kind` wraps (an aggregate wraps
+/// inference proofs).
+pub fn wrapped_kind(kind: ProofKind) -> ProofKind {
+    match kind {
+        ProofKind::Aggregate { .. } => ProofKind::Inference,
+        other => other,
+    }
 }
 
 #[cfg(feature = "prove")]
 /// A built zero-knowledge wrapper (prover side).
 pub struct ZkWrapper {
     pub data: CircuitData<F, C, D>,
-    proof: ProofWithPublicInputsTarget<D>,
+    proofs: Vec<ProofWithPublicInputsTarget<D>>,
 }
 
 #[cfg(feature = "prove")]
 impl ZkWrapper {
     pub fn new(arch: &ArchSpec, kind: ProofKind, inner: &CircuitData<F, C, D>) -> Self {
-        let (b, proof) = build_zk_wrapper(arch, kind, &inner.common, &inner.verifier_only);
+        let (b, proofs) = build_zk_wrapper(arch, kind, &inner.common, &inner.verifier_only);
         ZkWrapper {
             data: b.build::<C>(),
-            proof,
+            proofs,
         }
     }
 
-    /// The zero-knowledge proof of `inner` (a proof of the wrapped public circuit).
+    /// The zero-knowledge proof of `inners` (proofs of the wrapped public circuit, as many as
+    /// the wrapper takes).
     pub fn prove(
         &self,
-        inner: &ProofWithPublicInputs<F, C, D>,
+        inners: &[&ProofWithPublicInputs<F, C, D>],
     ) -> Result<ProofWithPublicInputs<F, C, D>> {
+        if inners.len() != self.proofs.len() {
+            return Err(anyhow!(
+                "{} proofs given, the wrapper takes {}",
+                inners.len(),
+                self.proofs.len()
+            ));
+        }
         let mut pw = PartialWitness::new();
-        pw.set_proof_with_pis_target(&self.proof, inner)?;
+        for (t, p) in self.proofs.iter().zip(inners) {
+            pw.set_proof_with_pis_target(t, p)?;
+        }
         self.data.prove(pw)
     }
 }
@@ -508,7 +540,7 @@ pub fn build_verifier(
             b.build_verifier::<C>()
         }
         (Mode::Private, None) => {
-            let inner = build_verifier(arch, kind, Mode::Public, None);
+            let inner = build_verifier(arch, wrapped_kind(kind), Mode::Public, None);
             build_verifier(arch, kind, mode, Some(&inner))
         }
         _ => {
@@ -562,7 +594,8 @@ fn construct(
     b.register_public_inputs(&commitment.elements);
 
     let n_rows = match kind {
-        ProofKind::Inference => 1,
+        // An aggregate's proofs are of the inference circuit (see `wrapped_kind`).
+        ProofKind::Inference | ProofKind::Aggregate { .. } => 1,
         ProofKind::Score { rows } | ProofKind::Batch { rows } => rows,
     };
     let act_off = F::from_canonical_u64(ACT_OFFSET as u64);

@@ -4,7 +4,7 @@
 //! offset  size  field
 //! 0       4     magic "ICZK"
 //! 4       1     format version (2)
-//! 5       1     kind (1 inference, 2 score, 3 batch of inferences)
+//! 5       1     kind (1 inference, 2 score, 3 batch of inferences, 4 aggregate)
 //! 6       1     mode (0 public, 1 private)
 //! 7       1     encoding (0 plain, 1 compressed: plonky2's Merkle-path-deduplicated form)
 //! 8       1     n = length of the architecture name (1..=64)
@@ -81,7 +81,7 @@ impl Envelope {
             return Err(EnvelopeError::Version(b[4]));
         }
         let kind_code = b[5];
-        if !(1..=3).contains(&kind_code) {
+        if !(1..=4).contains(&kind_code) {
             return Err(EnvelopeError::Kind(kind_code));
         }
         let mode = Mode::from_code(b[6]).ok_or(EnvelopeError::Mode(b[6]))?;
@@ -131,7 +131,8 @@ impl Envelope {
         match self.kind_code {
             1 => "inference",
             2 => "score",
-            _ => "batch",
+            3 => "batch",
+            _ => "aggregate",
         }
     }
 }

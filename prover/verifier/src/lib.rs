@@ -129,7 +129,8 @@ pub fn circuit(arch: &ArchSpec, kind: ProofKind, mode: Mode) -> Arc<BuiltCircuit
 pub fn zk_wrapper(arch: &ArchSpec, kind: ProofKind) -> Arc<circuit::ZkWrapper> {
     static CACHE: OnceMap<circuit::ZkWrapper> = OnceMap::new();
     CACHE.get((arch.clone(), kind, Mode::Private), || {
-        circuit::ZkWrapper::new(arch, kind, &circuit(arch, kind, Mode::Public).data)
+        let inner = circuit::wrapped_kind(kind);
+        circuit::ZkWrapper::new(arch, kind, &circuit(arch, inner, Mode::Public).data)
     })
 }
 
@@ -150,7 +151,7 @@ fn prove_in_mode(
         return Ok(inner);
     }
     zk_wrapper(arch, kind)
-        .prove(&inner)
+        .prove(&[&inner])
         .map_err(|e| ProveError::Plonky2(format!("zero-knowledge wrapper: {e}")))
 }
 
@@ -163,9 +164,10 @@ pub fn verifier(
 ) -> Result<Arc<VerifierCircuitData<F, C, D>>, VerifyError> {
     registry::check(arch, kind)?;
     static CACHE: OnceMap<VerifierCircuitData<F, C, D>> = OnceMap::new();
+    registry::check_mode(kind, mode)?;
     // A private verifier wraps the public one: build (or reuse) that first.
     let inner = match mode {
-        Mode::Private => Some(verifier(arch, kind, Mode::Public)?),
+        Mode::Private => Some(verifier(arch, circuit::wrapped_kind(kind), Mode::Public)?),
         _ => None,
     };
     Ok(CACHE.get((arch.clone(), kind, mode), || {
@@ -200,14 +202,12 @@ enum Parsed {
 }
 
 fn kind_of(env: &Envelope) -> ProofKind {
+    let rows = env.rows as usize;
     match env.kind_code {
         1 => ProofKind::Inference,
-        2 => ProofKind::Score {
-            rows: env.rows as usize,
-        },
-        _ => ProofKind::Batch {
-            rows: env.rows as usize,
-        },
+        2 => ProofKind::Score { rows },
+        3 => ProofKind::Batch { rows },
+        _ => ProofKind::Aggregate { rows },
     }
 }
 
@@ -315,6 +315,7 @@ fn decode_and_verify(
     let binding_at = expected_pis.len() - 4;
     let names = |i: usize| -> &'static str {
         match (kind, i) {
+            (ProofKind::Aggregate { .. }, _) => "aggregated claim",
             _ if i >= binding_at => "binding",
             (_, 0..=3) => "model commitment",
             (ProofKind::Score { .. }, 4..=7) => "test-set hash",
@@ -458,6 +459,65 @@ pub fn verify_batch(
 }
 
 #[cfg(feature = "prove")]
+/// One inference's public claim, as an aggregate proof carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InferenceClaim {
+    pub commitment: Digest,
+    pub input_hash: Digest,
+    pub output: Vec<i64>,
+    pub binding: Digest,
+}
+
+/// Verifies an aggregate proof: each of `claims` (of possibly different models and
+/// requests, a registered count, in order) holds. Aggregates are zero-knowledge (private).
+pub fn verify_aggregate(
+    arch: &ArchSpec,
+    proof_bytes: &[u8],
+    claims: &[InferenceClaim],
+) -> Result<VerifiedProof, VerifyError> {
+    let kind = ProofKind::Aggregate { rows: claims.len() };
+    registry::check(arch, kind)?;
+    let mut pis = Vec::new();
+    for c in claims {
+        check_digest(&c.commitment, "commitment")?;
+        check_digest(&c.input_hash, "input hash")?;
+        check_digest(&c.binding, "binding")?;
+        pis.extend(c.commitment.to_fields());
+        pis.extend(c.input_hash.to_fields());
+        pis.extend(check_output(arch, &c.output)?);
+        pis.extend(c.binding.to_fields());
+    }
+    decode_and_verify(arch, kind, Mode::Private, proof_bytes, &pis)
+}
+
+/// Aggregates public-mode inference proofs of `arch` (any models, any requests) into one
+/// zero-knowledge proof; their count must be registered. The result verifies with
+/// [`verify_aggregate`] and the proofs' claims, in order.
+#[cfg(feature = "prove")]
+pub fn aggregate(arch: &ArchSpec, proofs: &[InferenceProof]) -> Result<Vec<u8>, ProveError> {
+    let kind = ProofKind::Aggregate { rows: proofs.len() };
+    registry::check(arch, kind).map_err(|e| ProveError::Plonky2(e.to_string()))?;
+    let public = circuit(arch, ProofKind::Inference, Mode::Public);
+    let mut inner = Vec::with_capacity(proofs.len());
+    for p in proofs {
+        if p.mode != Mode::Public {
+            return Err(ProveError::Plonky2(format!(
+                "aggregates take public-mode inference proofs, not {}",
+                p.mode
+            )));
+        }
+        let env = Envelope::decode(&p.bytes).map_err(|e| ProveError::Plonky2(e.to_string()))?;
+        let proof = ProofWithPublicInputs::<F, C, D>::from_bytes(env.payload, &public.data.common)
+            .map_err(|e| ProveError::Plonky2(e.to_string()))?;
+        inner.push(proof);
+    }
+    let refs: Vec<_> = inner.iter().collect();
+    let proof = zk_wrapper(arch, kind)
+        .prove(&refs)
+        .map_err(|e| ProveError::Plonky2(format!("aggregating: {e}")))?;
+    Ok(envelope_bytes(arch, kind, Mode::Private, proof.to_bytes()))
+}
+
 /// A batch proof: one proof for many inferences of one model.
 #[derive(Debug, Clone)]
 pub struct BatchProof {

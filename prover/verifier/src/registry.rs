@@ -9,6 +9,8 @@ use crate::spec::{ArchSpec, Mode, ProofKind};
 pub const SCORE_ROWS: [usize; 7] = [16, 32, 64, 128, 256, 512, 1024];
 /// Inferences one batch proof may cover.
 pub const BATCH_SIZES: [usize; 7] = [1, 2, 4, 8, 16, 32, 64];
+/// Inference proofs one aggregate may combine (aggregates are private: zero-knowledge).
+pub const AGGREGATE_SIZES: [usize; 5] = [2, 4, 8, 16, 32];
 /// Every proof mode.
 pub const MODES: [Mode; 3] = [Mode::Public, Mode::Private, Mode::Compact];
 
@@ -20,6 +22,10 @@ pub enum RegistryError {
     ScoreRows(usize),
     #[error("a batch of {0} inferences is not registered (sizes: {BATCH_SIZES:?})")]
     BatchSize(usize),
+    #[error("an aggregate of {0} proofs is not registered (sizes: {AGGREGATE_SIZES:?})")]
+    AggregateSize(usize),
+    #[error("aggregates are private (zero-knowledge) only, not {0}")]
+    AggregateMode(Mode),
 }
 
 /// The registered architecture named `name`.
@@ -39,6 +45,18 @@ pub fn check(arch: &ArchSpec, kind: ProofKind) -> Result<(), RegistryError> {
         ProofKind::Score { rows } => Err(RegistryError::ScoreRows(rows)),
         ProofKind::Batch { rows } if BATCH_SIZES.contains(&rows) => Ok(()),
         ProofKind::Batch { rows } => Err(RegistryError::BatchSize(rows)),
+        ProofKind::Aggregate { rows } if AGGREGATE_SIZES.contains(&rows) => Ok(()),
+        ProofKind::Aggregate { rows } => Err(RegistryError::AggregateSize(rows)),
+    }
+}
+
+/// Whether `mode` is allowed for `kind` (aggregates exist in private mode only).
+pub fn check_mode(kind: ProofKind, mode: Mode) -> Result<(), RegistryError> {
+    match kind {
+        ProofKind::Aggregate { .. } if mode != Mode::Private => {
+            Err(RegistryError::AggregateMode(mode))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -53,6 +71,9 @@ pub fn all() -> Vec<(ArchSpec, ProofKind)> {
         }
         for rows in BATCH_SIZES {
             out.push((arch.clone(), ProofKind::Batch { rows }));
+        }
+        for rows in AGGREGATE_SIZES {
+            out.push((arch.clone(), ProofKind::Aggregate { rows }));
         }
     }
     out

@@ -231,6 +231,9 @@ pub enum ProofKind {
     /// A score over a labelled test set of a fixed number of rows: public (commitment,
     /// test-set hash, correct count, Brier sum).
     Score { rows: usize },
+    /// `rows` inference proofs (possibly of different models and requests) aggregated into
+    /// one zero-knowledge proof: public, each inference's claim in order.
+    Aggregate { rows: usize },
 }
 
 impl ProofKind {
@@ -239,6 +242,7 @@ impl ProofKind {
             ProofKind::Inference => "inference",
             ProofKind::Score { .. } => "score",
             ProofKind::Batch { .. } => "batch",
+            ProofKind::Aggregate { .. } => "aggregate",
         }
     }
     pub fn code(self) -> u8 {
@@ -246,12 +250,15 @@ impl ProofKind {
             ProofKind::Inference => 1,
             ProofKind::Score { .. } => 2,
             ProofKind::Batch { .. } => 3,
+            ProofKind::Aggregate { .. } => 4,
         }
     }
     pub fn rows(self) -> usize {
         match self {
             ProofKind::Inference => 0,
-            ProofKind::Score { rows } | ProofKind::Batch { rows } => rows,
+            ProofKind::Score { rows }
+            | ProofKind::Batch { rows }
+            | ProofKind::Aggregate { rows } => rows,
         }
     }
 }

@@ -1050,3 +1050,54 @@ fn private_proofs_open_no_lookup_polynomial_and_differ_from_public_only_by_mode(
     )
     .unwrap();
 }
+
+/// One proof for many inferences of different models and requests: public-mode proofs are
+/// verified inside one zero-knowledge wrapper; the chain verifies the aggregate once and still
+/// checks every claim (commitment, input hash, output, binding), in order.
+#[test]
+fn inferences_of_different_models_aggregate_into_one_zero_knowledge_proof() {
+    let arch = ArchSpec::parse(SMALL).unwrap();
+    let (m1, m2) = (random_model(SMALL, 91), random_model(SMALL, 92));
+    let (b1, b2) = (binding_of(b"request 1"), binding_of(b"request 2"));
+    let p1 = prove_inference(&m1, &[30; 16], Mode::Public, &b1).unwrap();
+    let p2 = prove_inference(&m2, &[-30; 16], Mode::Public, &b2).unwrap();
+    let t = std::time::Instant::now();
+    let agg = aggregate(&arch, &[p1.clone(), p2.clone()]).unwrap();
+    eprintln!("aggregate of 2: {:?}, {} bytes", t.elapsed(), agg.len());
+    let claim = |p: &InferenceProof| InferenceClaim {
+        commitment: p.commitment,
+        input_hash: p.input_hash,
+        output: p.output.clone(),
+        binding: p.binding,
+    };
+    let claims = [claim(&p1), claim(&p2)];
+    verify_aggregate(&arch, &agg, &claims).unwrap();
+    // Order, binding and count are all checked.
+    assert!(verify_aggregate(&arch, &agg, &[claims[1].clone(), claims[0].clone()]).is_err());
+    let mut rebound = claims.clone();
+    rebound[1].binding = b1;
+    assert!(verify_aggregate(&arch, &agg, &rebound).is_err());
+    assert!(matches!(
+        verify_aggregate(
+            &arch,
+            &agg,
+            &[claims[0].clone(), claims[1].clone(), claims[0].clone()]
+        ),
+        Err(VerifyError::Unregistered(_))
+    ));
+    // An aggregate is zero-knowledge: its verifier has no lookups and blinds.
+    let vd = verifier(&arch, ProofKind::Aggregate { rows: 2 }, Mode::Private).unwrap();
+    assert!(vd.common.luts.is_empty() && vd.common.config.zero_knowledge);
+    // Only private aggregates exist; a single inference verifier refuses an aggregate.
+    assert!(verifier(&arch, ProofKind::Aggregate { rows: 2 }, Mode::Public).is_err());
+    assert!(verify_inference(
+        &arch,
+        Mode::Private,
+        &agg,
+        &p1.commitment,
+        &p1.input_hash,
+        &p1.output,
+        &b1
+    )
+    .is_err());
+}
