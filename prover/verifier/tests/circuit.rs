@@ -1000,6 +1000,12 @@ fn private_proofs_open_no_lookup_polynomial_and_differ_from_public_only_by_mode(
     assert!(private.common.luts.is_empty());
     assert!(private.common.config.zero_knowledge);
     assert!(!public.common.config.zero_knowledge);
+    eprintln!(
+        "wrapper: degree 2^{}, {} gates in the public circuit's 2^{}",
+        private.common.degree_bits(),
+        private.common.gates.len(),
+        public.common.degree_bits()
+    );
 
     let model = random_model(SMALL, 81);
     let x = vec![-64; 16];
