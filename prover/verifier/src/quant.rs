@@ -370,6 +370,10 @@ pub fn input_hash(input: &[i64]) -> Digest {
     Digest::from_hash(PoseidonHash::hash_no_pad(&v))
 }
 
+/// Magic and version of the canonical test-set encoding ([`TestSet::to_canonical_bytes`]).
+pub const TESTSET_MAGIC: &[u8; 4] = b"ICTS";
+pub const TESTSET_ENCODING_VERSION: u8 = 1;
+
 /// A labelled, quantized test set: `rows[i]` are the features (scale 256), `labels[i]` 0 or 1.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TestSet {
@@ -398,6 +402,91 @@ impl TestSet {
             }
         }
         Ok(n)
+    }
+
+    /// The canonical byte encoding of a test set — what a challenge's creator commits to and
+    /// reveals, what the chain hashes (`sha256`) to check the reveal and decodes to compute the
+    /// score proof's test-set hash, and what the prover reads. One encoding for all three:
+    ///
+    /// ```text
+    /// "ICTS" | version u8 (1) | rows u32 LE | features u16 LE |
+    /// per row: features × i32 LE (each in the activation range), label u8 (0 or 1)
+    /// ```
+    pub fn to_canonical_bytes(&self) -> Result<Vec<u8>, QuantError> {
+        let n = self.check()?;
+        for r in &self.rows {
+            for &x in r {
+                check_range("test-set feature", x, ACT_BITS)?;
+            }
+        }
+        let features = u16::try_from(n).map_err(|_| QuantError::Shape {
+            arch: String::new(),
+            detail: format!("test set: {n} features, at most {}", u16::MAX),
+        })?;
+        let rows = u32::try_from(self.rows.len()).map_err(|_| QuantError::Shape {
+            arch: String::new(),
+            detail: "test set: too many rows".into(),
+        })?;
+        let mut out = Vec::with_capacity(11 + self.rows.len() * (4 * n + 1));
+        out.extend_from_slice(TESTSET_MAGIC);
+        out.push(TESTSET_ENCODING_VERSION);
+        out.extend_from_slice(&rows.to_le_bytes());
+        out.extend_from_slice(&features.to_le_bytes());
+        for (r, &y) in self.rows.iter().zip(&self.labels) {
+            for &x in r {
+                out.extend_from_slice(&(x as i32).to_le_bytes());
+            }
+            out.push(y as u8);
+        }
+        Ok(out)
+    }
+
+    /// Decodes [`TestSet::to_canonical_bytes`]; anything else (another version, a wrong
+    /// length, a feature out of range, a label not 0 or 1, more than `max_rows` rows) is an
+    /// error, checked before anything proportional to the claimed size is allocated.
+    pub fn from_canonical_bytes(b: &[u8], max_rows: usize) -> Result<Self, QuantError> {
+        let bad = |why: String| QuantError::Shape {
+            arch: String::new(),
+            detail: format!("test-set encoding: {why}"),
+        };
+        if b.len() < 11 || &b[..4] != TESTSET_MAGIC {
+            return Err(bad("not a test set (magic)".into()));
+        }
+        if b[4] != TESTSET_ENCODING_VERSION {
+            return Err(bad(format!("unsupported version {}", b[4])));
+        }
+        let rows = u32::from_le_bytes(b[5..9].try_into().expect("4 bytes")) as usize;
+        let n = u16::from_le_bytes(b[9..11].try_into().expect("2 bytes")) as usize;
+        if rows == 0 || rows > max_rows || n == 0 {
+            return Err(bad(format!(
+                "{rows} rows of {n} features (1..={max_rows} rows)"
+            )));
+        }
+        let row_len = 4 * n + 1;
+        let need = rows.checked_mul(row_len).and_then(|x| x.checked_add(11));
+        if need != Some(b.len()) {
+            return Err(bad(format!(
+                "{} bytes, {rows} rows of {n} features need {need:?}",
+                b.len()
+            )));
+        }
+        let mut set = TestSet {
+            rows: Vec::with_capacity(rows),
+            labels: Vec::with_capacity(rows),
+        };
+        for chunk in b[11..].chunks_exact(row_len) {
+            let row: Vec<i64> = chunk[..4 * n]
+                .chunks_exact(4)
+                .map(|x| i32::from_le_bytes(x.try_into().expect("4 bytes")) as i64)
+                .collect();
+            for &x in &row {
+                check_range("test-set feature", x, ACT_BITS)?;
+            }
+            set.rows.push(row);
+            set.labels.push(chunk[4 * n] as i64);
+        }
+        set.check()?;
+        Ok(set)
     }
 
     /// Hash of the test set (public input of a score proof): domain tag, rows, features, then
@@ -479,6 +568,48 @@ pub fn score(model: &QuantModel, set: &TestSet) -> Result<Score, QuantError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn canonical_test_set_encoding_round_trips_and_refuses_anything_else() {
+        let set = TestSet {
+            rows: vec![vec![-(1 << 23), 5, (1 << 23) - 1], vec![0, -1, 256]],
+            labels: vec![1, 0],
+        };
+        let b = set.to_canonical_bytes().unwrap();
+        assert_eq!(&b[..5], b"ICTS\x01");
+        assert_eq!(b.len(), 11 + 2 * (3 * 4 + 1));
+        let back = TestSet::from_canonical_bytes(&b, 1024).unwrap();
+        assert_eq!(back, set);
+        assert_eq!(back.hash().unwrap(), set.hash().unwrap());
+        // Truncated, padded, another version, too many rows, a label of 2, a feature out of
+        // range: each refused.
+        assert!(TestSet::from_canonical_bytes(&b[..b.len() - 1], 1024).is_err());
+        let mut longer = b.clone();
+        longer.push(0);
+        assert!(TestSet::from_canonical_bytes(&longer, 1024).is_err());
+        let mut v2 = b.clone();
+        v2[4] = 2;
+        assert!(TestSet::from_canonical_bytes(&v2, 1024).is_err());
+        assert!(TestSet::from_canonical_bytes(&b, 1).is_err());
+        let mut label2 = b.clone();
+        let last = label2.len() - 1;
+        label2[last] = 2;
+        assert!(TestSet::from_canonical_bytes(&label2, 1024).is_err());
+        let mut wide = b.clone();
+        wide[11..15].copy_from_slice(&(1i32 << 23).to_le_bytes());
+        assert!(TestSet::from_canonical_bytes(&wide, 1024).is_err());
+        // A header claiming 4 billion rows is refused before anything is allocated for them.
+        let mut huge = b[..11].to_vec();
+        huge[5..9].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(TestSet::from_canonical_bytes(&huge, usize::MAX).is_err());
+        // Encoding refuses what it couldn't decode.
+        let bad = TestSet {
+            rows: vec![vec![1 << 23]],
+            labels: vec![0],
+        };
+        assert!(bad.to_canonical_bytes().is_err());
+    }
+
     use super::*;
 
     #[test]
