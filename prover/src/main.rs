@@ -139,6 +139,22 @@ enum Cmd {
         out: PathBuf,
         #[command(flatten)]
         data: DataArgs,
+        /// A test set in the canonical encoding (`export-testset`, or a challenge's revealed
+        /// bytes) instead of the data's test split; --score-rows is then its row count.
+        #[arg(long)]
+        testset: Option<PathBuf>,
+    },
+    /// Write the first --score-rows rows of the test split in the canonical test-set encoding
+    /// (what a challenge commits to with sha256 and reveals); prints both of its hashes.
+    ExportTestset {
+        #[arg(long)]
+        arch: String,
+        #[arg(long, default_value_t = 256)]
+        score_rows: usize,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
     },
     /// Verify a proof against its public claim (exit code 1 if rejected).
     Verify {
@@ -436,15 +452,22 @@ fn main() -> Result<()> {
             bind,
             out: path,
             data,
+            testset,
         } => {
             let m = load_model(&model)?;
             let arch = m.validate()?;
-            let ds = load_data(&data, arch.input_len())?;
-            let (tx, ty) = ds.test();
-            if score_rows > tx.len() {
-                bail!("test split has only {} rows", tx.len());
-            }
-            let set: TestSet = quantize::quantize_testset(&tx[..score_rows], &ty[..score_rows]);
+            let set: TestSet = match testset {
+                Some(file) => TestSet::from_canonical_bytes(&std::fs::read(&file)?, 1 << 16)?,
+                None => {
+                    let ds = load_data(&data, arch.input_len())?;
+                    let (tx, ty) = ds.test();
+                    if score_rows > tx.len() {
+                        bail!("test split has only {} rows", tx.len());
+                    }
+                    quantize::quantize_testset(&tx[..score_rows], &ty[..score_rows])
+                }
+            };
+            let score_rows = set.rows.len();
             let sp = spinner("building score circuit");
             let t0 = Instant::now();
             v::circuit(&arch, ProofKind::Score { rows: score_rows }, mode);
@@ -474,6 +497,37 @@ fn main() -> Result<()> {
                     p.commitment,
                     p.testset_hash,
                     p.score.brier_sum
+                ),
+            );
+        }
+        Cmd::ExportTestset {
+            arch,
+            score_rows,
+            out: path,
+            data,
+        } => {
+            let arch = v::registry::architecture(&arch)?;
+            let ds = load_data(&data, arch.input_len())?;
+            let (tx, ty) = ds.test();
+            if score_rows > tx.len() {
+                bail!("test split has only {} rows", tx.len());
+            }
+            let set = quantize::quantize_testset(&tx[..score_rows], &ty[..score_rows]);
+            let bytes = set.to_canonical_bytes()?;
+            std::fs::write(&path, &bytes)?;
+            let sha = {
+                use sha2::Digest as _;
+                hex::encode(sha2::Sha256::digest(&bytes))
+            };
+            let h = set.hash()?;
+            emit(
+                out,
+                json!({"testset": path, "rows": score_rows, "bytes": bytes.len(),
+                       "sha256": sha, "testset_hash": h.to_hex()}),
+                format!(
+                    "{score_rows} rows, {} bytes -> {}\nsha256 {sha}\ntest-set hash {h}",
+                    bytes.len(),
+                    path.display()
                 ),
             );
         }

@@ -296,6 +296,45 @@ fn cli_end_to_end() {
         "json",
     ]);
     assert!(ok, "{vv}");
+    // The canonical test-set encoding: exported, proved from, and hashed the same way.
+    let (ok, ex) = cli(&[
+        "export-testset",
+        "--arch",
+        "mlp-16-32-16-1",
+        "--score-rows",
+        "16",
+        "--data",
+        &d("data.json"),
+        "--out",
+        &d("set.bin"),
+        "--output",
+        "json",
+    ]);
+    assert!(ok, "{ex}");
+    assert_eq!(
+        ex["testset_hash"], v["testset_hash"],
+        "the same 16 rows, the same hash"
+    );
+    let bytes = std::fs::read(d("set.bin")).unwrap();
+    assert_eq!(ex["bytes"].as_u64().unwrap() as usize, bytes.len());
+    let (ok, from_file) = cli(&[
+        "prove-score",
+        "--mode",
+        "public",
+        "--bind",
+        "infer1modeler",
+        "--model",
+        &d("m"),
+        "--testset",
+        &d("set.bin"),
+        "--out",
+        &d("s2.bin"),
+        "--output",
+        "json",
+    ]);
+    assert!(ok, "{from_file}");
+    assert_eq!(from_file["testset_hash"], ex["testset_hash"]);
+    assert_eq!(from_file["correct"], v["correct"]);
     std::fs::remove_dir_all(&dir).ok();
 }
 
