@@ -242,6 +242,73 @@ pub fn compress_proof(arch: &ArchSpec, proof_bytes: &[u8]) -> Result<Vec<u8>, Ve
     .encode())
 }
 
+/// Whether a compressed proof carries every Merkle opening its own Fiat-Shamir challenges
+/// will ask for. plonky2 indexes those maps directly and panics on a missing entry (a mutated
+/// proof changes the challenges, hence the indices); this checks first, so such bytes are an
+/// error before plonky2 sees them.
+fn compressed_openings_complete(
+    p: &CompressedProofWithPublicInputs<F, C, D>,
+    vd: &VerifierCircuitData<F, C, D>,
+) -> Result<(), VerifyError> {
+    use plonky2::fri::proof::FriProof;
+    use plonky2::plonk::proof::Proof;
+    // The challenges depend on the caps, openings, final polynomial and proof of work only —
+    // not on the query rounds — so a proof without them yields the same challenges.
+    let shadow = ProofWithPublicInputs::<F, C, D> {
+        public_inputs: p.public_inputs.clone(),
+        proof: Proof {
+            wires_cap: p.proof.wires_cap.clone(),
+            plonk_zs_partial_products_cap: p.proof.plonk_zs_partial_products_cap.clone(),
+            quotient_polys_cap: p.proof.quotient_polys_cap.clone(),
+            openings: p.proof.openings.clone(),
+            opening_proof: FriProof {
+                commit_phase_merkle_caps: p.proof.opening_proof.commit_phase_merkle_caps.clone(),
+                query_round_proofs: vec![],
+                final_poly: p.proof.opening_proof.final_poly.clone(),
+                pow_witness: p.proof.opening_proof.pow_witness,
+            },
+        },
+    };
+    let challenges = catch_unwind(AssertUnwindSafe(|| {
+        shadow.get_challenges(
+            shadow.get_public_inputs_hash(),
+            &vd.verifier_only.circuit_digest,
+            &vd.common,
+        )
+    }))
+    .map_err(|_| VerifyError::MalformedProof("challenges panicked".into()))?
+    .map_err(|e| VerifyError::MalformedProof(e.to_string()))?;
+    let rounds = &p.proof.opening_proof.query_round_proofs;
+    let arity_bits = &vd.common.fri_params.reduction_arity_bits;
+    if rounds.steps.len() != arity_bits.len() {
+        return Err(VerifyError::MalformedProof(
+            "compressed proof: wrong number of FRI steps".into(),
+        ));
+    }
+    let mut seen = vec![std::collections::HashSet::new(); arity_bits.len()];
+    for &index in &challenges.fri_challenges.fri_query_indices {
+        if !rounds.initial_trees_proofs.contains_key(&index) {
+            return Err(VerifyError::MalformedProof(
+                "compressed proof lacks an opening its challenges ask for".into(),
+            ));
+        }
+        let mut x = index;
+        for (depth, &bits) in arity_bits.iter().enumerate() {
+            let coset = x >> bits;
+            if !seen[depth].insert(coset) {
+                break;
+            }
+            if !rounds.steps[depth].contains_key(&coset) {
+                return Err(VerifyError::MalformedProof(
+                    "compressed proof lacks a FRI step its challenges ask for".into(),
+                ));
+            }
+            x = coset;
+        }
+    }
+    Ok(())
+}
+
 fn decode_and_verify(
     arch: &ArchSpec,
     kind: ProofKind,
@@ -302,6 +369,9 @@ fn decode_and_verify(
         Ok(Err(e)) => return Err(VerifyError::MalformedProof(e.to_string())),
         Err(_) => return Err(VerifyError::MalformedProof("deserializer panicked".into())),
     };
+    if let Parsed::Compressed(p) = &parsed {
+        compressed_openings_complete(p, &vd)?;
+    }
     let public_inputs = match &parsed {
         Parsed::Plain(p) => &p.public_inputs,
         Parsed::Compressed(p) => &p.public_inputs,
