@@ -7,6 +7,8 @@ use inferchain_verifier::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod common;
+
 const SMALL: &str = "mlp-16-32-16-1";
 
 /// What the tests' proofs are bound to.
@@ -858,19 +860,7 @@ fn pinned_digests_and_commitment() {
         "9a5404cef36ff9f62920a183555301f0bca101d64cfb549b5026f1bc4fcb47cb",
         "the SIGMOID table changed"
     );
-    let d = [16usize, 32, 16, 1];
-    let fixed = QuantModel {
-        arch: SMALL.into(),
-        layers: (0..3)
-            .map(|l| QuantLayer {
-                weights: (0..d[l] * d[l + 1])
-                    .map(|i| ((i * 7 + l) % 11) as i64 - 5)
-                    .collect(),
-                bias: (0..d[l + 1]).map(|i| i as i64 * 3 - 7).collect(),
-            })
-            .collect(),
-        salt: Salt([1, 2, 3]),
-    };
+    let fixed = common::fixed_model(&small, Salt([1, 2, 3]));
     assert_eq!(
         fixed.commitment().unwrap().to_hex(),
         "d7590fce58bb2c20edaa72e5d11e87e5cb9ff2e3dcdd2fa25c932d79a7bf823a"

@@ -12,6 +12,8 @@ use inferchain_verifier::{
 };
 use rand::{Rng, SeedableRng};
 
+mod common;
+
 /// Counts live bytes and the peak above a mark.
 struct Counting;
 
@@ -231,19 +233,7 @@ fn fuzzed_envelopes_are_rejected_fast() {
 fn fuzzed_real_proofs_never_verify() {
     let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let spec = arch();
-    let model = inferchain_verifier::QuantModel {
-        arch: spec.name(),
-        layers: (0..spec.num_dense())
-            .map(|l| {
-                let (i, o) = spec.dense_shape(l);
-                inferchain_verifier::QuantLayer {
-                    weights: (0..i * o).map(|k| ((k * 7 + l) % 11) as i64 - 5).collect(),
-                    bias: (0..o).map(|k| k as i64 * 3 - 7).collect(),
-                }
-            })
-            .collect(),
-        salt: inferchain_verifier::Salt([7, 8, 9]),
-    };
+    let model = common::fixed_model(&spec, inferchain_verifier::Salt([7, 8, 9]));
     let x = vec![100; 16];
     let p = inferchain_verifier::prove_inference(&model, &x, Mode::Public, &bind()).unwrap();
     verify_inference(
@@ -304,19 +294,7 @@ fn fuzzed_real_proofs_never_verify() {
 fn fuzzed_compressed_proofs_never_verify() {
     let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let spec = arch();
-    let model = inferchain_verifier::QuantModel {
-        arch: spec.name(),
-        layers: (0..spec.num_dense())
-            .map(|l| {
-                let (i, o) = spec.dense_shape(l);
-                inferchain_verifier::QuantLayer {
-                    weights: (0..i * o).map(|k| ((k * 5 + l) % 13) as i64 - 6).collect(),
-                    bias: (0..o).map(|k| k as i64 * 5 - 9).collect(),
-                }
-            })
-            .collect(),
-        salt: inferchain_verifier::Salt([4, 5, 6]),
-    };
+    let model = common::fixed_model(&spec, inferchain_verifier::Salt([4, 5, 6]));
     let p = inferchain_verifier::prove_inference(&model, &[60; 16], Mode::Public, &bind()).unwrap();
     let c = compress_proof(&spec, &p.bytes).unwrap();
     verify_inference(

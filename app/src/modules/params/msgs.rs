@@ -11,6 +11,7 @@ use crate::ctx::Ctx;
 use crate::error::TxError;
 use crate::modules::to_any;
 use crate::router::MsgHandler;
+use crate::state::StateWrite;
 
 pub struct MsgServer;
 
@@ -51,10 +52,9 @@ impl MsgHandler<paramsv1::MsgUpdateParams> for MsgServer {
             min_gas_price: p.min_gas_price.clone(),
         };
         new.validate().map_err(ParamsError::Invalid)?;
-        // Priced as a write of the record, like any other state change.
+        // Through the state layer: priced as a write, like any other state change.
         let bytes = serde_json::to_vec(&new).expect("plain JSON");
-        crate::state::price::write(ctx.gas, &super::state_key::limits(), &bytes)?;
-        new.save(ctx.state);
+        ctx.put_raw(super::state_key::limits(), bytes)?;
         ctx.emit(
             "update_params",
             &[
