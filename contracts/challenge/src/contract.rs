@@ -13,15 +13,16 @@ use sha2::{Digest, Sha256};
 use crate::error::ContractError;
 use crate::msg::{
     ChallengeResponse, ChallengeStatus, ChallengesResponse, ClaimsResponse, ConfigResponse,
-    ConfigUpdate, CreateChallengeMsg, ExecuteMsg, ForfeitDestination, InstantiateMsg,
+    ConfigUpdate, CreateChallengeMsg, ExecuteMsg, FeedModel, ForfeitDestination, InstantiateMsg,
     LeaderboardResponse, LiabilitiesResponse, MigrateMsg, ModelResponse, QueryMsg,
     ReputationChallengeResult, ReputationExecuteMsg, StakingExecuteMsg, StakingQueryMsg,
-    StakingRole, StakingStakeResponse, SudoMsg,
+    StakingRole, StakingStakeResponse, SudoMsg, TestSetResponse,
 };
 use crate::state::{
-    challenges, Challenge, Config, Liabilities, Model, CHALLENGE_COUNT, CHALLENGE_MODELS, CLAIMS,
-    CONFIG, LIABILITIES, MODELS, SUBMISSION_SEQ,
+    challenges, Challenge, Config, Liabilities, Model, CHALLENGE_COUNT, CLAIMS, CONFIG,
+    LIABILITIES, MODELS, SUBMISSION_SEQ, TEST_SETS,
 };
+use crate::testset::validate_test_set;
 
 pub const CONTRACT_NAME: &str = "crates.io:inferchain-challenge";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -96,12 +97,16 @@ pub fn sudo(deps: DepsMut, env: Env, msg: SudoMsg) -> Result<Response, ContractE
     match msg {
         SudoMsg::RecordScore {
             challenge_id,
-            model,
+            modeler,
+            commitment,
             score,
-        } => sudo_record_score(deps, env, challenge_id, model, score),
-        SudoMsg::RecordConsumption { model, count, fees } => {
-            sudo_record_consumption(deps, env, model, count, fees)
-        }
+        } => sudo_record_score(deps, env, challenge_id, modeler, commitment, score),
+        SudoMsg::RecordConsumption {
+            challenge_id,
+            modeler,
+            count,
+            fees,
+        } => sudo_record_consumption(deps, env, challenge_id, modeler, count, fees),
     }
 }
 
@@ -133,9 +138,21 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
         QueryMsg::Leaderboard { challenge_id } => {
             to_json_binary(&query_leaderboard(deps, challenge_id)?)
         }
-        QueryMsg::Model { commitment } => {
-            let m = MODELS.load(deps.storage, &commitment)?;
-            to_json_binary(&model_response(commitment, m))
+        QueryMsg::Model {
+            challenge_id,
+            modeler,
+        } => {
+            let modeler = deps.api.addr_validate(&modeler)?;
+            let m = MODELS.load(deps.storage, (challenge_id, &modeler))?;
+            to_json_binary(&model_response(m))
+        }
+        QueryMsg::TestSet { challenge_id } => {
+            let c = challenges().load(deps.storage, challenge_id)?;
+            to_json_binary(&TestSetResponse {
+                challenge_id,
+                test_set_hash: c.test_set_hash,
+                test_set: TEST_SETS.may_load(deps.storage, challenge_id)?,
+            })
         }
         QueryMsg::Claims { address } => {
             let addr = deps.api.addr_validate(&address)?;
@@ -210,8 +227,8 @@ fn validate_config(deps: Deps, c: &Config) -> Result<(), ContractError> {
 }
 
 /// Ranking order: better score first, then earlier submission.
-fn rank_models(higher_is_better: bool, models: &mut [(String, Model)]) {
-    models.sort_by(|(_, a), (_, b)| {
+fn rank_models(higher_is_better: bool, models: &mut [Model]) {
+    models.sort_by(|a, b| {
         let (sa, sb) = (a.score.unwrap_or_default(), b.score.unwrap_or_default());
         let by_score = if higher_is_better {
             sb.cmp(&sa)
@@ -222,17 +239,23 @@ fn rank_models(higher_is_better: bool, models: &mut [(String, Model)]) {
     });
 }
 
-/// The current (not replaced) models of a challenge, in no particular order.
-fn current_models(deps: Deps, challenge_id: u64) -> StdResult<Vec<(String, Model)>> {
-    CHALLENGE_MODELS
+/// The models (one per modeler) of a challenge, in no particular order.
+fn current_models(deps: Deps, challenge_id: u64) -> StdResult<Vec<Model>> {
+    MODELS
         .prefix(challenge_id)
         .range(deps.storage, None, None, Order::Ascending)
-        .map(|r| {
-            let (_, commitment) = r?;
-            let m = MODELS.load(deps.storage, &commitment)?;
-            Ok((commitment, m))
-        })
+        .map(|r| r.map(|(_, m)| m))
         .collect()
+}
+
+/// `modeler`'s model in `challenge_id`, or `ModelNotFound`.
+fn load_model(deps: Deps, challenge_id: u64, modeler: &Addr) -> Result<Model, ContractError> {
+    MODELS
+        .may_load(deps.storage, (challenge_id, modeler))?
+        .ok_or_else(|| ContractError::ModelNotFound {
+            challenge_id,
+            modeler: modeler.to_string(),
+        })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,9 +358,6 @@ pub fn execute_submit_model(
             got: architecture_id,
         });
     }
-    if MODELS.has(deps.storage, &commitment) {
-        return Err(ContractError::DuplicateCommitment { commitment });
-    }
     let config = CONFIG.load(deps.storage)?;
     let stake: StakingStakeResponse = deps.querier.query_wasm_smart(
         &config.staking,
@@ -360,34 +380,29 @@ pub fn execute_submit_model(
         .add_attribute("challenge_id", challenge_id.to_string())
         .add_attribute("modeler", &info.sender)
         .add_attribute("commitment", &commitment);
-    if let Some(old) = CHALLENGE_MODELS.may_load(deps.storage, (challenge_id, &info.sender))? {
-        MODELS.update(deps.storage, &old, |m| -> StdResult<_> {
-            let mut m = m.expect("current model is stored");
-            m.replaced = true;
-            Ok(m)
-        })?;
-        resp = resp.add_attribute("replaced", old);
+    let key = (challenge_id, &info.sender);
+    if let Some(old) = MODELS.may_load(deps.storage, key)? {
+        resp = resp.add_attribute("replaced", old.commitment);
     }
     let sequence = SUBMISSION_SEQ.update(deps.storage, |n: u64| -> StdResult<u64> { Ok(n + 1) })?;
     MODELS.save(
         deps.storage,
-        &commitment,
+        key,
         &Model {
             challenge_id,
             modeler: info.sender.clone(),
+            commitment,
             architecture_id,
             submitted_at: env.block.time,
             sequence,
             score: None,
             rank: None,
             payout: Uint128::zero(),
-            replaced: false,
             is_feed: false,
             consumption: 0,
             fees_earned: Uint128::zero(),
         },
     )?;
-    CHALLENGE_MODELS.save(deps.storage, (challenge_id, &info.sender), &commitment)?;
     Ok(resp)
 }
 
@@ -411,6 +426,8 @@ pub fn execute_reveal(
     {
         return Err(ContractError::RevealWindowClosed {});
     }
+    let (rows, features) = validate_test_set(test_set.as_slice())
+        .map_err(|reason| ContractError::InvalidTestSet { reason })?;
     let got = hex::encode(Sha256::digest(test_set.as_slice()));
     if got != challenge.test_set_hash {
         return Err(ContractError::TestSetHashMismatch {
@@ -418,13 +435,16 @@ pub fn execute_reveal(
             got,
         });
     }
+    TEST_SETS.save(deps.storage, challenge_id, &test_set)?;
     challenge.test_set_uri = Some(test_set_uri.clone());
     challenge.status = ChallengeStatus::Revealed;
     challenges().save(deps.storage, challenge_id, &challenge)?;
     Ok(Response::new()
         .add_attribute("action", "reveal_test_set")
         .add_attribute("challenge_id", challenge_id.to_string())
-        .add_attribute("test_set_uri", test_set_uri))
+        .add_attribute("test_set_uri", test_set_uri)
+        .add_attribute("rows", rows.to_string())
+        .add_attribute("features", features.to_string()))
 }
 
 pub fn execute_cancel(
@@ -486,9 +506,9 @@ pub fn execute_finalize(
         return Err(ContractError::ScoringNotOver {});
     }
     let config = CONFIG.load(deps.storage)?;
-    let mut scored: Vec<(String, Model)> = current_models(deps.as_ref(), challenge_id)?
+    let mut scored: Vec<Model> = current_models(deps.as_ref(), challenge_id)?
         .into_iter()
-        .filter(|(_, m)| m.score.is_some())
+        .filter(|m| m.score.is_some())
         .collect();
     rank_models(challenge.metric.higher_is_better(), &mut scored);
 
@@ -498,7 +518,7 @@ pub fn execute_finalize(
         .add_attribute("scored", scored.len().to_string());
     let mut paid = Uint128::zero();
     let mut results = Vec::with_capacity(scored.len());
-    for (i, (commitment, model)) in scored.iter_mut().enumerate() {
+    for (i, model) in scored.iter_mut().enumerate() {
         let rank = i as u32 + 1;
         model.rank = Some(rank);
         if let Some(bps) = challenge.payout_bps.get(i) {
@@ -506,10 +526,13 @@ pub fn execute_finalize(
             model.payout = payout;
             model.is_feed = true;
             paid += payout;
-            challenge.feed_models.push(commitment.clone());
+            challenge.feed_models.push(FeedModel {
+                modeler: model.modeler.clone(),
+                commitment: model.commitment.clone(),
+            });
             resp = resp.add_messages(send(&model.modeler, payout));
         }
-        MODELS.save(deps.storage, commitment, model)?;
+        MODELS.save(deps.storage, (challenge_id, &model.modeler), model)?;
         results.push(ReputationChallengeResult {
             modeler: model.modeler.to_string(),
             rank,
@@ -604,10 +627,12 @@ pub fn execute_update_config(
 // ---------------------------------------------------------------------------------------------
 // sudo handlers
 
+/// The chain verified a proof of score bound to `modeler` for the model `commitment`.
 pub fn sudo_record_score(
     deps: DepsMut,
     env: Env,
     challenge_id: u64,
+    modeler: String,
     commitment: String,
     score: Decimal,
 ) -> Result<Response, ContractError> {
@@ -618,38 +643,45 @@ pub fn sudo_record_score(
     if env.block.time >= challenge.scoring_deadline {
         return Err(ContractError::ScoringClosed {});
     }
-    let mut model = MODELS
-        .may_load(deps.storage, &commitment)?
-        .filter(|m| m.challenge_id == challenge_id && !m.replaced)
-        .ok_or_else(|| ContractError::ModelNotFound {
-            commitment: commitment.clone(),
-        })?;
+    let modeler = deps.api.addr_validate(&modeler)?;
+    let mut model = load_model(deps.as_ref(), challenge_id, &modeler)?;
+    if model.commitment != commitment {
+        return Err(ContractError::CommitmentMismatch {
+            expected: model.commitment,
+            got: commitment,
+        });
+    }
     if model.score.is_some() {
-        return Err(ContractError::AlreadyScored { commitment });
+        return Err(ContractError::AlreadyScored {
+            challenge_id,
+            modeler: modeler.to_string(),
+        });
     }
     model.score = Some(score);
-    MODELS.save(deps.storage, &commitment, &model)?;
+    MODELS.save(deps.storage, (challenge_id, &modeler), &model)?;
     Ok(Response::new()
         .add_attribute("action", "record_score")
         .add_attribute("challenge_id", challenge_id.to_string())
-        .add_attribute("model", commitment)
+        .add_attribute("modeler", modeler)
+        .add_attribute("commitment", commitment)
         .add_attribute("score", score.to_string()))
 }
 
 pub fn sudo_record_consumption(
     deps: DepsMut,
     env: Env,
-    commitment: String,
+    challenge_id: u64,
+    modeler: String,
     count: u64,
     fees: Uint128,
 ) -> Result<Response, ContractError> {
-    let mut model = MODELS.may_load(deps.storage, &commitment)?.ok_or_else(|| {
-        ContractError::ModelNotFound {
-            commitment: commitment.clone(),
-        }
-    })?;
+    let modeler = deps.api.addr_validate(&modeler)?;
+    let mut model = load_model(deps.as_ref(), challenge_id, &modeler)?;
     if !model.is_feed {
-        return Err(ContractError::NotAFeedModel { commitment });
+        return Err(ContractError::NotAFeedModel {
+            challenge_id,
+            modeler: modeler.to_string(),
+        });
     }
     // The fees must already be here, on top of everything the contract owes.
     let mut liabilities = LIABILITIES.load(deps.storage)?;
@@ -667,7 +699,7 @@ pub fn sudo_record_consumption(
 
     model.consumption += count;
     model.fees_earned += modeler_share;
-    MODELS.save(deps.storage, &commitment, &model)?;
+    MODELS.save(deps.storage, (challenge_id, &modeler), &model)?;
     CLAIMS.update(deps.storage, &model.modeler, |c| -> StdResult<_> {
         Ok(c.unwrap_or_default() + modeler_share)
     })?;
@@ -676,7 +708,9 @@ pub fn sudo_record_consumption(
 
     let mut resp = Response::new()
         .add_attribute("action", "record_consumption")
-        .add_attribute("model", &commitment)
+        .add_attribute("challenge_id", challenge_id.to_string())
+        .add_attribute("modeler", &modeler)
+        .add_attribute("commitment", &model.commitment)
         .add_attribute("count", count.to_string())
         .add_attribute("modeler_share", modeler_share)
         .add_attribute("validator_share", validator_share);
@@ -743,9 +777,9 @@ fn challenge_response(id: u64, c: Challenge) -> ChallengeResponse {
     }
 }
 
-fn model_response(commitment: String, m: Model) -> ModelResponse {
+fn model_response(m: Model) -> ModelResponse {
     ModelResponse {
-        commitment,
+        commitment: m.commitment,
         challenge_id: m.challenge_id,
         modeler: m.modeler,
         architecture_id: m.architecture_id,
@@ -754,7 +788,6 @@ fn model_response(commitment: String, m: Model) -> ModelResponse {
         score: m.score,
         rank: m.rank,
         payout: m.payout,
-        replaced: m.replaced,
         is_feed: m.is_feed,
         consumption: m.consumption,
         fees_earned: m.fees_earned,
@@ -800,13 +833,13 @@ fn query_leaderboard(deps: Deps, challenge_id: u64) -> StdResult<LeaderboardResp
     let challenge = challenges().load(deps.storage, challenge_id)?;
     let (mut scored, mut unscored): (Vec<_>, Vec<_>) = current_models(deps, challenge_id)?
         .into_iter()
-        .partition(|(_, m)| m.score.is_some());
+        .partition(|m| m.score.is_some());
     rank_models(challenge.metric.higher_is_better(), &mut scored);
-    unscored.sort_by_key(|(_, m)| m.sequence);
+    unscored.sort_by_key(|m| m.sequence);
     let entries = scored
         .into_iter()
         .chain(unscored)
-        .map(|(c, m)| model_response(c, m))
+        .map(model_response)
         .collect();
     Ok(LeaderboardResponse {
         challenge_id,

@@ -22,14 +22,11 @@ pub enum ContractError {
     #[error("challenge {id} not found")]
     ChallengeNotFound { id: u64 },
 
-    #[error("model {commitment} not found")]
-    ModelNotFound { commitment: String },
+    #[error("no model of {modeler} in challenge {challenge_id}")]
+    ModelNotFound { challenge_id: u64, modeler: String },
 
     #[error("commitment must be 64 lowercase hex characters")]
     InvalidCommitment {},
-
-    #[error("commitment {commitment} is already registered")]
-    DuplicateCommitment { commitment: String },
 
     #[error("architecture {got} does not match the challenge's {expected}")]
     ArchitectureMismatch { expected: String, got: String },
@@ -49,6 +46,9 @@ pub enum ContractError {
     #[error("the reveal window is closed or not yet open")]
     RevealWindowClosed {},
 
+    #[error("invalid test set: {reason}")]
+    InvalidTestSet { reason: String },
+
     #[error("revealed test set hash {got} does not match the commitment {expected}")]
     TestSetHashMismatch { expected: String, got: String },
 
@@ -58,8 +58,11 @@ pub enum ContractError {
     #[error("scoring window is closed")]
     ScoringClosed {},
 
-    #[error("model {commitment} is already scored")]
-    AlreadyScored { commitment: String },
+    #[error("commitment {got} is not the submitted {expected}")]
+    CommitmentMismatch { expected: String, got: String },
+
+    #[error("the model of {modeler} in challenge {challenge_id} is already scored")]
+    AlreadyScored { challenge_id: u64, modeler: String },
 
     #[error("scoring deadline not reached")]
     ScoringNotOver {},
@@ -67,8 +70,8 @@ pub enum ContractError {
     #[error("challenge {id} is already finalized")]
     AlreadyFinalized { id: u64 },
 
-    #[error("model {commitment} is not a feed model")]
-    NotAFeedModel { commitment: String },
+    #[error("the model of {modeler} in challenge {challenge_id} is not a feed model")]
+    NotAFeedModel { challenge_id: u64, modeler: String },
 
     #[error("the contract did not receive the {fees} uspec of fees")]
     FeesNotReceived { fees: Uint128 },

@@ -46,6 +46,13 @@ impl ChallengeStatus {
     }
 }
 
+/// A winner of a finalized challenge, whose model the chain may serve for fees.
+#[cw_serde]
+pub struct FeedModel {
+    pub modeler: Addr,
+    pub commitment: String,
+}
+
 /// Where forfeited creation deposits go.
 #[cw_serde]
 pub enum ForfeitDestination {
@@ -93,14 +100,17 @@ pub enum ExecuteMsg {
     /// Funds: exactly `uspec`, the creation deposit plus the bounty.
     CreateChallenge(CreateChallengeMsg),
     /// A bonded modeler registers (or replaces its own) model commitment: 64 hex chars of the
-    /// model's Poseidon hash.
+    /// model's Poseidon hash. One entry per (challenge, modeler); a re-submission before the
+    /// deadline overwrites it (new sequence, score cleared). Commitments are not unique: two
+    /// modelers may submit the same one, as two independent entries.
     SubmitModel {
         challenge_id: u64,
         commitment: String,
         architecture_id: String,
     },
-    /// Creator only, between the submission and reveal deadlines. `test_set` must hash to
-    /// the committed `test_set_hash`; it is checked, not stored (`test_set_uri` is).
+    /// Creator only, between the submission and reveal deadlines. `test_set` must be a
+    /// canonical ICTS v1 encoding (see `testset`) that hashes (sha256) to the committed
+    /// `test_set_hash`; it is stored and served by the `test_set` query.
     RevealTestSet {
         challenge_id: u64,
         test_set_uri: String,
@@ -131,16 +141,19 @@ pub struct ConfigUpdate {
 /// Called by the chain's `inference` module after it verified a proof.
 #[cw_serde]
 pub enum SudoMsg {
-    /// A proof of score of `model` on the revealed test set verified.
+    /// A proof of score, bound to `modeler`, of the model `commitment` on the revealed test
+    /// set verified. `commitment` must be the modeler's current submission.
     RecordScore {
         challenge_id: u64,
-        model: String,
+        modeler: String,
+        commitment: String,
         score: Decimal,
     },
-    /// `count` inferences of feed model `model` were paid `fees` uspec, which the chain has
-    /// already sent to this contract.
+    /// `count` inferences of `modeler`'s feed model of `challenge_id` were paid `fees` uspec,
+    /// which the chain has already sent to this contract.
     RecordConsumption {
-        model: String,
+        challenge_id: u64,
+        modeler: String,
         count: u64,
         fees: Uint128,
     },
@@ -167,8 +180,12 @@ pub enum QueryMsg {
     /// submission), then unscored by submission order.
     #[returns(LeaderboardResponse)]
     Leaderboard { challenge_id: u64 },
+    /// `modeler`'s current submission to the challenge.
     #[returns(ModelResponse)]
-    Model { commitment: String },
+    Model { challenge_id: u64, modeler: String },
+    /// The challenge's committed test-set hash and, once revealed, the test set's bytes.
+    #[returns(TestSetResponse)]
+    TestSet { challenge_id: u64 },
     #[returns(ClaimsResponse)]
     Claims { address: String },
     /// What the contract owes: escrowed bounties and deposits, and credited fees.
@@ -207,8 +224,8 @@ pub struct ChallengeResponse {
     pub bounty: Uint128,
     pub deposit: Uint128,
     pub status: ChallengeStatus,
-    /// Winners' commitments (best first) once finalized: the challenge's feed models.
-    pub feed_models: Vec<String>,
+    /// Winners (best first) once finalized: the challenge's feed models.
+    pub feed_models: Vec<FeedModel>,
 }
 
 #[cw_serde]
@@ -230,11 +247,18 @@ pub struct ModelResponse {
     pub rank: Option<u32>,
     /// Bounty paid to the modeler for this model.
     pub payout: Uint128,
-    /// Replaced by a newer commitment of the same modeler.
-    pub replaced: bool,
     pub is_feed: bool,
     pub consumption: u64,
     pub fees_earned: Uint128,
+}
+
+#[cw_serde]
+pub struct TestSetResponse {
+    pub challenge_id: u64,
+    /// Hex sha256 of the test set, committed at creation.
+    pub test_set_hash: String,
+    /// The revealed canonical ICTS v1 bytes; `None` until revealed.
+    pub test_set: Option<Binary>,
 }
 
 #[cw_serde]

@@ -1,8 +1,8 @@
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Binary, Decimal, Timestamp, Uint128};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 
-use crate::msg::{ChallengeStatus, ForfeitDestination, Metric, Task};
+use crate::msg::{ChallengeStatus, FeedModel, ForfeitDestination, Metric, Task};
 
 #[cw_serde]
 pub struct Config {
@@ -34,20 +34,24 @@ pub struct Challenge {
     pub bounty: Uint128,
     pub deposit: Uint128,
     pub status: ChallengeStatus,
-    pub feed_models: Vec<String>,
+    /// The winners (best first) once finalized.
+    pub feed_models: Vec<FeedModel>,
 }
 
 #[cw_serde]
+/// A modeler's current submission to a challenge.
 pub struct Model {
     pub challenge_id: u64,
     pub modeler: Addr,
+    /// 64-hex Poseidon hash of the weights. Not unique: proofs of score are bound to the
+    /// modeler, so a copied commitment is an independent (and useless) entry.
+    pub commitment: String,
     pub architecture_id: String,
     pub submitted_at: Timestamp,
     pub sequence: u64,
     pub score: Option<Decimal>,
     pub rank: Option<u32>,
     pub payout: Uint128,
-    pub replaced: bool,
     pub is_feed: bool,
     pub consumption: u64,
     pub fees_earned: Uint128,
@@ -65,10 +69,10 @@ pub const CONFIG: Item<Config> = Item::new("config");
 pub const LIABILITIES: Item<Liabilities> = Item::new("liabilities");
 pub const CHALLENGE_COUNT: Item<u64> = Item::new("challenge_count");
 pub const SUBMISSION_SEQ: Item<u64> = Item::new("submission_seq");
-/// Every commitment ever registered (replaced ones stay, so none is registered twice).
-pub const MODELS: Map<&str, Model> = Map::new("models");
-/// A modeler's current commitment in a challenge.
-pub const CHALLENGE_MODELS: Map<(u64, &Addr), String> = Map::new("challenge_models");
+/// One submission per (challenge, modeler); a re-submission before the deadline overwrites it.
+pub const MODELS: Map<(u64, &Addr), Model> = Map::new("models");
+/// Revealed test sets (canonical ICTS v1 bytes), by challenge.
+pub const TEST_SETS: Map<u64, Binary> = Map::new("test_sets");
 pub const CLAIMS: Map<&Addr, Uint128> = Map::new("claims");
 
 pub struct ChallengeIndexes<'a> {

@@ -9,7 +9,10 @@ use inferchain_challenge::msg as ch;
 use inferchain_reputation::msg as rep;
 use inferchain_staking::msg as stk;
 
-const TEST_SET: &[u8] = b"x0,x1,...,x15,y\n0.1,0.2,...,1\n";
+/// The hidden test set: 8 rows of the architecture's 16 features, canonical ICTS v1.
+fn test_set() -> Vec<u8> {
+    icts(8, 16, 1)
+}
 
 /// Stakes three modelers, runs a challenge with their three models to payouts.
 /// Returns (challenge id, [commitments of m1, m2, m3]).
@@ -17,7 +20,7 @@ fn run_scored_challenge(s: &mut Suite, bounty: u128, bps: Vec<u32>) -> (u64, [St
     for m in ["m1", "m2", "m3"] {
         s.bond(m, stk::Role::Modeler, 2_000);
     }
-    let msg = s.challenge_msg(TEST_SET, bps);
+    let msg = s.challenge_msg(&test_set(), bps);
     let id = s.create_challenge("creator", msg, bounty);
     let c = [commitment("m1-a"), commitment("m2-a"), commitment("m3-b")];
     s.submit("m1", id, &c[0]).unwrap();
@@ -26,25 +29,23 @@ fn run_scored_challenge(s: &mut Suite, bounty: u128, bps: Vec<u32>) -> (u64, [St
     // m3 submits, then replaces its own model before the deadline.
     s.submit("m3", id, &commitment("m3-a")).unwrap();
     s.next_block(5);
+    let first = s.model(id, "m3").sequence;
     s.submit("m3", id, &c[2]).unwrap();
-    assert!(s.model(&commitment("m3-a")).replaced);
+    // The re-submission overwrote m3's one entry: new commitment, later sequence.
+    let m3 = s.model(id, "m3");
+    assert_eq!(m3.commitment, c[2]);
+    assert!(m3.sequence > first && m3.sequence > s.model(id, "m2").sequence);
+    assert_eq!(m3.submitted_at, s.now());
 
     s.next_block(100); // past the submission deadline
-    s.exec(
-        "creator",
-        &s.challenge.clone(),
-        &ch::ExecuteMsg::RevealTestSet {
-            challenge_id: id,
-            test_set_uri: "ipfs://test".into(),
-            test_set: TEST_SET.into(),
-        },
-        0,
-    )
-    .unwrap();
+    s.reveal(id, &test_set()).unwrap();
     // m1 and m3 tie; m1 submitted earlier and ranks higher.
-    s.record_score(id, &c[0], Decimal::percent(91)).unwrap();
-    s.record_score(id, &c[1], Decimal::percent(95)).unwrap();
-    s.record_score(id, &c[2], Decimal::percent(91)).unwrap();
+    s.record_score(id, "m1", &c[0], Decimal::percent(91))
+        .unwrap();
+    s.record_score(id, "m2", &c[1], Decimal::percent(95))
+        .unwrap();
+    s.record_score(id, "m3", &c[2], Decimal::percent(91))
+        .unwrap();
     s.next_block(200); // past the scoring deadline
     (id, c)
 }
@@ -61,6 +62,8 @@ fn full_challenge_flow_pays_top_k_and_updates_reputation() {
     );
     let order: Vec<_> = board.entries.iter().map(|e| e.commitment.clone()).collect();
     assert_eq!(order, vec![c[1].clone(), c[0].clone(), c[2].clone()]);
+    let modelers: Vec<_> = board.entries.iter().map(|e| e.modeler.clone()).collect();
+    assert_eq!(modelers, vec![s.addr("m2"), s.addr("m1"), s.addr("m3")]);
 
     let before: Vec<u128> = ["m1", "m2", "m3"]
         .iter()
@@ -83,10 +86,14 @@ fn full_challenge_flow_pays_top_k_and_updates_reputation() {
     assert_eq!(info.status, ch::ChallengeStatus::Finalized);
     assert_eq!(
         info.feed_models,
-        vec![c[1].clone(), c[0].clone(), c[2].clone()]
+        vec![
+            s.feed("m2", &c[1]),
+            s.feed("m1", &c[0]),
+            s.feed("m3", &c[2])
+        ]
     );
-    assert_eq!(s.model(&c[1]).rank, Some(1));
-    assert_eq!(s.model(&c[2]).payout, Uint128::new(2_000));
+    assert_eq!(s.model(id, "m2").rank, Some(1));
+    assert_eq!(s.model(id, "m3").payout, Uint128::new(2_000));
     let finalized: ch::ChallengesResponse = s.query(
         &s.challenge,
         &ch::QueryMsg::Challenges {
@@ -129,7 +136,7 @@ fn cancelled_challenge_refunds_bounty_and_burns_deposit() {
     let mut s = Suite::new();
     s.bond("m1", stk::Role::Modeler, 2_000);
     let creator_before = s.user_balance("creator");
-    let msg = s.challenge_msg(TEST_SET, vec![10_000]);
+    let msg = s.challenge_msg(&test_set(), vec![10_000]);
     let id = s.create_challenge("creator", msg, 7_000);
     s.submit("m1", id, &commitment("m1")).unwrap();
     assert_eq!(s.balance(&s.challenge), 8_000);
@@ -157,7 +164,7 @@ fn cancelled_challenge_refunds_bounty_and_burns_deposit() {
                 &ch::ExecuteMsg::RevealTestSet {
                     challenge_id: id,
                     test_set_uri: "ipfs://late".into(),
-                    test_set: TEST_SET.into(),
+                    test_set: test_set().into(),
                 },
                 0,
             )
@@ -206,22 +213,12 @@ fn challenge_without_scored_models_returns_whole_bounty() {
     s.bond("m1", stk::Role::Modeler, 2_000);
     s.bond("m2", stk::Role::Modeler, 2_000);
     let creator_before = s.user_balance("creator");
-    let msg = s.challenge_msg(TEST_SET, vec![6_000, 4_000]);
+    let msg = s.challenge_msg(&test_set(), vec![6_000, 4_000]);
     let id = s.create_challenge("creator", msg, 5_000);
     s.submit("m1", id, &commitment("m1")).unwrap();
     s.submit("m2", id, &commitment("m2")).unwrap();
     s.next_block(100);
-    s.exec(
-        "creator",
-        &s.challenge.clone(),
-        &ch::ExecuteMsg::RevealTestSet {
-            challenge_id: id,
-            test_set_uri: "ipfs://test".into(),
-            test_set: TEST_SET.into(),
-        },
-        0,
-    )
-    .unwrap();
+    s.reveal(id, &test_set()).unwrap();
     s.next_block(300); // scoring window passes without a single proof of score
     let m1_before = s.user_balance("m1");
     let res = s
@@ -263,29 +260,17 @@ fn consumption_credits_modelers_and_validators_and_claims_pay_out() {
     )
     .unwrap();
     // Feed models are the top 2: m2 then m1. m3 ranked but is not a feed model.
-    assert!(s.model(&c[1]).is_feed && s.model(&c[0]).is_feed && !s.model(&c[2]).is_feed);
+    assert!(s.model(id, "m2").is_feed && s.model(id, "m1").is_feed);
+    assert!(!s.model(id, "m3").is_feed);
+    assert_eq!(s.model(id, "m3").rank, Some(3));
 
     // The chain's inference module moves the fees for 10 inferences, then reports them.
     s.send("chain", &s.challenge.clone(), 1_000);
-    s.sudo(
-        &s.challenge.clone(),
-        &ch::SudoMsg::RecordConsumption {
-            model: c[1].clone(),
-            count: 10,
-            fees: Uint128::new(1_000),
-        },
-    )
-    .unwrap();
+    let res = s.record_consumption(id, "m2", 10, 1_000).unwrap();
+    assert_eq!(attr(&res, "modeler"), s.addr("m2").to_string());
+    assert_eq!(attr(&res, "commitment"), c[1]);
     s.send("chain", &s.challenge.clone(), 301);
-    s.sudo(
-        &s.challenge.clone(),
-        &ch::SudoMsg::RecordConsumption {
-            model: c[0].clone(),
-            count: 3,
-            fees: Uint128::new(301),
-        },
-    )
-    .unwrap();
+    s.record_consumption(id, "m1", 3, 301).unwrap();
     // 70% to the modeler: 700 and floor(210.7) = 210; the rest (300 + 91) to validators
     // pro rata 1:2 -> v1 130, v2 260 (1 uspec of rounding stays in staking's books).
     let claims = |s: &Suite, who: &str| -> u128 {
@@ -301,7 +286,7 @@ fn consumption_credits_modelers_and_validators_and_claims_pay_out() {
     assert_eq!(claims(&s, "m1"), 210);
     assert_eq!(s.pending_rewards("v1"), 130);
     assert_eq!(s.pending_rewards("v2"), 260);
-    let m = s.model(&c[1]);
+    let m = s.model(id, "m2");
     assert_eq!((m.consumption, m.fees_earned), (10, Uint128::new(700)));
     // Reputation: m2 = 2000 (challenge) + 100 * log2(1 + 10) = 2000 + 345.
     let r = s.reputation_of("m2");
@@ -513,7 +498,7 @@ fn reputation_outage_does_not_block_payouts_fees_or_slashes() {
     )
     .unwrap();
 
-    let (id, c) = run_scored_challenge(&mut s, 9_000, vec![10_000]);
+    let (id, _) = run_scored_challenge(&mut s, 9_000, vec![10_000]);
     let m2_before = s.user_balance("m2");
     let res = s
         .exec(
@@ -533,15 +518,7 @@ fn reputation_outage_does_not_block_payouts_fees_or_slashes() {
     assert_eq!(s.reputation_of("m2"), rep::Reputation::default());
 
     s.send("chain", &s.challenge.clone(), 100);
-    s.sudo(
-        &s.challenge.clone(),
-        &ch::SudoMsg::RecordConsumption {
-            model: c[1].clone(),
-            count: 1,
-            fees: Uint128::new(100),
-        },
-    )
-    .unwrap();
+    s.record_consumption(id, "m2", 1, 100).unwrap();
     assert_eq!(s.pending_rewards("v1"), 30);
 
     s.sudo(
@@ -555,5 +532,131 @@ fn reputation_outage_does_not_block_payouts_fees_or_slashes() {
     .unwrap();
     s.expected_community_pool += 1_000;
     assert_eq!(s.stake_of("m1"), 1_000);
+    s.assert_conservation();
+}
+
+#[test]
+fn front_running_a_copied_commitment_gains_nothing() {
+    let mut s = Suite::new();
+    s.bond("m1", stk::Role::Modeler, 2_000);
+    s.bond("m2", stk::Role::Modeler, 2_000);
+    let creator_before = s.user_balance("creator");
+    let msg = s.challenge_msg(&test_set(), vec![6_000, 4_000]);
+    let id = s.create_challenge("creator", msg, 10_000);
+    let c1 = commitment("m1-model");
+    s.submit("m1", id, &c1).unwrap();
+    s.next_block(5);
+    // m2 copies m1's commitment from the submit event: accepted, as m2's own entry. It
+    // cannot block m1 (the old global uniqueness check let a front-runner do that).
+    s.submit("m2", id, &c1).unwrap();
+    let (e1, e2) = (s.model(id, "m1"), s.model(id, "m2"));
+    assert_eq!(
+        (e1.commitment.as_str(), e2.commitment.as_str()),
+        (c1.as_str(), c1.as_str())
+    );
+    assert_eq!((&e1.modeler, &e2.modeler), (&s.addr("m1"), &s.addr("m2")));
+    assert!(e1.sequence < e2.sequence);
+    let board: ch::LeaderboardResponse = s.query(
+        &s.challenge,
+        &ch::QueryMsg::Leaderboard { challenge_id: id },
+    );
+    assert_eq!(board.entries, vec![e1, e2]);
+
+    s.next_block(100);
+    s.reveal(id, &test_set()).unwrap();
+    // m1 proves its score; the proof is bound to m1, so it scores m1's entry only.
+    let res = s.record_score(id, "m1", &c1, Decimal::percent(90)).unwrap();
+    assert_eq!(attr(&res, "modeler"), s.addr("m1").to_string());
+    assert_eq!(attr(&res, "commitment"), c1);
+    assert_eq!(s.model(id, "m1").score, Some(Decimal::percent(90)));
+    assert_eq!(s.model(id, "m2").score, None);
+    // A score naming m2 must be for the commitment m2 submitted.
+    let other = commitment("m2-other");
+    s.assert_rejected(
+        inferchain_challenge::error::ContractError::CommitmentMismatch {
+            expected: c1.clone(),
+            got: other.clone(),
+        },
+        |s| s.record_score(id, "m2", &other, Decimal::percent(99)),
+    );
+    // m2 holds no proof bound to itself, so the chain never scores it.
+    s.next_block(200);
+    let before = (s.user_balance("m1"), s.user_balance("m2"));
+    let res = s
+        .exec(
+            "anyone",
+            &s.challenge.clone(),
+            &ch::ExecuteMsg::Finalize { challenge_id: id },
+            0,
+        )
+        .unwrap();
+    assert_eq!(attr(&res, "scored"), "1");
+    // m1 is paid its rank (1st: 60%); the copier nothing; the unused 40% goes back.
+    assert_eq!(s.user_balance("m1"), before.0 + 6_000);
+    assert_eq!(s.user_balance("m2"), before.1);
+    assert_eq!(s.user_balance("creator"), creator_before - 6_000);
+    let m1 = s.model(id, "m1");
+    assert_eq!(
+        (m1.rank, m1.payout, m1.is_feed),
+        (Some(1), Uint128::new(6_000), true)
+    );
+    let m2 = s.model(id, "m2");
+    assert_eq!(
+        (m2.rank, m2.payout, m2.is_feed),
+        (None, Uint128::zero(), false)
+    );
+    assert_eq!(s.challenge_info(id).feed_models, vec![s.feed("m1", &c1)]);
+    // Consumption of the shared commitment is m1's: m2's entry is not a feed model.
+    s.send("chain", &s.challenge.clone(), 50);
+    s.assert_rejected_with_stray(
+        inferchain_challenge::error::ContractError::NotAFeedModel {
+            challenge_id: id,
+            modeler: s.addr("m2").to_string(),
+        },
+        50,
+        |s| s.record_consumption(id, "m2", 1, 50),
+    );
+    s.record_consumption(id, "m1", 1, 50).unwrap();
+    // Reputation: a field of one, weight 1000: 1000 * 1 * 1 / 1, plus 100 * log2(2) for use.
+    assert_eq!(s.reputation_of("m1").score, Uint128::new(1_100));
+    assert_eq!(s.reputation_of("m2"), rep::Reputation::default());
+    s.assert_conservation();
+}
+
+#[test]
+fn revealed_test_set_is_served_byte_for_byte() {
+    let mut s = Suite::new();
+    s.bond("m1", stk::Role::Modeler, 2_000);
+    // The largest set the contract takes: 1024 rows (of 16 features).
+    let set = icts(1_024, 16, 42);
+    assert_eq!(set.len(), 11 + 1_024 * (4 * 16 + 1));
+    let msg = s.challenge_msg(&set, vec![10_000]);
+    let hash = msg.test_set_hash.clone();
+    let id = s.create_challenge("creator", msg, 1_000);
+    // A second challenge, never revealed.
+    let msg = s.challenge_msg(&test_set(), vec![10_000]);
+    let other = s.create_challenge("creator", msg, 1_000);
+    s.submit("m1", id, &commitment("m1")).unwrap();
+    let before = s.test_set(id);
+    assert_eq!(
+        (
+            before.challenge_id,
+            before.test_set_hash.as_str(),
+            before.test_set
+        ),
+        (id, hash.as_str(), None)
+    );
+
+    s.next_block(100);
+    let res = s.reveal(id, &set).unwrap();
+    assert_eq!(
+        (attr(&res, "rows"), attr(&res, "features")),
+        ("1024".to_string(), "16".to_string())
+    );
+    let after = s.test_set(id);
+    assert_eq!(after.test_set_hash, hash);
+    assert_eq!(after.test_set.expect("revealed").as_slice(), &set[..]);
+    assert_eq!(s.challenge_info(id).status, ch::ChallengeStatus::Revealed);
+    assert_eq!(s.test_set(other).test_set, None);
     s.assert_conservation();
 }

@@ -16,30 +16,23 @@ use inferchain_reputation::msg as rep;
 use inferchain_staking::error::ContractError as StkError;
 use inferchain_staking::msg as stk;
 
-const TEST_SET: &[u8] = b"rows of the hidden test set";
+/// The hidden test set: 4 rows of 16 features, canonical ICTS v1.
+fn test_set() -> Vec<u8> {
+    icts(4, 16, 1)
+}
 
 /// m1 and m2 staked as modelers, one open challenge (id returned) with m1's model.
 fn open_challenge(s: &mut Suite) -> u64 {
     s.bond("m1", stk::Role::Modeler, 2_000);
     s.bond("m2", stk::Role::Modeler, 2_000);
-    let msg = s.challenge_msg(TEST_SET, vec![6_000, 4_000]);
+    let msg = s.challenge_msg(&test_set(), vec![6_000, 4_000]);
     let id = s.create_challenge("creator", msg, 5_000);
     s.submit("m1", id, &commitment("m1")).unwrap();
     id
 }
 
 fn reveal(s: &mut Suite, id: u64) {
-    s.exec(
-        "creator",
-        &s.challenge.clone(),
-        &ch::ExecuteMsg::RevealTestSet {
-            challenge_id: id,
-            test_set_uri: "ipfs://test".into(),
-            test_set: TEST_SET.into(),
-        },
-        0,
-    )
-    .unwrap();
+    s.reveal(id, &test_set()).unwrap();
 }
 
 /// An open challenge taken to its scoring window with m1's model scored.
@@ -47,7 +40,7 @@ fn scoring_challenge(s: &mut Suite) -> u64 {
     let id = open_challenge(s);
     s.next_block(100);
     reveal(s, id);
-    s.record_score(id, &commitment("m1"), Decimal::percent(80))
+    s.record_score(id, "m1", &commitment("m1"), Decimal::percent(80))
         .unwrap();
     id
 }
@@ -90,7 +83,8 @@ fn record_score_is_sudo_only() {
     let mut s = Suite::new();
     let id = scoring_challenge(&mut s);
     let json = serde_json::json!({"record_score": {
-        "challenge_id": id, "model": commitment("m1"), "score": "1"}});
+        "challenge_id": id, "modeler": s.addr("m1").to_string(),
+        "commitment": commitment("m1"), "score": "1"}});
     let challenge = s.challenge.clone();
     let before = s.fingerprint();
     let err = raw_exec(&mut s, "anyone", &challenge, json).unwrap_err();
@@ -105,7 +99,7 @@ fn record_score_is_sudo_only() {
 fn record_consumption_is_sudo_only() {
     let mut s = Suite::new();
     let json = serde_json::json!({"record_consumption": {
-        "model": commitment("m1"), "count": 1, "fees": "1"}});
+        "challenge_id": 1, "modeler": s.addr("m1").to_string(), "count": 1, "fees": "1"}});
     let challenge = s.challenge.clone();
     let before = s.fingerprint();
     let err = raw_exec(&mut s, "anyone", &challenge, json).unwrap_err();
@@ -419,28 +413,37 @@ fn late_submission_is_rejected() {
 }
 
 #[test]
-fn duplicate_commitment_is_rejected() {
+fn malformed_commitments_and_other_architectures_are_rejected() {
     let mut s = Suite::new();
     let id = open_challenge(&mut s);
-    let c = commitment("m1");
-    // Another modeler copying m1's commitment.
-    s.assert_rejected(
-        ChError::DuplicateCommitment {
-            commitment: c.clone(),
-        },
-        |s| s.submit("m2", id, &c),
-    );
-    // m1 itself, again, in a second challenge.
-    let msg = s.challenge_msg(TEST_SET, vec![10_000]);
-    let id2 = s.create_challenge("creator", msg, 1_000);
-    s.assert_rejected(
-        ChError::DuplicateCommitment {
-            commitment: c.clone(),
-        },
-        |s| s.submit("m1", id2, &c),
-    );
-    // Malformed commitments are not registered either.
+    // (A copied commitment is accepted as the copier's own entry:
+    // scenarios::front_running_a_copied_commitment_gains_nothing.)
     s.assert_rejected(ChError::InvalidCommitment {}, |s| s.submit("m2", id, "abc"));
+    let upper = commitment("m2").to_uppercase();
+    s.assert_rejected(ChError::InvalidCommitment {}, |s| {
+        s.submit("m2", id, &upper)
+    });
+    s.assert_rejected(
+        ChError::ArchitectureMismatch {
+            expected: "mlp-16-32-16-1-q16".into(),
+            got: "mlp-8-1-q16".into(),
+        },
+        |s| {
+            s.exec(
+                "m2",
+                &s.challenge.clone(),
+                &ch::ExecuteMsg::SubmitModel {
+                    challenge_id: id,
+                    commitment: commitment("m2"),
+                    architecture_id: "mlp-8-1-q16".into(),
+                },
+                0,
+            )
+        },
+    );
+    // A rejected re-submission leaves m1's entry as it was.
+    s.assert_rejected(ChError::InvalidCommitment {}, |s| s.submit("m1", id, "abc"));
+    assert_eq!(s.model(id, "m1").commitment, commitment("m1"));
 }
 
 #[test]
@@ -484,47 +487,177 @@ fn reveal_by_others_or_with_the_wrong_test_set_is_rejected() {
         test_set: data.into(),
     };
     s.assert_rejected(ChError::Unauthorized {}, |s| {
-        s.exec("m1", &s.challenge.clone(), &reveal_msg(TEST_SET), 0)
+        s.exec("m1", &s.challenge.clone(), &reveal_msg(&test_set()), 0)
     });
+    // A well-formed test set, but not the committed one.
     let expected = s.challenge_info(id).test_set_hash;
-    let wrong = b"a different test set";
+    let wrong = icts(4, 16, 2);
     let got = {
         use sha2::{Digest, Sha256};
-        hex::encode(Sha256::digest(wrong))
+        hex::encode(Sha256::digest(&wrong))
     };
     s.assert_rejected(ChError::TestSetHashMismatch { expected, got }, |s| {
-        s.exec("creator", &s.challenge.clone(), &reveal_msg(wrong), 0)
+        s.exec("creator", &s.challenge.clone(), &reveal_msg(&wrong), 0)
     });
+    assert_eq!(s.test_set(id).test_set, None);
+}
+
+/// Each malformed encoding is refused although the creator committed to exactly those bytes
+/// (the hash matches): a challenge whose committed set is not a canonical ICTS v1 test set
+/// cannot be revealed, so it ends cancelled.
+#[test]
+fn reveal_of_a_malformed_test_set_is_rejected() {
+    let mut s = Suite::new();
+    let good = icts(4, 16, 1);
+    let n = good.len(); // 11 + 4 * 65 = 271
+    let with = |i: usize, v: u8| {
+        let mut b = good.clone();
+        b[i] = v;
+        b
+    };
+    let cases: Vec<(&str, Vec<u8>, String)> = vec![
+        (
+            "wrong magic",
+            with(0, b'X'),
+            "not an ICTS test set (magic)".into(),
+        ),
+        ("version 2", with(4, 2), "unsupported version 2".into()),
+        (
+            "truncated",
+            good[..n - 1].to_vec(),
+            format!("{} bytes, 4 rows of 16 features need {n}", n - 1),
+        ),
+        (
+            "header only",
+            good[..7].to_vec(),
+            "7 bytes, shorter than the 11-byte header".into(),
+        ),
+        (
+            "label 2",
+            with(n - 1, 2),
+            "row 3: label 2, must be 0 or 1".into(),
+        ),
+        ("0 rows", icts(0, 16, 1), "0 rows, must be 1..=1024".into()),
+        (
+            "1025 rows",
+            icts(1_025, 1, 1),
+            "1025 rows, must be 1..=1024".into(),
+        ),
+        (
+            "0 features",
+            icts(1, 0, 1),
+            "0 features, must be 1..=256".into(),
+        ),
+        (
+            "257 features",
+            icts(1, 257, 1),
+            "257 features, must be 1..=256".into(),
+        ),
+    ];
+    let ids: Vec<u64> = cases
+        .iter()
+        .map(|(_, bytes, _)| {
+            let msg = s.challenge_msg(bytes, vec![10_000]);
+            s.create_challenge("creator", msg, 1_000)
+        })
+        .collect();
+    s.next_block(100);
+    for ((what, bytes, reason), id) in cases.iter().zip(&ids) {
+        let id = *id;
+        let hash = s.challenge_info(id).test_set_hash;
+        assert_eq!(hash, {
+            use sha2::{Digest, Sha256};
+            hex::encode(Sha256::digest(bytes))
+        });
+        s.assert_rejected(
+            ChError::InvalidTestSet {
+                reason: reason.clone(),
+            },
+            |s| s.reveal(id, bytes),
+        );
+        let t = s.test_set(id);
+        assert_eq!((t.test_set_hash, t.test_set), (hash, None), "{what}");
+        assert_eq!(
+            s.challenge_info(id).status,
+            ch::ChallengeStatus::Open,
+            "{what}"
+        );
+    }
+    s.assert_conservation();
 }
 
 #[test]
 fn scores_only_in_window_once_and_for_current_models() {
     let mut s = Suite::new();
     let id = open_challenge(&mut s);
+    // m2 submits, then replaces its model: only the current commitment can be scored.
+    s.submit("m2", id, &commitment("m2-old")).unwrap();
+    s.submit("m2", id, &commitment("m2")).unwrap();
     // Before the reveal there is nothing to score against.
     s.assert_rejected(ChError::WrongStatus { id }, |s| {
-        s.record_score(id, &commitment("m1"), Decimal::one())
+        s.record_score(id, "m1", &commitment("m1"), Decimal::one())
     });
     s.next_block(100);
     reveal(&mut s, id);
-    let unknown = commitment("nobody");
+    // A modeler without a submission to this challenge (a known commitment does not help).
     s.assert_rejected(
         ChError::ModelNotFound {
-            commitment: unknown.clone(),
+            challenge_id: id,
+            modeler: s.addr("m3").to_string(),
         },
-        |s| s.record_score(id, &unknown, Decimal::one()),
+        |s| s.record_score(id, "m3", &commitment("m1"), Decimal::one()),
     );
-    s.record_score(id, &commitment("m1"), Decimal::percent(70))
+    // A challenge that is not revealed (a newer one, still open).
+    let msg = s.challenge_msg(&test_set(), vec![10_000]);
+    let other = s.create_challenge("creator", msg, 1_000);
+    s.assert_rejected(ChError::WrongStatus { id: other }, |s| {
+        s.record_score(other, "m1", &commitment("m1"), Decimal::one())
+    });
+    s.assert_rejected(
+        ChError::CommitmentMismatch {
+            expected: commitment("m2"),
+            got: commitment("m2-old"),
+        },
+        |s| s.record_score(id, "m2", &commitment("m2-old"), Decimal::one()),
+    );
+    // m1's commitment under m2's name: the proof would be m1's, not m2's.
+    s.assert_rejected(
+        ChError::CommitmentMismatch {
+            expected: commitment("m2"),
+            got: commitment("m1"),
+        },
+        |s| s.record_score(id, "m2", &commitment("m1"), Decimal::one()),
+    );
+    s.record_score(id, "m1", &commitment("m1"), Decimal::percent(70))
         .unwrap();
     s.assert_rejected(
         ChError::AlreadyScored {
-            commitment: commitment("m1"),
+            challenge_id: id,
+            modeler: s.addr("m1").to_string(),
         },
-        |s| s.record_score(id, &commitment("m1"), Decimal::percent(99)),
+        |s| s.record_score(id, "m1", &commitment("m1"), Decimal::percent(99)),
+    );
+    s.record_score(id, "m2", &commitment("m2"), Decimal::percent(60))
+        .unwrap();
+    let board: ch::LeaderboardResponse = s.query(
+        &s.challenge,
+        &ch::QueryMsg::Leaderboard { challenge_id: id },
+    );
+    let entries: Vec<_> = board
+        .entries
+        .iter()
+        .map(|e| (e.modeler.clone(), e.commitment.clone(), e.score))
+        .collect();
+    assert_eq!(
+        entries,
+        vec![
+            (s.addr("m1"), commitment("m1"), Some(Decimal::percent(70))),
+            (s.addr("m2"), commitment("m2"), Some(Decimal::percent(60))),
+        ]
     );
     s.next_block(200); // at the scoring deadline: closed
     s.assert_rejected(ChError::ScoringClosed {}, |s| {
-        s.record_score(id, &commitment("m1"), Decimal::percent(99))
+        s.record_score(id, "m2", &commitment("m2"), Decimal::percent(99))
     });
 }
 
@@ -532,24 +665,16 @@ fn scores_only_in_window_once_and_for_current_models() {
 fn consumption_without_fees_or_for_non_feed_models_is_rejected() {
     let mut s = Suite::new();
     let id = scoring_challenge(&mut s);
-    let c = commitment("m1");
+    let m1 = s.addr("m1").to_string();
     // Not a feed model before finalization.
     s.send("chain", &s.challenge.clone(), 100);
     s.assert_rejected_with_stray(
         ChError::NotAFeedModel {
-            commitment: c.clone(),
+            challenge_id: id,
+            modeler: m1.clone(),
         },
         100,
-        |s| {
-            s.sudo(
-                &s.challenge.clone(),
-                &ch::SudoMsg::RecordConsumption {
-                    model: c.clone(),
-                    count: 1,
-                    fees: Uint128::new(100),
-                },
-            )
-        },
+        |s| s.record_consumption(id, "m1", 1, 100),
     );
     s.next_block(300);
     s.exec(
@@ -566,33 +691,33 @@ fn consumption_without_fees_or_for_non_feed_models_is_rejected() {
             fees: Uint128::new(101),
         },
         100,
-        |s| {
-            s.sudo(
-                &s.challenge.clone(),
-                &ch::SudoMsg::RecordConsumption {
-                    model: c.clone(),
-                    count: 1,
-                    fees: Uint128::new(101),
-                },
-            )
-        },
+        |s| s.record_consumption(id, "m1", 1, 101),
     );
-    s.sudo(
-        &s.challenge.clone(),
-        &ch::SudoMsg::RecordConsumption {
-            model: c.clone(),
-            count: 1,
-            fees: Uint128::new(100),
+    // Nobody else's model, and not m1's in another challenge.
+    s.assert_rejected_with_stray(
+        ChError::ModelNotFound {
+            challenge_id: id,
+            modeler: s.addr("m2").to_string(),
         },
-    )
-    .unwrap();
+        100,
+        |s| s.record_consumption(id, "m2", 1, 100),
+    );
+    s.assert_rejected_with_stray(
+        ChError::ModelNotFound {
+            challenge_id: id + 1,
+            modeler: m1.clone(),
+        },
+        100,
+        |s| s.record_consumption(id + 1, "m1", 1, 100),
+    );
+    s.record_consumption(id, "m1", 1, 100).unwrap();
     s.assert_conservation();
 }
 
 #[test]
 fn creating_a_challenge_without_a_bounty_is_rejected() {
     let mut s = Suite::new();
-    let msg = s.challenge_msg(TEST_SET, vec![10_000]);
+    let msg = s.challenge_msg(&test_set(), vec![10_000]);
     s.assert_rejected(
         ChError::InsufficientFunds {
             sent: Uint128::new(CREATION_DEPOSIT),

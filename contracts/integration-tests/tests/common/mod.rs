@@ -428,19 +428,59 @@ impl Suite {
         )
     }
 
+    /// The chain's `inference` module recording a verified proof of score, bound to
+    /// `modeler`, of the model `commitment`.
     pub fn record_score(
         &mut self,
         challenge_id: u64,
-        model: &str,
+        modeler: &str,
+        commitment: &str,
         score: Decimal,
     ) -> StdResult<AppResponse> {
+        let modeler = self.addr(modeler).to_string();
         self.sudo(
             &self.challenge.clone(),
             &ch::SudoMsg::RecordScore {
                 challenge_id,
-                model: model.into(),
+                modeler,
+                commitment: commitment.into(),
                 score,
             },
+        )
+    }
+
+    /// The chain's `inference` module reporting `count` paid inferences of `modeler`'s feed
+    /// model (the fees must have been sent to the contract first).
+    pub fn record_consumption(
+        &mut self,
+        challenge_id: u64,
+        modeler: &str,
+        count: u64,
+        fees: u128,
+    ) -> StdResult<AppResponse> {
+        let modeler = self.addr(modeler).to_string();
+        self.sudo(
+            &self.challenge.clone(),
+            &ch::SudoMsg::RecordConsumption {
+                challenge_id,
+                modeler,
+                count,
+                fees: Uint128::new(fees),
+            },
+        )
+    }
+
+    /// The creator reveals `test_set` for challenge `challenge_id`.
+    pub fn reveal(&mut self, challenge_id: u64, test_set: &[u8]) -> StdResult<AppResponse> {
+        self.exec(
+            "creator",
+            &self.challenge.clone(),
+            &ch::ExecuteMsg::RevealTestSet {
+                challenge_id,
+                test_set_uri: "ipfs://test".into(),
+                test_set: test_set.into(),
+            },
+            0,
         )
     }
 
@@ -451,13 +491,26 @@ impl Suite {
         )
     }
 
-    pub fn model(&self, commitment: &str) -> ch::ModelResponse {
+    /// `modeler`'s current submission to challenge `challenge_id`.
+    pub fn model(&self, challenge_id: u64, modeler: &str) -> ch::ModelResponse {
         self.query(
             &self.challenge,
             &ch::QueryMsg::Model {
-                commitment: commitment.into(),
+                challenge_id,
+                modeler: self.addr(modeler).to_string(),
             },
         )
+    }
+
+    pub fn test_set(&self, challenge_id: u64) -> ch::TestSetResponse {
+        self.query(&self.challenge, &ch::QueryMsg::TestSet { challenge_id })
+    }
+
+    pub fn feed(&self, modeler: &str, commitment: &str) -> ch::FeedModel {
+        ch::FeedModel {
+            modeler: self.addr(modeler),
+            commitment: commitment.into(),
+        }
     }
 
     pub fn reputation_of(&self, who: &str) -> rep::Reputation {
@@ -608,6 +661,10 @@ impl Suite {
                 &self.challenge,
                 json!({"leaderboard": {"challenge_id": c.id}}),
             ));
+            f.push(q(
+                &self.challenge,
+                json!({"test_set": {"challenge_id": c.id}}),
+            ));
         }
         f.push(list);
         f.push(q(&self.reputation, json!({"config": {}})));
@@ -688,6 +745,33 @@ pub fn wasm_exec<M: Serialize>(contract: &Addr, msg: &M, funds: Vec<Coin>) -> Co
         msg: to_json_binary(msg).unwrap(),
         funds,
     })
+}
+
+/// A canonical ICTS v1 test set ("ICTS" | version 1 | rows u32 LE | features u16 LE | per
+/// row: features × i32 LE, label u8) of `rows` rows of `features` features, its values and
+/// labels derived from `seed` (features in -256..256, labels 0 or 1).
+pub fn icts(rows: u32, features: u16, seed: u64) -> Vec<u8> {
+    let mut b = b"ICTS".to_vec();
+    b.push(1);
+    b.extend_from_slice(&rows.to_le_bytes());
+    b.extend_from_slice(&features.to_le_bytes());
+    // splitmix64: deterministic, different sets for different seeds.
+    let mut x = seed;
+    let mut next = move || {
+        x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    for _ in 0..rows {
+        for _ in 0..features {
+            let v = (next() % 512) as i32 - 256;
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        b.push((next() & 1) as u8);
+    }
+    b
 }
 
 /// A 64-hex-character model commitment derived from a label.
