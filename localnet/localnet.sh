@@ -85,6 +85,27 @@ init() {
   else
     log "no contracts/artifacts/governance.wasm: genesis without a wasm authority (codes can't be pinned)"
   fi
+  # The inference module reads challenges from the challenge contract and modeler stake from
+  # the staking contract: their instantiate2 addresses too (deploy.sh's salts).
+  local name addr faucet_addr
+  faucet_addr=$(inferchaind --home "$home0" keys show faucet -a)
+  for name in challenge staking; do
+    [ -f "$INFERCHAIN_ROOT/contracts/artifacts/$name.wasm" ] || continue
+    addr=$(inferchaind wasm address "$INFERCHAIN_ROOT/contracts/artifacts/$name.wasm" "$faucet_addr" \
+      "$(printf "inferchain-$name" | od -An -tx1 | tr -d ' \n')" -o json \
+      | python3 -c 'import json, sys; print(json.load(sys.stdin)["address"])')
+    inferchaind --home "$home0" genesis set-inference "--$name" "$addr"
+  done
+  # Architectures the chain verifies (digests computed here, checked by every node at start).
+  # INFERCHAIN_ARCHITECTURES="arch[=circuit,circuit] …" narrows it (tests use a small set).
+  local spec
+  for spec in ${INFERCHAIN_ARCHITECTURES:-mlp-16-32-16-1 mlp-64-128-128-1}; do
+    if [[ "$spec" == *=* ]]; then
+      inferchaind --home "$home0" genesis add-architecture "${spec%%=*}" --circuits "${spec#*=}"
+    else
+      inferchaind --home "$home0" genesis add-architecture "$spec"
+    fi
+  done
   for ((i = 1; i < validators; i++)); do cp "$home0/config/genesis.json" "$dir/node$i/config/genesis.json"; done
   log "genesis ready: chain id $INFERCHAIN_CHAIN_ID, dev accounts in $dir/accounts.json"
 }

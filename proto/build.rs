@@ -41,6 +41,7 @@ fn main() {
     collect_protos(&reflection_root, &mut served);
     // InferChain's own module query services are served too (the prover's is not).
     served.push(root.join("inferchain/params/v1/query.proto"));
+    served.push(root.join("inferchain/inference/v1/query.proto"));
     println!("cargo:rerun-if-changed=reflection");
     let served_fds =
         protox::compile(&served, [&reflection_root, &root]).expect("compiling reflection protos");

@@ -15,7 +15,8 @@ use crate::gas::GasMeter;
 use crate::genesis::Genesis;
 use crate::modules::auth::AuthWrite;
 use crate::modules::{
-    auth::Auth, bank::Bank, block::Block, params::Params, wasm::Vm, wasm::Wasm, Module,
+    auth::Auth, bank::Bank, block::Block, inference::Inference, params::Params, wasm::Vm,
+    wasm::Wasm, Module,
 };
 use crate::outcome::TxOutcome;
 use crate::outcome::{event_bytes, MAX_TX_EVENTS, MAX_TX_EVENT_BYTES};
@@ -30,12 +31,15 @@ use std::sync::Arc;
 /// The chain's modules, in the order their genesis and block hooks run. Adding a module is
 /// one line here (and its folder under `modules/`).
 pub fn modules(vm: Arc<Vm>) -> Vec<Box<dyn Module>> {
+    let wasm = Wasm::new(vm);
+    let inference = Inference::new(wasm.keeper());
     vec![
         Box::new(Block),
         Box::new(Params),
         Box::new(Auth),
         Box::new(Bank),
-        Box::new(Wasm::new(vm)),
+        Box::new(wasm),
+        Box::new(inference),
     ]
 }
 
@@ -77,6 +81,14 @@ impl App {
             min_gas_price,
             sigs: SigCache::default(),
         })
+    }
+
+    /// Runs every module's start hook over the committed state (see [`Module::start`]).
+    pub fn start(&self, state: &mut dyn crate::state::StateRead) -> Result<(), String> {
+        for m in &self.modules {
+            m.start(state).map_err(|e| format!("module {}: {e}", m.name()))?;
+        }
+        Ok(())
     }
 
     pub fn router(&self) -> &Arc<Router> {

@@ -95,6 +95,9 @@ impl Node {
         let app = App::with_modules(modules(Arc::new(vm)), config.min_gas_price.clone())
             .map_err(|e| anyhow::anyhow!("assembling the app: {e}"))?;
         let snapshot = store.snapshot()?;
+        // Work no block may wait on (proof verifiers) happens here, over committed state.
+        app.start(&mut QueryCtx::new(snapshot.clone(), snapshot.height()))
+            .map_err(|e| anyhow::anyhow!("starting the app: {e}"))?;
         let mempool = Mempool {
             block: BlockInfo {
                 chain_id: config.chain_id.clone(),

@@ -39,6 +39,57 @@ pub mod inferchain {
             );
         }
     }
+    pub mod inference {
+        /// Architectures, models, proof verification and challenge scoring
+        /// (`inferchain.inference.v1`).
+        pub mod v1 {
+            tonic::include_proto!("inferchain.inference.v1");
+
+            macro_rules! named {
+                ($($t:ident),*) => {$(
+                    impl prost::Name for $t {
+                        const NAME: &'static str = stringify!($t);
+                        const PACKAGE: &'static str = "inferchain.inference.v1";
+                        fn full_name() -> String {
+                            format!("inferchain.inference.v1.{}", stringify!($t))
+                        }
+                    }
+                )*};
+            }
+            named!(
+                Params,
+                Circuit,
+                Architecture,
+                ChallengeResult,
+                Model,
+                GenesisState,
+                MsgRegisterModel,
+                MsgRegisterModelResponse,
+                MsgRetireModel,
+                MsgRetireModelResponse,
+                MsgSubmitScoreProof,
+                MsgSubmitScoreProofResponse,
+                MsgRegisterArchitecture,
+                MsgRegisterArchitectureResponse,
+                MsgUpdateParams,
+                MsgUpdateParamsResponse,
+                QueryParamsRequest,
+                QueryParamsResponse,
+                QueryArchitecturesRequest,
+                QueryArchitecturesResponse,
+                QueryArchitectureRequest,
+                QueryArchitectureResponse,
+                QueryModelRequest,
+                QueryModelResponse,
+                QueryModelsRequest,
+                QueryModelsResponse,
+                QueryChallengeRequest,
+                QueryChallengeResponse,
+                QueryVerifyProofRequest,
+                QueryVerifyProofResponse
+            );
+        }
+    }
     pub mod prover {
         /// The prover sidecar's gRPC service (`inferchain.prover.v1.Prover`).
         pub mod v1 {

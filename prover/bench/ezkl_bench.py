@@ -3,8 +3,9 @@
 `inferchain-prover train`) exported to ONNX, proved with EZKL (PyPI `ezkl`), local SRS from
 ezkl.gen_srs (no downloads). One configuration per process so peak memory is per config.
 
-usage: ezkl_bench.py <float.json> <workdir> <default|tuned> <reps>
-prints one JSON line.
+usage: ezkl_bench.py <float.json> <workdir> <config> <reps>
+config: `default` (calibrated for resources) or `tuned:<decomp base>x<legs>@<logrows>`
+(`tuned` alone = 1024x3@12). Prints one JSON line.
 """
 import asyncio
 import json
@@ -63,7 +64,8 @@ def export_onnx(float_json, path):
 def main():
     float_json, work, config, reps = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     os.makedirs(work, exist_ok=True)
-    p = lambda n: os.path.join(work, f"{config}_{n}")
+    tag = config.replace(":", "_").replace("@", "_")
+    p = lambda n: os.path.join(work, f"{tag}_{n}")
     dims = export_onnx(float_json, p("model.onnx"))
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 1, size=dims[0]).round(3).tolist()
@@ -73,10 +75,15 @@ def main():
     args.input_visibility = "public"
     args.output_visibility = "public"
     args.param_visibility = "private"
-    if config == "tuned":
-        args.decomp_base = 1024
-        args.decomp_legs = 3
-        args.logrows = 12
+    tuning = None
+    if config.startswith("tuned"):
+        spec = config.split(":", 1)[1] if ":" in config else "1024x3@12"
+        base_legs, logrows = spec.split("@")
+        base, legs = base_legs.split("x")
+        tuning = {"decomp_base": int(base), "decomp_legs": int(legs), "logrows": int(logrows)}
+        args.decomp_base = tuning["decomp_base"]
+        args.decomp_legs = tuning["decomp_legs"]
+        args.logrows = tuning["logrows"]
     t = time.time()
     assert run(ezkl.gen_settings(p("model.onnx"), p("settings.json"), py_run_args=args))
     if config == "default":
@@ -102,7 +109,7 @@ def main():
     raw = proof.get("proof")
     raw_len = len(bytes(raw)) if isinstance(raw, list) else (len(raw) - 2) // 2 if isinstance(raw, str) else None
     print(json.dumps({
-        "system": "ezkl", "config": config, "arch": "mlp-" + "-".join(map(str, dims)),
+        "system": "ezkl", "config": config, "tuning": tuning, "arch": "mlp-" + "-".join(map(str, dims)),
         "logrows": logrows, "setup_s": setup_s, "prove_s_all": prove,
         "prove_s_median": statistics.median(prove), "verify_ms_median": statistics.median(verify),
         "proof_bytes": raw_len, "proof_json_bytes": os.path.getsize(p("proof.json")),

@@ -6,8 +6,10 @@
 # plonky2: one process per configuration (peak RSS = VmHWM of that process):
 #   public single inference, compact (public, high FRI rate, < 64 KB) single inference,
 #   private (zero-knowledge) single inference, private batch of 32.
+#   the small model also: a zero-knowledge aggregate of 32 public proofs, and proofs of score
+#   (256 rows, public and private).
 # EZKL (pip install ezkl onnx): the float weights exported to ONNX, local SRS (ezkl.gen_srs),
-#   default settings (calibrated for resources) and tuned (decomp 1024 x 3, logrows 12).
+#   default settings (calibrated for resources) and several tunings (decomp base x legs @ logrows).
 # Timings are wall-clock on this machine (single inferences after one untimed warm-up proof);
 # other builds running at the same time inflate them.
 set -euo pipefail
@@ -33,23 +35,28 @@ for ARCH in mlp-16-32-16-1 mlp-64-128-128-1; do
     echo "== training $ARCH" >&2
     "$PROVER" train --arch "$ARCH" --out "$M" --output json > "$M.train.json"
   fi
-  for CFG in "public inference" "compact inference" "private inference" "private batch:32"; do
+  if [ "$ARCH" = mlp-16-32-16-1 ]; then
+    CFGS=("public inference" "compact inference" "private inference" "private batch:32"
+          "private aggregate:32" "public score:256" "private score:256")
+    EZKL_CFGS=(default tuned:1024x3@12 tuned:256x4@12 tuned:1024x3@13)
+  else
+    CFGS=("public inference" "private inference" "private batch:32")
+    EZKL_CFGS=(default tuned:1024x3@12 tuned:256x4@12)
+  fi
+  for CFG in "${CFGS[@]}"; do
     set -- $CFG
     R=$REPS
-    # a batch of 32 costs ~32 inferences' rows: fewer repetitions (1 for the big model)
-    if [ "$2" = "batch:32" ]; then
-      R=$(( REPS < 3 ? REPS : 3 )); [ "$ARCH" = mlp-64-128-128-1 ] && R=1
-    fi
-    echo "== plonky2 $ARCH $1 $2 x$R" >&2
+    # a batch, an aggregate or a score costs many inferences' rows: fewer repetitions
+    case "$2" in
+      batch:*|aggregate:*|score:*)
+        R=$(( REPS < 3 ? REPS : 3 )); [ "$ARCH" = mlp-64-128-128-1 ] && R=1 ;;
+    esac
+    echo "== plonky2 $ARCH $1 $2 x$R (load $(cut -d" " -f1-3 /proc/loadavg))" >&2
     "$BENCH" "$M/quant.json" "$1" "$R" "$2" | tee -a "$RESULTS"
   done
-  if [ "$ARCH" = mlp-16-32-16-1 ]; then
-    echo "== plonky2 $ARCH public score:256 x3" >&2
-    "$BENCH" "$M/quant.json" public 3 score:256 | tee -a "$RESULTS"
-  fi
   if python3 -c "import ezkl, onnx" 2>/dev/null; then
-    for CFG in tuned default; do
-      echo "== ezkl $ARCH $CFG x$REPS" >&2
+    for CFG in "${EZKL_CFGS[@]}"; do
+      echo "== ezkl $ARCH $CFG x$REPS (load $(cut -d" " -f1-3 /proc/loadavg))" >&2
       python3 "$ROOT/prover/bench/ezkl_bench.py" "$M/float.json" "$BENCH_DIR/ezkl/$ARCH" "$CFG" "$REPS" 2>/dev/null \
         | tail -1 | tee -a "$RESULTS" || echo "ezkl $ARCH $CFG failed" >&2
     done
@@ -66,9 +73,9 @@ print(f"{'system':8} {'arch':17} {'config':28} {'prove s (median)':>16} {'per in
 for r in rows:
     if r["system"] == "plonky2":
         cfg = f"{r['mode']} {r['kind']} 2^{r['degree_bits']}"
-        n = int(r["kind"].split(":")[1]) if r["kind"].startswith("batch:") else 1
+        n = int(r["kind"].split(":")[1]) if r["kind"].startswith(("batch:", "aggregate:")) else 1
     else:
-        cfg = f"{r['config']} logrows {r['logrows']}"
+        cfg = r['config'] if r.get('tuning') else f"{r['config']} logrows {r['logrows']}"
         n = 1
     print(f"{r['system']:8} {r['arch']:17} {cfg:28} {r['prove_s_median']:16.3f} {r['prove_s_median']/n:13.3f} "
           f"{r['verify_ms_median']:9.1f} {r['proof_bytes'] or 0:8} {r.get('compressed_bytes') or '-':>12} {r['peak_rss_mb']:8.0f}")

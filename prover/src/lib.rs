@@ -2,6 +2,7 @@
 //! fixed-point quantization, and the prover sidecar (CLI + gRPC). The circuits and the verifier
 //! live in the burn-free crate `inferchain-verifier` (re-exported as [`verifier`]).
 
+pub mod chain;
 pub mod dataset;
 pub mod model;
 pub mod quantize;

@@ -7,6 +7,7 @@ use std::time::Instant;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use inferchain_prover::chain;
 use inferchain_prover::dataset::{self, Dataset};
 use inferchain_prover::model::{self, TrainConfig};
 use inferchain_prover::quantize;
@@ -132,17 +133,28 @@ enum Cmd {
         /// public | private | compact (required: no default mode).
         #[arg(long)]
         mode: Mode,
-        /// The modeler's account address: hashed into the proof's public binding.
+        /// The modeler's account address (bech32): the proof is bound to it, as the chain's
+        /// `MsgSubmitScoreProof` requires (only this address can submit it).
+        #[arg(long, conflicts_with = "bind", required_unless_present = "bind")]
+        modeler: Option<String>,
+        /// A raw binding context instead (hashed into the proof's public binding).
         #[arg(long)]
-        bind: String,
+        bind: Option<String>,
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
         data: DataArgs,
         /// A test set in the canonical encoding (`export-testset`, or a challenge's revealed
         /// bytes) instead of the data's test split; --score-rows is then its row count.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "challenge")]
         testset: Option<PathBuf>,
+        /// Prove on this challenge's revealed test set, fetched from the chain (--node); the
+        /// output names the `inferchaind tx inference submit-score-proof` to send.
+        #[arg(long, requires = "node")]
+        challenge: Option<u64>,
+        /// CometBFT RPC of a node (http://host:port), with --challenge.
+        #[arg(long)]
+        node: Option<String>,
     },
     /// Write the first --score-rows rows of the test split in the canonical test-set encoding
     /// (what a challenge commits to with sha256 and reveals); prints both of its hashes.
@@ -205,6 +217,16 @@ enum Cmd {
         #[arg(long)]
         models: PathBuf,
     },
+}
+
+/// The `inferchaind` command that submits a proof of score (the model id is the modeler's).
+fn submit_line(challenge: u64, proof: &Path, score: &v::Score) -> String {
+    format!(
+        "inferchaind tx inference submit-score-proof {challenge} <model-id> {} --correct {} --brier-sum {} --from <key> --wait",
+        proof.display(),
+        score.correct,
+        score.brier_sum
+    )
 }
 
 fn spinner(msg: &str) -> ProgressBar {
@@ -449,16 +471,48 @@ fn main() -> Result<()> {
             model,
             score_rows,
             mode,
+            modeler,
             bind,
             out: path,
             data,
             testset,
+            challenge,
+            node,
         } => {
             let m = load_model(&model)?;
             let arch = m.validate()?;
-            let set: TestSet = match testset {
-                Some(file) => TestSet::from_canonical_bytes(&std::fs::read(&file)?, 1 << 16)?,
-                None => {
+            let binding = match (&modeler, &bind) {
+                (Some(addr), _) => v::score_binding(addr),
+                (None, Some(ctx)) => v::binding_of(ctx.as_bytes()),
+                (None, None) => bail!("give --modeler ADDRESS (or --bind CONTEXT)"),
+            };
+            let fetched = match (challenge, &node) {
+                (Some(id), Some(url)) => {
+                    let c = chain::challenge(url, id)?;
+                    if c.test_set.is_empty() {
+                        bail!("challenge {id} is {}: its test set is not revealed yet", c.status);
+                    }
+                    if c.architecture != arch.name() {
+                        bail!(
+                            "challenge {id} is for {}, the model is {}",
+                            c.architecture,
+                            arch.name()
+                        );
+                    }
+                    eprintln!(
+                        "challenge {id}: {} rows of {}, metric {}, test-set hash {}",
+                        c.rows, c.architecture, c.metric, c.test_set_hash
+                    );
+                    Some(c.test_set)
+                }
+                _ => None,
+            };
+            let set: TestSet = match (fetched, testset) {
+                (Some(bytes), _) => TestSet::from_canonical_bytes(&bytes, 1024)?,
+                (None, Some(file)) => {
+                    TestSet::from_canonical_bytes(&std::fs::read(&file)?, 1 << 16)?
+                }
+                (None, None) => {
                     let ds = load_data(&data, arch.input_len())?;
                     let (tx, ty) = ds.test();
                     if score_rows > tx.len() {
@@ -474,7 +528,7 @@ fn main() -> Result<()> {
             let build_s = t0.elapsed().as_secs_f64();
             sp.set_message(format!("proving score over {score_rows} rows ({mode})"));
             let t1 = Instant::now();
-            let p = v::prove_score(&m, &set, mode, &v::binding_of(bind.as_bytes()))?;
+            let p = v::prove_score(&m, &set, mode, &binding)?;
             let prove_s = t1.elapsed().as_secs_f64();
             sp.finish_and_clear();
             std::fs::write(&path, &p.bytes)?;
@@ -485,9 +539,11 @@ fn main() -> Result<()> {
                        "testset_hash": p.testset_hash.to_hex(), "rows": p.score.rows,
                        "correct": p.score.correct, "brier_sum": p.score.brier_sum,
                        "accuracy": p.score.accuracy(), "brier": p.score.brier(),
-                       "circuit_build_seconds": build_s, "prove_seconds": prove_s}),
+                       "circuit_build_seconds": build_s, "prove_seconds": prove_s,
+                       "challenge_id": challenge, "modeler": modeler,
+                       "submit": challenge.map(|id| submit_line(id, &path, &p.score))}),
                 format!(
-                    "proved score of {arch} ({mode}) in {prove_s:.2}s: accuracy {}/{} = {:.2}%, Brier {:.4}; {} bytes -> {}\ncommitment {}\ntest-set hash {}\nbrier sum {}",
+                    "proved score of {arch} ({mode}) in {prove_s:.2}s: accuracy {}/{} = {:.2}%, Brier {:.4}; {} bytes -> {}\ncommitment {}\ntest-set hash {}\nbrier sum {}{}",
                     p.score.correct,
                     p.score.rows,
                     p.score.accuracy() * 100.0,
@@ -496,7 +552,10 @@ fn main() -> Result<()> {
                     path.display(),
                     p.commitment,
                     p.testset_hash,
-                    p.score.brier_sum
+                    p.score.brier_sum,
+                    challenge
+                        .map(|id| format!("\nsubmit it with:\n  {}", submit_line(id, &path, &p.score)))
+                        .unwrap_or_default()
                 ),
             );
         }

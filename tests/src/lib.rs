@@ -16,6 +16,10 @@ use serde_json::Value;
 
 pub const CHAIN_ID: &str = "inferchain-local-1";
 
+/// What end-to-end localnets register at genesis unless a test asks for more: one small
+/// circuit, so every node's start (which builds each registered verifier) stays quick.
+pub const TEST_ARCHITECTURES: &str = "mlp-16-32-16-1=score:16/private";
+
 pub fn repo_root() -> PathBuf {
     // `cargo test` sets it at run time; the compile-time value may name another checkout
     // that shares the target dir (CI clones do).
@@ -96,6 +100,18 @@ impl Localnet {
         offset: u32,
         init_flags: &[&str],
     ) -> Result<Self> {
+        Self::start_full(name, validators, offset, init_flags, TEST_ARCHITECTURES).await
+    }
+
+    /// Like [`Self::start_with`], registering `architectures` at genesis
+    /// (`INFERCHAIN_ARCHITECTURES` of `localnet.sh init`).
+    pub async fn start_full(
+        name: &str,
+        validators: usize,
+        offset: u32,
+        init_flags: &[&str],
+        architectures: &str,
+    ) -> Result<Self> {
         let dir =
             std::env::temp_dir().join(format!("inferchain-e2e-{name}-{}", std::process::id()));
         run_checked(
@@ -112,7 +128,8 @@ impl Localnet {
                     "--block-time",
                     "500ms",
                 ])
-                .args(init_flags),
+                .args(init_flags)
+                .env("INFERCHAIN_ARCHITECTURES", architectures),
         )?;
         let accounts: Value = serde_json::from_slice(&std::fs::read(dir.join("accounts.json"))?)?;
         let accounts = accounts
@@ -287,6 +304,34 @@ impl Localnet {
             )
             .await?;
         Ok(r.amount.map(|c| c.amount.parse().unwrap_or(0)).unwrap_or(0))
+    }
+}
+
+impl Localnet {
+    /// Waits until every validator executed `height` and asserts they agree on its app hash.
+    pub async fn assert_same_app_hash(&self, height: u64) {
+        let mut hashes = Vec::new();
+        for i in 0..self.validators {
+            // The app hash after `height` is in block height+1's header: wait for that block.
+            self.wait_height(i, height + 1, Duration::from_secs(60))
+                .await
+                .unwrap();
+            hashes.push(self.app_hash_after(i, height).await.unwrap());
+        }
+        assert!(!hashes[0].is_empty());
+        assert!(
+            hashes.iter().all(|h| h == &hashes[0]),
+            "app hashes differ at height {height}: {hashes:?}"
+        );
+    }
+
+    /// The lowest height every validator has reached.
+    pub async fn common_height(&self) -> u64 {
+        let mut min = u64::MAX;
+        for i in 0..self.validators {
+            min = min.min(self.height(i).await.unwrap_or(0));
+        }
+        min
     }
 }
 

@@ -9,30 +9,6 @@ use inferchain_app::client::{FeeSetting, GasSetting};
 use inferchain_app::modules::to_any;
 use inferchain_e2e::Localnet;
 
-async fn assert_same_app_hash(net: &Localnet, height: u64) {
-    let mut hashes = Vec::new();
-    for i in 0..net.validators {
-        // The app hash after `height` is in block height+1's header: wait for that block.
-        net.wait_height(i, height + 1, Duration::from_secs(30))
-            .await
-            .unwrap();
-        hashes.push(net.app_hash_after(i, height).await.unwrap());
-    }
-    assert!(!hashes[0].is_empty());
-    assert!(
-        hashes.iter().all(|h| h == &hashes[0]),
-        "app hashes differ at height {height}: {hashes:?}"
-    );
-}
-
-async fn common_height(net: &Localnet) -> u64 {
-    let mut min = u64::MAX;
-    for i in 0..net.validators {
-        min = min.min(net.height(i).await.unwrap());
-    }
-    min
-}
-
 async fn transfer(net: &Localnet, node: usize, from: &str, to: &str, amount: u128) {
     let acct = net.account(from);
     let msg = to_any(&MsgSend {
@@ -69,7 +45,7 @@ async fn four_validators_agree_and_recover() {
 
     // Blocks advance with transactions, and every validator computes the same app hash.
     transfer(&net, 1, "alice", "bob", 1_000).await;
-    let h = common_height(&net).await;
+    let h = net.common_height().await;
     net.wait_height(0, h + 1, Duration::from_secs(60))
         .await
         .unwrap();
@@ -78,7 +54,7 @@ async fn four_validators_agree_and_recover() {
             .await
             .unwrap();
     }
-    assert_same_app_hash(&net, h).await;
+    net.assert_same_app_hash(h).await;
     let bob = net.account("bob").address.clone();
     let expected = net.balance(0, &bob).await.unwrap();
     for i in 1..4 {
@@ -147,6 +123,6 @@ async fn four_validators_agree_and_recover() {
             .await
             .unwrap();
     }
-    assert_same_app_hash(&net, target).await;
+    net.assert_same_app_hash(target).await;
     assert_eq!(net.balance(3, &bob).await.unwrap(), expected + 2_000);
 }

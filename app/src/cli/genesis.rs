@@ -8,6 +8,9 @@ use inferchain_app::address::Address;
 use inferchain_app::coins::Coins;
 use inferchain_app::keyring::Keyring;
 use inferchain_app::modules::bank::genesis::{BankGenesis, GenesisBalance};
+use inferchain_app::modules::inference::circuits;
+use inferchain_app::modules::inference::state::default_params;
+use inferchain_app::modules::inference::InferenceGenesis;
 use inferchain_app::params::ParamsGenesis;
 use serde_json::Value;
 
@@ -23,11 +26,33 @@ pub enum GenesisCmd {
     /// codes and call `sudo` (the governance contract).
     #[command(alias = "set-wasm-authority")]
     SetAuthority { address: String },
+    /// Register an architecture the chain verifies proofs for, with the digest of each
+    /// circuit as this build of the verifier gives it (every node checks them at start):
+    /// `add-architecture mlp-16-32-16-1 [--circuits inference/private,score:64/private]`
+    /// (default: the architecture's default set). Builds the verifiers: seconds each.
+    AddArchitecture {
+        name: String,
+        #[arg(long, value_delimiter = ',')]
+        circuits: Vec<String>,
+    },
+    /// The inference module's contracts and minimum model stake.
+    SetInference {
+        #[arg(long)]
+        challenge: Option<String>,
+        #[arg(long)]
+        staking: Option<String>,
+        #[arg(long)]
+        min_model_stake: Option<String>,
+    },
     /// Give an address (or a key name from the keyring) coins at genesis.
     AddAccount {
         address_or_key: String,
         coins: String,
     },
+}
+
+fn inference_section(doc: &mut Value) -> Result<InferenceGenesis> {
+    Ok(serde_json::from_value(doc["app_state"]["inference"].take()).unwrap_or_default())
 }
 
 pub fn genesis_path(home: &Path) -> std::path::PathBuf {
@@ -108,6 +133,10 @@ pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
             doc["app_state"] = serde_json::json!({
                 "bank": BankGenesis::default(),
                 "params": ParamsGenesis::default(),
+                "inference": InferenceGenesis {
+                    params: Some(default_params().into()),
+                    architectures: Vec::new(),
+                },
             });
             // A real block gas limit (CometBFT's default is -1, unlimited): see app/SECURITY.md.
             doc["consensus_params"]["block"]["max_gas"] =
@@ -119,6 +148,46 @@ pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
                 serde_json::from_value(doc["app_state"]["params"].take()).unwrap_or_default();
             params.authority = Some(address.to_bech32());
             doc["app_state"]["params"] = serde_json::to_value(params)?;
+        }
+        GenesisCmd::AddArchitecture { name, circuits } => {
+            let mut section = inference_section(&mut doc)?;
+            if section.architectures.iter().any(|a| a.name == name) {
+                bail!("genesis already registers architecture {name}");
+            }
+            let list = if circuits.is_empty() {
+                circuits::default_circuits(&name)
+            } else {
+                circuits
+                    .iter()
+                    .map(|c| circuits::parse_circuit_spec(c))
+                    .collect::<Result<_, _>>()?
+            };
+            if list.is_empty() {
+                bail!("no circuits: name them with --circuits kind[:rows]/mode");
+            }
+            eprintln!("building {} verifier(s) of {name} …", list.len());
+            let arch = circuits::describe_architecture(&name, &list)?;
+            section.architectures.push(arch.into());
+            doc["app_state"]["inference"] = serde_json::to_value(section)?;
+        }
+        GenesisCmd::SetInference {
+            challenge,
+            staking,
+            min_model_stake,
+        } => {
+            let mut section = inference_section(&mut doc)?;
+            let mut params = section.params();
+            if let Some(c) = challenge {
+                params.challenge_contract = c.parse::<Address>()?.to_bech32();
+            }
+            if let Some(s) = staking {
+                params.staking_contract = s.parse::<Address>()?.to_bech32();
+            }
+            if let Some(m) = min_model_stake {
+                params.min_model_stake = m.parse::<u128>()?.to_string();
+            }
+            section.params = Some(params.into());
+            doc["app_state"]["inference"] = serde_json::to_value(section)?;
         }
         GenesisCmd::AddAccount {
             address_or_key,

@@ -2,6 +2,7 @@
 
 mod broadcast;
 mod genesis;
+mod inference;
 mod keys;
 mod query;
 mod start;

@@ -17,6 +17,9 @@ pub enum QueryCmd {
     /// CosmWasm codes and contracts.
     #[command(subcommand)]
     Wasm(super::wasm_query::WasmQuery),
+    /// Architectures, models, challenges and proof dry runs (the inference module).
+    #[command(subcommand)]
+    Inference(super::inference::InferenceQuery),
     /// A transaction by hash, once it is in a block.
     Tx {
         hash: String,
@@ -97,6 +100,7 @@ pub async fn run(cmd: QueryCmd) -> Result<()> {
             );
         }
         QueryCmd::Wasm(cmd) => super::wasm_query::run(cmd).await?,
+        QueryCmd::Inference(cmd) => super::inference::query(cmd).await?,
         QueryCmd::Tx { hash, node } => {
             let c = Client::new(&node.node, "");
             match c.rpc.tx(hash.trim_start_matches("0x")).await? {

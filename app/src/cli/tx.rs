@@ -19,6 +19,9 @@ pub enum TxCmd {
     /// CosmWasm: store, instantiate, execute, migrate, admin.
     #[command(subcommand)]
     Wasm(super::wasm_tx::WasmTx),
+    /// Models and proofs of score (the inference module).
+    #[command(subcommand)]
+    Inference(super::inference::InferenceTx),
 }
 
 #[derive(Subcommand)]
@@ -53,5 +56,6 @@ pub async fn run(home: &Path, cmd: TxCmd) -> Result<()> {
             broadcast(&key.signing_key()?, vec![to_any(&msg)], &tx).await
         }
         TxCmd::Wasm(cmd) => super::wasm_tx::run(home, cmd).await,
+        TxCmd::Inference(cmd) => super::inference::tx(home, cmd).await,
     }
 }

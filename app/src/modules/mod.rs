@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod bank;
 pub mod block;
+pub mod inference;
 pub mod params;
 pub mod wasm;
 
@@ -33,6 +34,12 @@ pub trait Module: Send + Sync {
     }
 
     fn end_block(&self, _ctx: &mut Ctx) -> Result<(), TxError> {
+        Ok(())
+    }
+
+    /// Runs once when a node starts, over its committed state, before any block: work that
+    /// must not happen inside one (building proof verifiers). An error refuses the start.
+    fn start(&self, _state: &mut dyn crate::state::StateRead) -> Result<(), String> {
         Ok(())
     }
 }

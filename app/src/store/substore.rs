@@ -12,15 +12,18 @@ pub enum Substore {
     Params = 3,
     /// CosmWasm codes, contracts and contract storage (`x/wasm`'s layout).
     Wasm = 4,
+    /// Architectures, models and their verified results (the inference module).
+    Inference = 5,
 }
 
 impl Substore {
     /// Every substore, in the order their roots enter the root tree.
-    pub const ALL: [Substore; 4] = [
+    pub const ALL: [Substore; 5] = [
         Substore::Acc,
         Substore::Bank,
         Substore::Params,
         Substore::Wasm,
+        Substore::Inference,
     ];
 
     pub fn id(self) -> u8 {
@@ -34,6 +37,7 @@ impl Substore {
             Substore::Bank => "bank",
             Substore::Params => "params",
             Substore::Wasm => "wasm",
+            Substore::Inference => "inference",
         }
     }
 

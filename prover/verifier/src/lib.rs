@@ -31,7 +31,8 @@ use plonky2::plonk::proof::{CompressedProofWithPublicInputs, ProofWithPublicInpu
 pub use circuit::BuiltCircuit;
 pub use envelope::{Envelope, EnvelopeError};
 pub use quant::{
-    binding_of, input_hash, score, Digest, QuantError, QuantLayer, QuantModel, Salt, Score, TestSet,
+    binding_of, input_hash, score, score_binding, Digest, QuantError, QuantLayer, QuantModel, Salt,
+    Score, TestSet,
 };
 pub use registry::RegistryError;
 pub use spec::{ArchSpec, Mode, ProofKind, SpecError};

@@ -89,6 +89,13 @@ pub fn binding_of(context: &[u8]) -> Digest {
     Digest::from_hash(PoseidonHash::hash_no_pad(&v))
 }
 
+/// The binding of a proof of score: the modeler's account (its bech32 address), under a
+/// versioned domain so no other context's binding can collide with it. The chain recomputes
+/// it from the transaction's signer; the prover CLI's `prove-score --modeler ADDR` uses it.
+pub fn score_binding(modeler: &str) -> Digest {
+    binding_of(format!("inferchain/score/v1/{modeler}").as_bytes())
+}
+
 /// Fixed-point sigmoid used by score proofs, indexed by
 /// `c = clamp(floor(z / 16) + 128, 0, 255)` for a logit `z` at scale 256:
 /// `SIGMOID[c] = round(256 * sigmoid((16 * (c - 128) + 8) / 256))` (bucket midpoints over

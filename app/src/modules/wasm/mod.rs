@@ -98,6 +98,7 @@ pub enum WasmError {
     Limit = 13,
     Invalid = 14,
     Duplicate = 15,
+    Query = 16,
     InvalidEvent = 21,
 }
 
@@ -116,6 +117,7 @@ impl WasmError {
             WasmError::Limit => "exceeds limit",
             WasmError::Invalid => "invalid",
             WasmError::Duplicate => "duplicate",
+            WasmError::Query => "query wasm contract failed",
             WasmError::InvalidEvent => "invalid event",
         }
     }
@@ -157,6 +159,11 @@ pub struct WasmKeeper {
 }
 
 impl WasmKeeper {
+    /// The chain id contracts see in their `env`.
+    pub fn chain_id(&self) -> &str {
+        &self.vm.chain_id
+    }
+
     /// Calls `contract`'s `sudo` entry point with `msg` (JSON); returns its data.
     pub fn sudo(
         &self,
@@ -165,6 +172,17 @@ impl WasmKeeper {
         msg: &[u8],
     ) -> Result<Option<Vec<u8>>, TxError> {
         keeper::run(&self.vm, ctx, |call| call.sudo_as_chain(contract, msg))
+    }
+
+    /// Runs `contract`'s smart query `msg` (JSON) over the transaction's state, metered on its
+    /// gas meter as a contract's query of another contract is; returns the answer's JSON.
+    pub fn smart_query(
+        &self,
+        ctx: &mut Ctx,
+        contract: &Address,
+        msg: &[u8],
+    ) -> Result<Vec<u8>, TxError> {
+        keeper::run(&self.vm, ctx, |call| call.smart_query(contract, msg))
     }
 
     /// Executes `contract` with `msg` (JSON) as `sender` (typically a module account),

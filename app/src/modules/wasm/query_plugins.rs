@@ -23,7 +23,7 @@ use crate::error::TxError;
 use crate::gas::GasMeter;
 use crate::modules::bank::BankRead;
 
-type Answer = SystemResult<ContractResult<Binary>>;
+pub(super) type Answer = SystemResult<ContractResult<Binary>>;
 
 fn ok(value: impl Into<Binary>) -> Answer {
     SystemResult::Ok(ContractResult::Ok(value.into()))
@@ -228,7 +228,7 @@ fn invalid(error: String) -> Answer {
 }
 
 /// A smart query to another contract, in a read-only instance of its own.
-fn smart(
+pub(super) fn smart(
     exec: &Arc<Exec>,
     depth: u32,
     contract_addr: &str,
