@@ -120,7 +120,8 @@ start_node() {
     --grpc-address "127.0.0.1:$(grpc_port "$i")" --rpc "http://127.0.0.1:$(rpc_port "$i")" \
     >>"$home/app.log" 2>&1 &
   echo $! > "$home/app.pid"
-  wait_for 30 "node$i ABCI server" port_open "$(abci_port "$i")"
+  # A node builds the verifier of every registered circuit before it listens (seconds each).
+  wait_for 240 "node$i ABCI server (building proof verifiers first)" port_open "$(abci_port "$i")"
   cometbft start --home "$home" >>"$home/cometbft.log" 2>&1 &
   echo $! > "$home/cometbft.pid"
   log "node$i: RPC http://127.0.0.1:$(rpc_port "$i")  gRPC 127.0.0.1:$(grpc_port "$i")  logs $home/{app,cometbft}.log"

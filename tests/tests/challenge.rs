@@ -48,7 +48,11 @@ fn tx(net: &Localnet, node: usize, from: &str, args: &[&str]) -> Value {
     let rpc = net.rpc(node);
     let mut full: Vec<&str> = vec!["tx"];
     full.extend_from_slice(args);
-    full.extend_from_slice(&["--from", from, "--node", &rpc, "--wait", "-o", "json", "-y"]);
+    // `bank send` names its signer positionally (as the SDK's).
+    if args.first() != Some(&"bank") {
+        full.extend_from_slice(&["--from", from]);
+    }
+    full.extend_from_slice(&["--node", &rpc, "--wait", "-o", "json", "-y"]);
     if !args.contains(&"--gas") {
         full.extend_from_slice(&["--gas", "auto", "--gas-adjustment", "1.5"]);
     }
@@ -224,7 +228,7 @@ fn vm_rss_kb(pid: u32) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_challenge_is_scored_by_proofs_on_four_validators() {
-    let net = Localnet::start_full("challenge", 4, 7000, &[], &format!("{ARCH}=score:{ROWS}/private"))
+    let net = Localnet::start_full("challenge", 4, 7000, &[], &format!("{ARCH}=score:{ROWS}/private,inference/public"))
         .await
         .unwrap();
     let work = net.dir.join("work");
