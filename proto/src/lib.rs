@@ -62,7 +62,6 @@ pub mod inferchain {
                 Architecture,
                 ChallengeResult,
                 Model,
-                GenesisState,
                 MsgRegisterModel,
                 MsgRegisterModelResponse,
                 MsgRetireModel,

@@ -279,7 +279,7 @@ pub async fn query(cmd: InferenceQuery) -> Result<()> {
             submitter,
             node,
         } => {
-            let msg = pb::MsgSubmitScoreProof {
+            let req = pb::QueryVerifyProofRequest {
                 submitter,
                 challenge_id,
                 model_id,
@@ -288,10 +288,7 @@ pub async fn query(cmd: InferenceQuery) -> Result<()> {
                 brier_sum,
             };
             let r: pb::QueryVerifyProofResponse = Client::new(&node.node, "")
-                .query(
-                    &format!("{SERVICE}/VerifyProof"),
-                    &pb::QueryVerifyProofRequest { msg: Some(msg) },
-                )
+                .query(&format!("{SERVICE}/VerifyProof"), &req)
                 .await?;
             print(
                 node.output,

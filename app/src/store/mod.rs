@@ -229,8 +229,12 @@ mod tests {
         assert_eq!(sizes[1].values, sizes[2].values, "{sizes:?}");
         assert_eq!(sizes[1].nodes, sizes[2].nodes, "{sizes:?}");
         // Two substore roots and two keys change per block; `keep` versions, plus the latest
-        // values of what did not change since.
-        assert!(sizes[2].values <= 4 * (keep + 1) + 8, "{sizes:?}");
+        // values of what did not change since, and the root tree's entries (which grow with
+        // the number of substores: 38 with five). The steady state above is what matters.
+        assert!(
+            sizes[2].values <= 4 * (keep + 1) + 8 + 2 * Substore::ALL.len() as u64,
+            "{sizes:?}"
+        );
         let snap = store.snapshot().unwrap();
         for v in 296..=300u64 {
             assert_eq!(

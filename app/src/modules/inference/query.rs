@@ -190,9 +190,14 @@ fn verify_proof(
     data: &[u8],
 ) -> Result<Vec<u8>, QueryError> {
     let req: pb::QueryVerifyProofRequest = decode_request(data)?;
-    let msg = req
-        .msg
-        .ok_or_else(|| QueryError::invalid("msg is required"))?;
+    let msg = pb::MsgSubmitScoreProof {
+        submitter: req.submitter,
+        challenge_id: req.challenge_id,
+        model_id: req.model_id,
+        proof: req.proof,
+        correct: req.correct,
+        brier_sum: req.brier_sum,
+    };
     let outcome = with_ctx(keeper, router, q, |ctx| Ok(score::verify(keeper, ctx, &msg)))?;
     Ok(match outcome {
         Ok(v) => pb::QueryVerifyProofResponse {
