@@ -175,6 +175,26 @@ impl Harness {
         min_gas_price: Option<&str>,
         modules: impl FnOnce(Arc<crate::modules::wasm::Vm>) -> Vec<Box<dyn crate::modules::Module>>,
     ) -> Self {
+        Self::with_sections(
+            home,
+            accounts,
+            max_gas,
+            serde_json::json!({ "params": params }),
+            min_gas_price,
+            modules,
+        )
+    }
+
+    /// A chain whose genesis `app_state` has the funded `bank` section plus `sections` (an
+    /// object of module sections: `params`, `inference`, …).
+    pub fn with_sections(
+        home: &Path,
+        accounts: &[&Address],
+        max_gas: i64,
+        sections: serde_json::Value,
+        min_gas_price: Option<&str>,
+        modules: impl FnOnce(Arc<crate::modules::wasm::Vm>) -> Vec<Box<dyn crate::modules::Module>>,
+    ) -> Self {
         let store = Arc::new(Store::open(&home.join("state.redb")).expect("opening the store"));
         let node = Node::with_modules(
             store,
@@ -192,10 +212,12 @@ impl Harness {
             .iter()
             .map(|a| serde_json::json!({"address": a.to_bech32(), "coins": "1000000000000uspec"}))
             .collect();
-        let app_state = serde_json::json!({
-            "bank": {"balances": balances},
-            "params": params,
-        });
+        let mut app_state = serde_json::json!({ "bank": {"balances": balances} });
+        if let serde_json::Value::Object(extra) = sections {
+            for (k, v) in extra {
+                app_state[k] = v;
+            }
+        }
         app.init_chain(RequestInitChain {
             time: Some(Timestamp {
                 seconds: 1_700_000_000,

@@ -120,6 +120,13 @@ fn smart(net: &Localnet, contract: &str, query: Value) -> Value {
         .clone()
 }
 
+fn height_of(r: &Value) -> u64 {
+    r["height"]
+        .as_str()
+        .map(|h| h.parse().unwrap())
+        .unwrap_or_else(|| r["height"].as_u64().unwrap_or(0))
+}
+
 fn nanos(t: SystemTime) -> String {
     t.duration_since(UNIX_EPOCH).unwrap().as_nanos().to_string()
 }
@@ -381,8 +388,12 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
     assert_ne!(r["code"], 0, "a reveal of the wrong bytes must fail: {r}");
     let log = r["raw_log"].as_str().unwrap_or_default();
     assert!(log.contains("does not match"), "{r}");
+    let mut reveal_height = 0u64;
     for (c, bytes) in [(cid, &set_bytes), (other, &other_bytes)] {
-        ok(tx(&net, 0, "faucet", &["wasm", "execute", &challenge, &reveal(c, bytes)]), "reveal");
+        let r = ok(tx(&net, 0, "faucet", &["wasm", "execute", &challenge, &reveal(c, bytes)]), "reveal");
+        if c == cid {
+            reveal_height = height_of(&r);
+        }
     }
     let view = net.cli_json(&["query", "inference", "challenge", &cid.to_string(), "--node", &rpc0, "-o", "json"]).unwrap();
     assert_eq!(view["status"], "revealed", "{view}");
@@ -467,7 +478,6 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
     // land while it is down; it restarts and catches up.
     let r = ok(submit(&net, 0, "alice", cid, modelers[0].model_id, &alice_proof, &alice_claim), "alice's score");
     eprintln!("score proof verified on chain: gas used {} (verify gas {})", r["gas_used"], attr(&r, "score_proof", "verify_gas").unwrap_or_default());
-    let first_score_height: u64 = r["height"].as_str().map(|h| h.parse().unwrap()).unwrap_or_else(|| r["height"].as_u64().unwrap());
     net.kill9(3).unwrap();
     for (i, m) in modelers.iter().enumerate().skip(1) {
         ok(submit(&net, i % 3, m.key, cid, m.model_id, &claims[i].0, &claims[i].1), "score");
@@ -501,6 +511,13 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
     let fin = json!({"finalize": {"challenge_id": cid}}).to_string();
     let r = ok(tx(&net, 1, "faucet", &["wasm", "execute", &challenge, &fin]), "finalize");
     let finalize_fee = fee(&r);
+    eprintln!(
+        "bench: revealed at height {reveal_height}, leaderboard finalized at {}: {} blocks \
+         (the reveal came right after the submission deadline, {} s before the scoring one)",
+        height_of(&r),
+        height_of(&r) - reveal_height,
+        scoring_deadline.duration_since(submission_deadline).unwrap().as_secs()
+    );
     let board = smart(&net, &challenge, json!({"leaderboard": {"challenge_id": cid}}));
     let entries = board["entries"].as_array().unwrap();
     let bps = [5000u128, 3000, 2000];
@@ -543,5 +560,4 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
     assert_eq!(liabilities["escrow"], (BOUNTY + DEPOSIT).to_string(), "only the other challenge stays escrowed: {liabilities}");
     let h = net.common_height().await;
     net.assert_same_app_hash(h).await;
-    let _ = first_score_height;
 }

@@ -107,3 +107,108 @@ impl Module for Inference {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use inferchain_verifier::{Mode, ProofKind};
+
+    use super::state::InferenceWrite;
+    use super::*;
+    use crate::ctx::{BlockInfo, Dispatch};
+    use crate::gas::GasMeter;
+    use crate::query::QueryCtx;
+    use crate::state::StateDelta;
+    use crate::store::Store;
+
+    /// Commits `arch` into `store` at `height`.
+    fn commit_architecture(store: &Store, height: u64, arch: &pb::Architecture) {
+        let snap = store.snapshot().unwrap();
+        let mut delta = StateDelta::new(snap.clone());
+        let mut gas = GasMeter::infinite();
+        let block = BlockInfo::default();
+        let router: Arc<dyn Dispatch> = Arc::new(Routes::default().build().unwrap());
+        let mut ctx = Ctx::new(&mut delta, &mut gas, &block, router);
+        ctx.put_architecture(arch).unwrap();
+        drop(ctx);
+        let pending = store
+            .prepare_commit(&snap, height, delta.into_writes())
+            .unwrap();
+        store.commit(pending, 0).unwrap();
+    }
+
+    /// A node whose committed state registers a circuit under a digest that this build of the
+    /// verifier does not give refuses to start; the right digest starts.
+    #[test]
+    fn a_registered_digest_this_build_does_not_give_refuses_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        let vm = crate::modules::wasm::Vm::open(&dir.path().join("wasm"), "t-1").unwrap();
+        let module = Inference::new(crate::modules::wasm::Wasm::new(Arc::new(vm)).keeper());
+        let good = circuits::describe_architecture(
+            "mlp-16-32-16-1",
+            &[(ProofKind::Inference, Mode::Public)],
+        )
+        .unwrap();
+        commit_architecture(&store, 0, &good);
+        module
+            .start(&mut QueryCtx::new(store.snapshot().unwrap(), 0))
+            .expect("the right digest starts");
+        // Another circuit's digest in its place.
+        let other = circuits::describe_architecture(
+            "mlp-16-32-16-1",
+            &[(ProofKind::Inference, Mode::Private)],
+        )
+        .unwrap();
+        let mut bad = good.clone();
+        bad.circuits[0].digest = other.circuits[0].digest.clone();
+        commit_architecture(&store, 1, &bad);
+        let err = module
+            .start(&mut QueryCtx::new(store.snapshot().unwrap(), 1))
+            .unwrap_err();
+        assert!(err.contains("circuit digest mismatch"), "{err}");
+        assert!(err.contains(&good.circuits[0].digest), "names what this node builds: {err}");
+    }
+
+    /// Registrations outside the verifier's bounds are refused before anything is built.
+    #[test]
+    fn circuits_outside_the_registry_are_refused_without_building() {
+        let arch = |kind: &str, mode: &str, rows: u64, gas: u64| pb::Architecture {
+            name: "mlp-16-32-16-1".into(),
+            circuits: vec![pb::Circuit {
+                kind: kind.into(),
+                mode: mode.into(),
+                rows,
+                digest: "00".repeat(32),
+                verify_gas: gas,
+            }],
+        };
+        let cases = [
+            (arch("score", "private", 65_536, 1), "rows"),
+            (arch("score", "private", 100, 1), "registered"),
+            (arch("aggregate", "public", 4, 1), "private"),
+            (arch("batch", "private", 3, 1), "registered"),
+            (arch("inference", "private", 1, 1), "rows 0"),
+            (arch("proof", "private", 0, 1), "unknown proof kind"),
+            (arch("inference", "secret", 0, 1), "invalid mode"),
+            (arch("inference", "public", 0, 0), "verify_gas"),
+        ];
+        for (a, says) in cases {
+            let e = circuits::validate(&a, 1024).unwrap_err().to_string();
+            assert!(e.contains(says), "{a:?}: {e}");
+        }
+        let mut unknown = arch("inference", "public", 0, 1);
+        unknown.name = "mlp-1-1".into();
+        assert!(matches!(
+            circuits::validate(&unknown, 1024),
+            Err(InferenceError::UnknownArchitecture(_))
+        ));
+        let mut twice = arch("inference", "public", 0, 1);
+        twice.circuits.push(twice.circuits[0].clone());
+        assert!(circuits::validate(&twice, 1024)
+            .unwrap_err()
+            .to_string()
+            .contains("twice"));
+    }
+}
