@@ -40,9 +40,43 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// The native schedule's rate: gas charged per millisecond of an in-process block of bank
+/// sends (signature checks, balance and sequence writes, fees), the bulk of the chain's work.
+fn native_gas_per_ms() -> f64 {
+    use inferchain_app::harness::{send_msg, Account, Harness};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut chain, mut senders) = Harness::with_accounts(dir.path(), 4, -1, 10_000_000, None);
+    let to = Account::from_seed(99, 9).address;
+    // Blocks of 400 sends (the block gas limit holds ~500).
+    let (mut ms, mut gas) = (0.0, 0i64);
+    for _ in 0..5 {
+        let txs: Vec<Vec<u8>> = (0..400)
+            .map(|i| {
+                let a = &mut senders[i % 4];
+                let msg = send_msg(&a.address.clone(), &to, 1);
+                a.sign(vec![msg], 100_000, inferchain_app::harness::fee_for(100_000))
+            })
+            .collect();
+        let t = Instant::now();
+        let res = chain.block(txs);
+        ms += t.elapsed().as_secs_f64() * 1e3;
+        if let Some(r) = res.tx_results.iter().find(|r| r.code != 0) {
+            panic!("a send failed: {}", r.log);
+        }
+        gas += res.tx_results.iter().map(|r| r.gas_used).sum::<i64>();
+    }
+    println!(
+        "anchor: 2000 bank sends in {ms:.0} ms, {} gas each on average: {:.0} gas per ms",
+        gas / 2000,
+        gas as f64 / ms
+    );
+    gas as f64 / ms
+}
+
 fn main() -> anyhow::Result<()> {
     let reps: usize = std::env::args().nth(1).map(|s| s.parse()).transpose()?.unwrap_or(9);
-    println!("GAS_PER_MS = {GAS_PER_MS}");
+    native_gas_per_ms();
+    println!("GAS_PER_MS = {GAS_PER_MS} (the constant the module uses)");
     println!(
         "{:18} {:22} {:>10} {:>12} {:>12}",
         "architecture", "circuit", "verify ms", "gas at rate", "registered"
