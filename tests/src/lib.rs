@@ -48,6 +48,22 @@ pub fn cosmpy_python() -> PathBuf {
     python
 }
 
+/// The value of attribute `key` of the first `ty` event of a transaction result (the SDK's
+/// `TxResponse` JSON that `inferchaind … --output json` prints) that has it.
+pub fn attr(res: &Value, ty: &str, key: &str) -> Option<String> {
+    res["events"]
+        .as_array()?
+        .iter()
+        .filter(|e| e["type"] == ty)
+        .find_map(|e| {
+            e["attributes"]
+                .as_array()?
+                .iter()
+                .find(|a| a["key"] == key)
+                .map(|a| a["value"].as_str().unwrap().to_string())
+        })
+}
+
 pub struct DevAccount {
     pub name: String,
     pub address: String,

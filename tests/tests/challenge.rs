@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
-use inferchain_e2e::{repo_root, Localnet};
+use inferchain_e2e::{attr, repo_root, Localnet};
 use serde_json::{json, Value};
 
 const ARCH: &str = "mlp-16-32-16-1";
@@ -87,20 +87,6 @@ fn rejected(r: &Value, code: u64, says: &str, what: &str) {
         "{what}: expected inference code {code}: {r}"
     );
     assert!(log.contains(says), "{what}: log should say {says:?}: {r}");
-}
-
-fn attr(res: &Value, ty: &str, key: &str) -> Option<String> {
-    res["events"]
-        .as_array()?
-        .iter()
-        .filter(|e| e["type"] == ty)
-        .find_map(|e| {
-            e["attributes"]
-                .as_array()?
-                .iter()
-                .find(|a| a["key"] == key)
-                .map(|a| a["value"].as_str().unwrap().to_string())
-        })
 }
 
 /// uspec a transaction paid in fees (its `tx` event's `fee`).

@@ -11,7 +11,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use inferchain_e2e::{repo_root, Localnet};
+use inferchain_e2e::{attr, repo_root, Localnet};
 use serde_json::{json, Value};
 
 const VALIDATORS: usize = 4;
@@ -52,20 +52,6 @@ fn ok(net: &Localnet, args: &[&str]) -> Value {
     let r = tx(net, "alice", args);
     assert_eq!(r["code"], 0, "tx wasm {args:?} failed: {r}");
     r
-}
-
-fn attr(res: &Value, ty: &str, key: &str) -> Option<String> {
-    res["events"]
-        .as_array()?
-        .iter()
-        .filter(|e| e["type"] == ty)
-        .find_map(|e| {
-            e["attributes"]
-                .as_array()?
-                .iter()
-                .find(|a| a["key"] == key)
-                .map(|a| a["value"].as_str().unwrap().to_string())
-        })
 }
 
 fn smart(net: &Localnet, contract: &str, query: Value) -> Value {
