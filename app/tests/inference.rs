@@ -98,32 +98,35 @@ fn only_the_authority_registers_circuits_and_changes_params() {
     let (mut chain, mut alice, mut bob) = chain(dir.path(), small_arch());
     let more = circuits::describe_architecture(ARCH, &[(ProofKind::Score { rows: 16 }, Mode::Private)])
         .unwrap();
-    let register = |who: &Account, arch: &pb::Architecture| {
+    let (a, b) = (alice.address.to_bech32(), bob.address.to_bech32());
+    let register = |who: &str, arch: &pb::Architecture| {
         to_any(&pb::MsgRegisterArchitecture {
-            authority: who.address.to_bech32(),
+            authority: who.to_string(),
             architecture: Some(arch.clone()),
         })
     };
-    let r = chain.run(&mut bob, vec![register(&bob, &more)], 5_000_000);
+    let r = chain.run(&mut bob, vec![register(&b, &more)], 5_000_000);
     assert_code(&r, "sdk", 4, "not the chain's authority");
     // A digest that is not what the spec gives (another circuit's) is refused on every node.
     let mut wrong = more.clone();
     wrong.circuits[0].digest = small_arch().circuits[0].digest.clone();
-    let r = chain.run(&mut alice, vec![register(&alice, &wrong)], 5_000_000);
+    let r = chain.run(&mut alice, vec![register(&a, &wrong)], 5_000_000);
     assert_code(&r, "inference", 5, "circuit digest mismatch");
     // Outside the registry: refused before anything is built.
     let mut odd = more.clone();
     odd.circuits[0].rows = 100;
-    let r = chain.run(&mut alice, vec![register(&alice, &odd)], 5_000_000);
+    let r = chain.run(&mut alice, vec![register(&a, &odd)], 5_000_000);
     assert_code(&r, "inference", 4, "not registered");
+    // Refused by the stateless check, before the ante handler: the sequence wasn't used.
+    alice.sequence -= 1;
     // The right one is added to what genesis registered.
-    let r = chain.run(&mut alice, vec![register(&alice, &more)], 5_000_000);
+    let r = chain.run(&mut alice, vec![register(&a, &more)], 5_000_000);
     assert_eq!(r.code, 0, "{}", r.log);
     let archs = architectures(&chain);
     assert_eq!(archs.len(), 1);
     assert_eq!(archs[0].circuits.len(), 2, "{archs:?}");
     // Listing it again is a duplicate.
-    let r = chain.run(&mut alice, vec![register(&alice, &more)], 5_000_000);
+    let r = chain.run(&mut alice, vec![register(&a, &more)], 5_000_000);
     assert_code(&r, "inference", 4, "twice");
 
     // Params: the authority wires the contracts; bad values and other senders are refused.
@@ -131,19 +134,20 @@ fn only_the_authority_registers_circuits_and_changes_params() {
     assert!(p.staking_contract.is_empty());
     p.staking_contract = bob.address.to_bech32();
     p.min_model_stake = "5000000".into();
-    let update = |who: &Account, p: &pb::Params| {
+    let update = |who: &str, p: &pb::Params| {
         to_any(&pb::MsgUpdateParams {
-            authority: who.address.to_bech32(),
+            authority: who.to_string(),
             params: Some(p.clone()),
         })
     };
-    let r = chain.run(&mut bob, vec![update(&bob, &p)], 500_000);
+    let r = chain.run(&mut bob, vec![update(&b, &p)], 500_000);
     assert_code(&r, "sdk", 4, "not the chain's authority");
     let mut bad = p.clone();
     bad.max_score_rows = 4096;
-    let r = chain.run(&mut alice, vec![update(&alice, &bad)], 500_000);
+    let r = chain.run(&mut alice, vec![update(&a, &bad)], 500_000);
     assert_code(&r, "inference", 25, "max_score_rows");
-    let r = chain.run(&mut alice, vec![update(&alice, &p)], 500_000);
+    alice.sequence -= 1;
+    let r = chain.run(&mut alice, vec![update(&a, &p)], 500_000);
     assert_eq!(r.code, 0, "{}", r.log);
     assert_eq!(params(&chain), p);
 }
@@ -152,9 +156,10 @@ fn only_the_authority_registers_circuits_and_changes_params() {
 fn models_need_a_staking_contract_and_a_registered_mode() {
     let dir = tempfile::tempdir().unwrap();
     let (mut chain, mut alice, _) = chain(dir.path(), small_arch());
-    let register = |who: &Account, mode: &str, commitment: &str| {
+    let a = alice.address.to_bech32();
+    let register = |who: &str, mode: &str, commitment: &str| {
         to_any(&pb::MsgRegisterModel {
-            owner: who.address.to_bech32(),
+            owner: who.to_string(),
             commitment: commitment.into(),
             architecture: ARCH.into(),
             mode: mode.into(),
@@ -163,15 +168,17 @@ fn models_need_a_staking_contract_and_a_registered_mode() {
     };
     let c = "d7590fce58bb2c20edaa72e5d11e87e5cb9ff2e3dcdd2fa25c932d79a7bf823a";
     // Only public circuits are registered: a private model has nothing to be verified by.
-    let r = chain.run(&mut alice, vec![register(&alice, "private", c)], 500_000);
+    let r = chain.run(&mut alice, vec![register(&a, "private", c)], 500_000);
     assert_code(&r, "inference", 3, "private mode");
     // No staking contract in the params yet: nobody can be checked as a bonded modeler.
-    let r = chain.run(&mut alice, vec![register(&alice, "public", c)], 500_000);
+    let r = chain.run(&mut alice, vec![register(&a, "public", c)], 500_000);
     assert_code(&r, "inference", 13, "staking");
     // Malformed commitments and unknown architectures fail before any state is read.
-    let r = chain.run(&mut alice, vec![register(&alice, "public", "abc")], 500_000);
+    let r = chain.run(&mut alice, vec![register(&a, "public", "abc")], 500_000);
     assert_code(&r, "inference", 9, "commitment");
-    let r = chain.run(&mut alice, vec![register(&alice, "secret", c)], 500_000);
+    // Refused by the stateless check, before the ante handler: the sequence wasn't used.
+    alice.sequence -= 1;
+    let r = chain.run(&mut alice, vec![register(&a, "secret", c)], 500_000);
     assert_code(&r, "inference", 10, "secret");
     let m = pb::QueryModelRequest { id: 1 };
     let q = chain.query("/inferchain.inference.v1.Query/Model", m.encode_to_vec());
