@@ -54,7 +54,11 @@ fn native_gas_per_ms() -> f64 {
             .map(|i| {
                 let a = &mut senders[i % 4];
                 let msg = send_msg(&a.address.clone(), &to, 1);
-                a.sign(vec![msg], 100_000, inferchain_app::harness::fee_for(100_000))
+                a.sign(
+                    vec![msg],
+                    100_000,
+                    inferchain_app::harness::fee_for(100_000),
+                )
             })
             .collect();
         let t = Instant::now();
@@ -74,7 +78,11 @@ fn native_gas_per_ms() -> f64 {
 }
 
 fn main() -> anyhow::Result<()> {
-    let reps: usize = std::env::args().nth(1).map(|s| s.parse()).transpose()?.unwrap_or(9);
+    let reps: usize = std::env::args()
+        .nth(1)
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(9);
     native_gas_per_ms();
     println!("GAS_PER_MS = {GAS_PER_MS} (the constant the module uses)");
     println!(
@@ -90,25 +98,47 @@ fn main() -> anyhow::Result<()> {
             let mut times = Vec::with_capacity(reps);
             match kind {
                 ProofKind::Inference => {
-                    let x: Vec<i64> = (0..arch.input_len()).map(|i| (i as i64 * 37) % 256).collect();
+                    let x: Vec<i64> = (0..arch.input_len())
+                        .map(|i| (i as i64 * 37) % 256)
+                        .collect();
                     let p = prove_inference(&m, &x, mode, &bind)?;
                     for _ in 0..reps {
                         let t = Instant::now();
-                        verify_inference(&arch, mode, &p.bytes, &p.commitment, &p.input_hash, &p.output, &bind)?;
+                        verify_inference(
+                            &arch,
+                            mode,
+                            &p.bytes,
+                            &p.commitment,
+                            &p.input_hash,
+                            &p.output,
+                            &bind,
+                        )?;
                         times.push(t.elapsed().as_secs_f64() * 1e3);
                     }
                 }
                 ProofKind::Score { rows } => {
                     let set = TestSet {
                         rows: (0..rows)
-                            .map(|r| (0..arch.input_len()).map(|i| ((r * 31 + i * 17) % 256) as i64).collect())
+                            .map(|r| {
+                                (0..arch.input_len())
+                                    .map(|i| ((r * 31 + i * 17) % 256) as i64)
+                                    .collect()
+                            })
                             .collect(),
                         labels: (0..rows).map(|r| (r % 2) as i64).collect(),
                     };
                     let p = prove_score(&m, &set, mode, &bind)?;
                     for _ in 0..reps {
                         let t = Instant::now();
-                        verify_score(&arch, mode, &p.bytes, &p.commitment, &p.testset_hash, &p.score, &bind)?;
+                        verify_score(
+                            &arch,
+                            mode,
+                            &p.bytes,
+                            &p.commitment,
+                            &p.testset_hash,
+                            &p.score,
+                            &bind,
+                        )?;
                         times.push(t.elapsed().as_secs_f64() * 1e3);
                     }
                 }

@@ -86,7 +86,8 @@ impl App {
     /// Runs every module's start hook over the committed state (see [`Module::start`]).
     pub fn start(&self, state: &mut dyn crate::state::StateRead) -> Result<(), String> {
         for m in &self.modules {
-            m.start(state).map_err(|e| format!("module {}: {e}", m.name()))?;
+            m.start(state)
+                .map_err(|e| format!("module {}: {e}", m.name()))?;
         }
         Ok(())
     }

@@ -65,7 +65,12 @@ fn params(chain: &Harness) -> pb::Params {
 }
 
 fn assert_code(r: &ExecTxResult, codespace: &str, code: u32, says: &str) {
-    assert_eq!((r.codespace.as_str(), r.code), (codespace, code), "{}", r.log);
+    assert_eq!(
+        (r.codespace.as_str(), r.code),
+        (codespace, code),
+        "{}",
+        r.log
+    );
     assert!(r.log.contains(says), "log should say {says:?}: {}", r.log);
 }
 
@@ -96,8 +101,9 @@ fn chain_panics(dir: &std::path::Path, arch: pb::Architecture) {
 fn only_the_authority_registers_circuits_and_changes_params() {
     let dir = tempfile::tempdir().unwrap();
     let (mut chain, mut alice, mut bob) = chain(dir.path(), small_arch());
-    let more = circuits::describe_architecture(ARCH, &[(ProofKind::Score { rows: 16 }, Mode::Private)])
-        .unwrap();
+    let more =
+        circuits::describe_architecture(ARCH, &[(ProofKind::Score { rows: 16 }, Mode::Private)])
+            .unwrap();
     let (a, b) = (alice.address.to_bech32(), bob.address.to_bech32());
     let register = |who: &str, arch: &pb::Architecture| {
         to_any(&pb::MsgRegisterArchitecture {

@@ -46,8 +46,8 @@ pub fn abci_query(url: &str, path: &str, data: &[u8]) -> Result<Vec<u8>> {
             head.lines().next().unwrap_or_default()
         );
     }
-    let body: serde_json::Value = serde_json::from_slice(&raw[split + 4..])
-        .context("the node's answer is not JSON")?;
+    let body: serde_json::Value =
+        serde_json::from_slice(&raw[split + 4..]).context("the node's answer is not JSON")?;
     if let Some(e) = body.get("error") {
         bail!("the node refused the query: {e}");
     }

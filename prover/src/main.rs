@@ -490,7 +490,10 @@ fn main() -> Result<()> {
                 (Some(id), Some(url)) => {
                     let c = chain::challenge(url, id)?;
                     if c.test_set.is_empty() {
-                        bail!("challenge {id} is {}: its test set is not revealed yet", c.status);
+                        bail!(
+                            "challenge {id} is {}: its test set is not revealed yet",
+                            c.status
+                        );
                     }
                     if c.architecture != arch.name() {
                         bail!(

@@ -100,7 +100,16 @@ fn smart(net: &Localnet, contract: &str, query: Value) -> Value {
     let rpc = net.rpc(0);
     let q = query.to_string();
     net.cli_json(&[
-        "query", "wasm", "contract-state", "smart", contract, &q, "--node", &rpc, "-o", "json",
+        "query",
+        "wasm",
+        "contract-state",
+        "smart",
+        contract,
+        &q,
+        "--node",
+        &rpc,
+        "-o",
+        "json",
     ])
     .unwrap()["data"]
         .clone()
@@ -119,7 +128,10 @@ fn nanos(t: SystemTime) -> String {
 
 async fn block_time(net: &Localnet) -> SystemTime {
     let s = net.client(0).rpc.status().await.unwrap();
-    let t = s["sync_info"]["latest_block_time"].as_str().unwrap().to_string();
+    let t = s["sync_info"]["latest_block_time"]
+        .as_str()
+        .unwrap()
+        .to_string();
     // RFC 3339 with nanoseconds; seconds resolution is enough here.
     let secs = chrono_like_parse(&t);
     UNIX_EPOCH + Duration::from_secs(secs)
@@ -161,12 +173,32 @@ struct Modeler {
 
 fn train(dir: &Path, seed: u64) -> String {
     let out = dir.join(format!("model-{seed}"));
-    run_json(prover().args(["train", "--arch", ARCH, "--epochs", "8", "--train-seed"]).arg(seed.to_string()).arg("--out").arg(&out).args(["--output", "json"]));
-    let c = run_json(prover().arg("commit").arg("--model").arg(&out).args(["--output", "json"]));
+    run_json(
+        prover()
+            .args(["train", "--arch", ARCH, "--epochs", "8", "--train-seed"])
+            .arg(seed.to_string())
+            .arg("--out")
+            .arg(&out)
+            .args(["--output", "json"]),
+    );
+    let c = run_json(
+        prover()
+            .arg("commit")
+            .arg("--model")
+            .arg(&out)
+            .args(["--output", "json"]),
+    );
     c["commitment"].as_str().unwrap().to_string()
 }
 
-fn prove(net: &Localnet, m: &Modeler, challenge: u64, mode: &str, bind_to: &str, out: &Path) -> Value {
+fn prove(
+    net: &Localnet,
+    m: &Modeler,
+    challenge: u64,
+    mode: &str,
+    bind_to: &str,
+    out: &Path,
+) -> Value {
     run_json(
         prover()
             .args(["prove-score", "--model"])
@@ -187,7 +219,15 @@ fn seed_of(key: &str) -> u64 {
     }
 }
 
-fn submit(net: &Localnet, node: usize, from: &str, challenge: u64, model: u64, proof: &Path, claim: &Value) -> Value {
+fn submit(
+    net: &Localnet,
+    node: usize,
+    from: &str,
+    challenge: u64,
+    model: u64,
+    proof: &Path,
+    claim: &Value,
+) -> Value {
     tx(
         net,
         node,
@@ -221,9 +261,15 @@ fn vm_rss_kb(pid: u32) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_challenge_is_scored_by_proofs_on_four_validators() {
-    let net = Localnet::start_full("challenge", 4, 7000, &[], &format!("{ARCH}=score:{ROWS}/private,inference/public"))
-        .await
-        .unwrap();
+    let net = Localnet::start_full(
+        "challenge",
+        4,
+        7000,
+        &[],
+        &format!("{ARCH}=score:{ROWS}/private,inference/public"),
+    )
+    .await
+    .unwrap();
     let work = net.dir.join("work");
     std::fs::create_dir_all(&work).unwrap();
     let deploy = Command::new("bash")
@@ -232,39 +278,96 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
         .arg(&net.dir)
         .output()
         .unwrap();
-    assert!(deploy.status.success(), "deploy.sh: {}", String::from_utf8_lossy(&deploy.stderr));
+    assert!(
+        deploy.status.success(),
+        "deploy.sh: {}",
+        String::from_utf8_lossy(&deploy.stderr)
+    );
     let deployed: Value =
         serde_json::from_slice(&std::fs::read(net.dir.join("contracts.json")).unwrap()).unwrap();
     let addr = |n: &str| deployed[n]["address"].as_str().unwrap().to_string();
     let (staking, challenge, reputation) = (addr("staking"), addr("challenge"), addr("reputation"));
     // Genesis wired the module to the contracts deploy.sh instantiated (instantiate2).
     let rpc0 = net.rpc(0);
-    let params = net.cli_json(&["query", "inference", "params", "--node", &rpc0, "-o", "json"]).unwrap();
-    assert_eq!(params["params"]["challenge_contract"], challenge, "{params}");
+    let params = net
+        .cli_json(&[
+            "query",
+            "inference",
+            "params",
+            "--node",
+            &rpc0,
+            "-o",
+            "json",
+        ])
+        .unwrap();
+    assert_eq!(
+        params["params"]["challenge_contract"], challenge,
+        "{params}"
+    );
     assert_eq!(params["params"]["staking_contract"], staking, "{params}");
 
     // A fifth account, the front-runner, funded by the faucet.
-    let mallory = net.cli_json(&["keys", "add", "mallory", "--output", "json"]).unwrap()["address"]
+    let mallory = net
+        .cli_json(&["keys", "add", "mallory", "--output", "json"])
+        .unwrap()["address"]
         .as_str()
         .unwrap()
         .to_string();
-    ok(tx(&net, 0, "faucet", &["bank", "send", "faucet", &mallory, "50000000uspec"]), "fund mallory");
+    ok(
+        tx(
+            &net,
+            0,
+            "faucet",
+            &["bank", "send", "faucet", &mallory, "50000000uspec"],
+        ),
+        "fund mallory",
+    );
 
     // Three modelers (and mallory) bond stake; they train models with different seeds.
     let mut modelers = Vec::new();
     let bond = json!({"bond": {"role": "modeler"}}).to_string();
     for key in ["alice", "bob", "carol", "mallory"] {
-        ok(tx(&net, 0, key, &["wasm", "execute", &staking, &bond, "--amount", &format!("{STAKE}uspec")]), "bond");
+        ok(
+            tx(
+                &net,
+                0,
+                key,
+                &[
+                    "wasm",
+                    "execute",
+                    &staking,
+                    &bond,
+                    "--amount",
+                    &format!("{STAKE}uspec"),
+                ],
+            ),
+            "bond",
+        );
     }
     for key in ["alice", "bob", "carol"] {
         let dir = work.join(key);
         std::fs::create_dir_all(&dir).unwrap();
         let commitment = train(&dir, seed_of(key));
         let r = ok(
-            tx(&net, 0, key, &["inference", "register-model", &commitment, ARCH, "--mode", "private"]),
+            tx(
+                &net,
+                0,
+                key,
+                &[
+                    "inference",
+                    "register-model",
+                    &commitment,
+                    ARCH,
+                    "--mode",
+                    "private",
+                ],
+            ),
             "register model",
         );
-        let model_id: u64 = attr(&r, "register_model", "model_id").unwrap().parse().unwrap();
+        let model_id: u64 = attr(&r, "register_model", "model_id")
+            .unwrap()
+            .parse()
+            .unwrap();
         modelers.push(Modeler {
             key,
             address: net.account(key).address.clone(),
@@ -279,18 +382,58 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
     // The front-runner registers alice's commitment as its own model: allowed (two owners,
     // two models) — it earns nothing, as proofs are bound to their submitter.
     let r = ok(
-        tx(&net, 0, "mallory", &["inference", "register-model", &modelers[0].commitment, ARCH, "--mode", "private"]),
+        tx(
+            &net,
+            0,
+            "mallory",
+            &[
+                "inference",
+                "register-model",
+                &modelers[0].commitment,
+                ARCH,
+                "--mode",
+                "private",
+            ],
+        ),
         "mallory registers alice's commitment",
     );
-    let mallory_model: u64 = attr(&r, "register_model", "model_id").unwrap().parse().unwrap();
+    let mallory_model: u64 = attr(&r, "register_model", "model_id")
+        .unwrap()
+        .parse()
+        .unwrap();
     // A model registered in public mode can't be scored (private required).
     let r = ok(
-        tx(&net, 0, "carol", &["inference", "register-model", &modelers[2].commitment, ARCH, "--mode", "public"]),
+        tx(
+            &net,
+            0,
+            "carol",
+            &[
+                "inference",
+                "register-model",
+                &modelers[2].commitment,
+                ARCH,
+                "--mode",
+                "public",
+            ],
+        ),
         "carol's public-mode model",
     );
-    let public_model: u64 = attr(&r, "register_model", "model_id").unwrap().parse().unwrap();
+    let public_model: u64 = attr(&r, "register_model", "model_id")
+        .unwrap()
+        .parse()
+        .unwrap();
     let listed = net
-        .cli_json(&["query", "inference", "models", "--owner", &modelers[0].address, "--node", &rpc0, "-o", "json"])
+        .cli_json(&[
+            "query",
+            "inference",
+            "models",
+            "--owner",
+            &modelers[0].address,
+            "--node",
+            &rpc0,
+            "-o",
+            "json",
+        ])
         .unwrap();
     assert_eq!(listed["models"].as_array().unwrap().len(), 1, "{listed}");
 
@@ -299,7 +442,14 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
     let testset = work.join("testset.bin");
     let exported = run_json(
         prover()
-            .args(["export-testset", "--arch", ARCH, "--score-rows", &ROWS.to_string(), "--out"])
+            .args([
+                "export-testset",
+                "--arch",
+                ARCH,
+                "--score-rows",
+                &ROWS.to_string(),
+                "--out",
+            ])
             .arg(&testset)
             .args(["--output", "json"]),
     );
@@ -330,14 +480,36 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
         .to_string()
     };
     let r = ok(
-        tx(&net, 0, "faucet", &["wasm", "execute", &challenge, &create(sha(&set_bytes), "credit"),
-            "--amount", &format!("{}uspec", BOUNTY + DEPOSIT)]),
+        tx(
+            &net,
+            0,
+            "faucet",
+            &[
+                "wasm",
+                "execute",
+                &challenge,
+                &create(sha(&set_bytes), "credit"),
+                "--amount",
+                &format!("{}uspec", BOUNTY + DEPOSIT),
+            ],
+        ),
         "create challenge",
     );
     let cid: u64 = attr(&r, "wasm", "challenge_id").unwrap().parse().unwrap();
     let r = ok(
-        tx(&net, 0, "faucet", &["wasm", "execute", &challenge, &create(sha(&other_bytes), "other"),
-            "--amount", &format!("{}uspec", BOUNTY + DEPOSIT)]),
+        tx(
+            &net,
+            0,
+            "faucet",
+            &[
+                "wasm",
+                "execute",
+                &challenge,
+                &create(sha(&other_bytes), "other"),
+                "--amount",
+                &format!("{}uspec", BOUNTY + DEPOSIT),
+            ],
+        ),
         "create the other challenge",
     );
     let other: u64 = attr(&r, "wasm", "challenge_id").unwrap().parse().unwrap();
@@ -346,23 +518,43 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
     for m in &modelers {
         for c in [cid, other] {
             let msg = json!({"submit_model": {"challenge_id": c, "commitment": m.commitment, "architecture_id": ARCH}}).to_string();
-            ok(tx(&net, 0, m.key, &["wasm", "execute", &challenge, &msg]), "submit model");
+            ok(
+                tx(&net, 0, m.key, &["wasm", "execute", &challenge, &msg]),
+                "submit model",
+            );
         }
     }
     let msg = json!({"submit_model": {"challenge_id": cid, "commitment": modelers[0].commitment, "architecture_id": ARCH}}).to_string();
-    ok(tx(&net, 0, "mallory", &["wasm", "execute", &challenge, &msg]), "mallory copies alice's commitment");
+    ok(
+        tx(&net, 0, "mallory", &["wasm", "execute", &challenge, &msg]),
+        "mallory copies alice's commitment",
+    );
 
     // Before the reveal nothing can be scored.
     let early = work.join("early.proof");
     let out = prover()
         .args(["prove-score", "--model"])
         .arg(modelers[0].dir.join("model-11"))
-        .args(["--mode", "private", "--modeler", &modelers[0].address, "--challenge", &cid.to_string(), "--node", &rpc0, "--out"])
+        .args([
+            "--mode",
+            "private",
+            "--modeler",
+            &modelers[0].address,
+            "--challenge",
+            &cid.to_string(),
+            "--node",
+            &rpc0,
+            "--out",
+        ])
         .arg(&early)
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not revealed"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not revealed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // The reveal: a test set that doesn't match its hash is refused; the right one is stored.
     wait_block_time(&net, submission_deadline, Duration::from_secs(120)).await;
@@ -370,21 +562,48 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
     let reveal = |c: u64, bytes: &[u8]| {
         json!({"reveal_test_set": {"challenge_id": c, "test_set_uri": "ipfs://credit-test", "test_set": b64(bytes)}}).to_string()
     };
-    let r = tx(&net, 0, "faucet", &["wasm", "execute", &challenge, &reveal(cid, &other_bytes)]);
+    let r = tx(
+        &net,
+        0,
+        "faucet",
+        &["wasm", "execute", &challenge, &reveal(cid, &other_bytes)],
+    );
     assert_ne!(r["code"], 0, "a reveal of the wrong bytes must fail: {r}");
     let log = r["raw_log"].as_str().unwrap_or_default();
     assert!(log.contains("does not match"), "{r}");
     let mut reveal_height = 0u64;
     for (c, bytes) in [(cid, &set_bytes), (other, &other_bytes)] {
-        let r = ok(tx(&net, 0, "faucet", &["wasm", "execute", &challenge, &reveal(c, bytes)]), "reveal");
+        let r = ok(
+            tx(
+                &net,
+                0,
+                "faucet",
+                &["wasm", "execute", &challenge, &reveal(c, bytes)],
+            ),
+            "reveal",
+        );
         if c == cid {
             reveal_height = height_of(&r);
         }
     }
-    let view = net.cli_json(&["query", "inference", "challenge", &cid.to_string(), "--node", &rpc0, "-o", "json"]).unwrap();
+    let view = net
+        .cli_json(&[
+            "query",
+            "inference",
+            "challenge",
+            &cid.to_string(),
+            "--node",
+            &rpc0,
+            "-o",
+            "json",
+        ])
+        .unwrap();
     assert_eq!(view["status"], "revealed", "{view}");
     assert_eq!(view["rows"], ROWS.to_string());
-    assert_eq!(view["test_set_hash"], exported["testset_hash"], "the chain hashes the revealed bytes natively");
+    assert_eq!(
+        view["test_set_hash"], exported["testset_hash"],
+        "the chain hashes the revealed bytes natively"
+    );
 
     // Proofs: each modeler proves with the prover CLI, fetching the test set from the chain.
     let mut claims = Vec::new();
@@ -401,19 +620,49 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
     // Rejections, each with its code. Dry run first: the VerifyProof query says why.
     let dry = |submitter: &str, model: u64, proof: &Path, claim: &Value| {
         net.cli_json(&[
-            "query", "inference", "verify-proof", &cid.to_string(), &model.to_string(), proof.to_str().unwrap(),
-            "--correct", &claim["correct"].to_string(), "--brier-sum", &claim["brier_sum"].to_string(),
-            "--submitter", submitter, "--node", &rpc0, "-o", "json",
+            "query",
+            "inference",
+            "verify-proof",
+            &cid.to_string(),
+            &model.to_string(),
+            proof.to_str().unwrap(),
+            "--correct",
+            &claim["correct"].to_string(),
+            "--brier-sum",
+            &claim["brier_sum"].to_string(),
+            "--submitter",
+            submitter,
+            "--node",
+            &rpc0,
+            "-o",
+            "json",
         ])
         .unwrap()
     };
-    let d = dry(&modelers[0].address, modelers[0].model_id, &alice_proof, &alice_claim);
+    let d = dry(
+        &modelers[0].address,
+        modelers[0].model_id,
+        &alice_proof,
+        &alice_claim,
+    );
     assert_eq!(d["ok"], true, "{d}");
     let d = dry(&mallory, mallory_model, &alice_proof, &alice_claim);
-    assert_eq!((d["ok"].clone(), d["codespace"].clone(), d["code"].clone()), (json!(false), json!("inference"), json!(24)), "{d}");
+    assert_eq!(
+        (d["ok"].clone(), d["codespace"].clone(), d["code"].clone()),
+        (json!(false), json!("inference"), json!(24)),
+        "{d}"
+    );
     // The front-runner submits alice's proof for its copy of alice's commitment: the binding
     // (alice's address) doesn't match the submitter.
-    let r = submit(&net, 0, "mallory", cid, mallory_model, &alice_proof, &alice_claim);
+    let r = submit(
+        &net,
+        0,
+        "mallory",
+        cid,
+        mallory_model,
+        &alice_proof,
+        &alice_claim,
+    );
     rejected(&r, 24, "binding", "front-runner");
     // Tampered: one byte flipped in the middle of the proof.
     let mut bytes = std::fs::read(&alice_proof).unwrap();
@@ -421,31 +670,152 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
     bytes[mid] ^= 0x40;
     let tampered = work.join("tampered.proof");
     std::fs::write(&tampered, &bytes).unwrap();
-    rejected(&submit(&net, 0, "alice", cid, modelers[0].model_id, &tampered, &alice_claim), 24, "proof rejected", "tampered");
+    rejected(
+        &submit(
+            &net,
+            0,
+            "alice",
+            cid,
+            modelers[0].model_id,
+            &tampered,
+            &alice_claim,
+        ),
+        24,
+        "proof rejected",
+        "tampered",
+    );
     // Forged: random bytes in a plausible envelope size.
     let forged = work.join("forged.proof");
-    std::fs::write(&forged, (0..150_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect::<Vec<_>>()).unwrap();
-    rejected(&submit(&net, 0, "alice", cid, modelers[0].model_id, &forged, &alice_claim), 24, "proof rejected", "forged");
+    std::fs::write(
+        &forged,
+        (0..150_000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    rejected(
+        &submit(
+            &net,
+            0,
+            "alice",
+            cid,
+            modelers[0].model_id,
+            &forged,
+            &alice_claim,
+        ),
+        24,
+        "proof rejected",
+        "forged",
+    );
     // A claimed score the proof doesn't prove.
     let mut inflated = alice_claim.clone();
     inflated["correct"] = json!(ROWS);
     if alice_claim["correct"] != json!(ROWS) {
-        rejected(&submit(&net, 0, "alice", cid, modelers[0].model_id, &alice_proof, &inflated), 24, "proof rejected", "inflated score");
+        rejected(
+            &submit(
+                &net,
+                0,
+                "alice",
+                cid,
+                modelers[0].model_id,
+                &alice_proof,
+                &inflated,
+            ),
+            24,
+            "proof rejected",
+            "inflated score",
+        );
     }
     // Another model's proof: bob submits alice's proof for bob's model.
-    rejected(&submit(&net, 0, "bob", cid, modelers[1].model_id, &alice_proof, &alice_claim), 24, "proof rejected", "another model's proof");
+    rejected(
+        &submit(
+            &net,
+            0,
+            "bob",
+            cid,
+            modelers[1].model_id,
+            &alice_proof,
+            &alice_claim,
+        ),
+        24,
+        "proof rejected",
+        "another model's proof",
+    );
     // Another model of someone else: bob names alice's model.
-    rejected(&submit(&net, 0, "bob", cid, modelers[0].model_id, &alice_proof, &alice_claim), 7, "belongs to", "someone else's model");
+    rejected(
+        &submit(
+            &net,
+            0,
+            "bob",
+            cid,
+            modelers[0].model_id,
+            &alice_proof,
+            &alice_claim,
+        ),
+        7,
+        "belongs to",
+        "someone else's model",
+    );
     // Another challenge: alice's proof on challenge 1's test set, submitted to the other one.
-    rejected(&submit(&net, 0, "alice", other, modelers[0].model_id, &alice_proof, &alice_claim), 24, "proof rejected", "another challenge");
+    rejected(
+        &submit(
+            &net,
+            0,
+            "alice",
+            other,
+            modelers[0].model_id,
+            &alice_proof,
+            &alice_claim,
+        ),
+        24,
+        "proof rejected",
+        "another challenge",
+    );
     // Public mode where private is required: a model registered in public mode, and a
     // public-mode proof for a private model.
-    rejected(&submit(&net, 0, "carol", cid, public_model, &claims[2].0, &claims[2].1), 20, "private", "public-mode model");
+    rejected(
+        &submit(
+            &net,
+            0,
+            "carol",
+            cid,
+            public_model,
+            &claims[2].0,
+            &claims[2].1,
+        ),
+        20,
+        "private",
+        "public-mode model",
+    );
     let public_proof = work.join("alice-public.proof");
-    let pp = prove(&net, &modelers[0], cid, "public", &modelers[0].address, &public_proof);
-    rejected(&submit(&net, 0, "alice", cid, modelers[0].model_id, &public_proof, &pp), 24, "mode", "public-mode proof");
+    let pp = prove(
+        &net,
+        &modelers[0],
+        cid,
+        "public",
+        &modelers[0].address,
+        &public_proof,
+    );
+    rejected(
+        &submit(
+            &net,
+            0,
+            "alice",
+            cid,
+            modelers[0].model_id,
+            &public_proof,
+            &pp,
+        ),
+        24,
+        "mode",
+        "public-mode proof",
+    );
     // The 31-byte oversized claim: rejected fast, node memory flat.
-    let pid: u32 = std::fs::read_to_string(net.home(0).join("app.pid")).unwrap().trim().parse().unwrap();
+    let pid: u32 = std::fs::read_to_string(net.home(0).join("app.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     let before = vm_rss_kb(pid);
     let mut tiny = b"ICZK\x01\x02\x00\x00\x0e".to_vec();
     tiny.extend_from_slice(ARCH.as_bytes());
@@ -454,37 +824,123 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
     let tiny_path = work.join("tiny.proof");
     std::fs::write(&tiny_path, &tiny).unwrap();
     let t = Instant::now();
-    let r = submit(&net, 0, "alice", cid, modelers[0].model_id, &tiny_path, &alice_claim);
+    let r = submit(
+        &net,
+        0,
+        "alice",
+        cid,
+        modelers[0].model_id,
+        &tiny_path,
+        &alice_claim,
+    );
     rejected(&r, 24, "proof rejected", "31-byte oversized claim");
     let after = vm_rss_kb(pid);
-    assert!(after < before + 64 * 1024, "node memory grew from {before} kB to {after} kB");
-    eprintln!("31-byte claim rejected in {:?} (whole tx round trip)", t.elapsed());
+    assert!(
+        after < before + 64 * 1024,
+        "node memory grew from {before} kB to {after} kB"
+    );
+    eprintln!(
+        "31-byte claim rejected in {:?} (whole tx round trip)",
+        t.elapsed()
+    );
 
     // Scoring: alice's proof lands; then a validator is killed mid-scoring; bob and carol's
     // land while it is down; it restarts and catches up.
-    let r = ok(submit(&net, 0, "alice", cid, modelers[0].model_id, &alice_proof, &alice_claim), "alice's score");
-    eprintln!("score proof verified on chain: gas used {} (verify gas {})", r["gas_used"], attr(&r, "score_proof", "verify_gas").unwrap_or_default());
+    let r = ok(
+        submit(
+            &net,
+            0,
+            "alice",
+            cid,
+            modelers[0].model_id,
+            &alice_proof,
+            &alice_claim,
+        ),
+        "alice's score",
+    );
+    eprintln!(
+        "score proof verified on chain: gas used {} (verify gas {})",
+        r["gas_used"],
+        attr(&r, "score_proof", "verify_gas").unwrap_or_default()
+    );
     net.kill9(3).unwrap();
     for (i, m) in modelers.iter().enumerate().skip(1) {
-        ok(submit(&net, i % 3, m.key, cid, m.model_id, &claims[i].0, &claims[i].1), "score");
+        ok(
+            submit(
+                &net,
+                i % 3,
+                m.key,
+                cid,
+                m.model_id,
+                &claims[i].0,
+                &claims[i].1,
+            ),
+            "score",
+        );
     }
     // A second submission of a scored model is refused by the contract.
-    let r = submit(&net, 0, "alice", cid, modelers[0].model_id, &alice_proof, &alice_claim);
+    let r = submit(
+        &net,
+        0,
+        "alice",
+        cid,
+        modelers[0].model_id,
+        &alice_proof,
+        &alice_claim,
+    );
     assert_ne!(r["code"], 0, "{r}");
-    assert!(r["raw_log"].as_str().unwrap_or_default().contains("already scored"), "{r}");
+    assert!(
+        r["raw_log"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("already scored"),
+        "{r}"
+    );
     net.start_stopped().unwrap();
     let h = net.height(0).await.unwrap();
-    net.wait_height(3, h, Duration::from_secs(120)).await.unwrap();
+    net.wait_height(3, h, Duration::from_secs(120))
+        .await
+        .unwrap();
     net.assert_same_app_hash(h).await;
-    let board = smart(&net, &challenge, json!({"leaderboard": {"challenge_id": cid}}));
-    let scored: Vec<&Value> = board["entries"].as_array().unwrap().iter().filter(|e| !e["score"].is_null()).collect();
+    let board = smart(
+        &net,
+        &challenge,
+        json!({"leaderboard": {"challenge_id": cid}}),
+    );
+    let scored: Vec<&Value> = board["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| !e["score"].is_null())
+        .collect();
     assert_eq!(scored.len(), 3, "{board}");
-    let mallory_entry = board["entries"].as_array().unwrap().iter().find(|e| e["modeler"] == mallory).unwrap();
-    assert!(mallory_entry["score"].is_null(), "the copier has no score: {board}");
+    let mallory_entry = board["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["modeler"] == mallory)
+        .unwrap();
+    assert!(
+        mallory_entry["score"].is_null(),
+        "the copier has no score: {board}"
+    );
 
     // After the deadline: no more proofs; finalize pays by rank.
     wait_block_time(&net, scoring_deadline, Duration::from_secs(300)).await;
-    rejected(&submit(&net, 0, "mallory", other, mallory_model, &alice_proof, &alice_claim), 16, "deadline", "after the deadline");
+    rejected(
+        &submit(
+            &net,
+            0,
+            "mallory",
+            other,
+            mallory_model,
+            &alice_proof,
+            &alice_claim,
+        ),
+        16,
+        "deadline",
+        "after the deadline",
+    );
     let balances_before: Vec<u128> = {
         let mut v = Vec::new();
         for m in &modelers {
@@ -495,16 +951,26 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
     let faucet = net.account("faucet").address.clone();
     let faucet_before = net.balance(0, &faucet).await.unwrap();
     let fin = json!({"finalize": {"challenge_id": cid}}).to_string();
-    let r = ok(tx(&net, 1, "faucet", &["wasm", "execute", &challenge, &fin]), "finalize");
+    let r = ok(
+        tx(&net, 1, "faucet", &["wasm", "execute", &challenge, &fin]),
+        "finalize",
+    );
     let finalize_fee = fee(&r);
     eprintln!(
         "bench: revealed at height {reveal_height}, leaderboard finalized at {}: {} blocks \
          (the reveal came right after the submission deadline, {} s before the scoring one)",
         height_of(&r),
         height_of(&r) - reveal_height,
-        scoring_deadline.duration_since(submission_deadline).unwrap().as_secs()
+        scoring_deadline
+            .duration_since(submission_deadline)
+            .unwrap()
+            .as_secs()
     );
-    let board = smart(&net, &challenge, json!({"leaderboard": {"challenge_id": cid}}));
+    let board = smart(
+        &net,
+        &challenge,
+        json!({"leaderboard": {"challenge_id": cid}}),
+    );
     let entries = board["entries"].as_array().unwrap();
     let bps = [5000u128, 3000, 2000];
     let mut paid = 0u128;
@@ -513,37 +979,92 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
         let payout = BOUNTY * bps[rank] / 10_000;
         assert_eq!(e["payout"], payout.to_string(), "{board}");
         paid += payout;
-        let i = modelers.iter().position(|m| e["modeler"] == m.address.as_str()).unwrap();
+        let i = modelers
+            .iter()
+            .position(|m| e["modeler"] == m.address.as_str())
+            .unwrap();
         let now = net.balance(0, &modelers[i].address).await.unwrap();
-        assert_eq!(now, balances_before[i] + payout, "{}'s payout", modelers[i].key);
+        assert_eq!(
+            now,
+            balances_before[i] + payout,
+            "{}'s payout",
+            modelers[i].key
+        );
         // The score recorded is the proven accuracy.
         let (correct, rows) = (claims[i].1["correct"].as_u64().unwrap() as f64, ROWS as f64);
         let s: f64 = e["score"].as_str().unwrap().parse().unwrap();
         assert!((s - correct / rows).abs() < 1e-12, "{e}");
         // The module's model record holds the result.
-        let rec = net.cli_json(&["query", "inference", "model", &modelers[i].model_id.to_string(), "--node", &rpc0, "-o", "json"]).unwrap();
-        assert_eq!(rec["model"]["results"][0]["challenge_id"], cid.to_string(), "{rec}");
+        let rec = net
+            .cli_json(&[
+                "query",
+                "inference",
+                "model",
+                &modelers[i].model_id.to_string(),
+                "--node",
+                &rpc0,
+                "-o",
+                "json",
+            ])
+            .unwrap();
+        assert_eq!(
+            rec["model"]["results"][0]["challenge_id"],
+            cid.to_string(),
+            "{rec}"
+        );
     }
     assert_eq!(paid, BOUNTY);
-    assert_eq!(net.balance(0, &faucet).await.unwrap(), faucet_before + DEPOSIT - finalize_fee, "deposit returned");
+    assert_eq!(
+        net.balance(0, &faucet).await.unwrap(),
+        faucet_before + DEPOSIT - finalize_fee,
+        "deposit returned"
+    );
     // Reputation ranks the three (all ranked, best first matches the leaderboard's winner).
     let ranking = smart(&net, &reputation, json!({"ranking": {}}));
-    let ranked: Vec<&str> = ranking["ranking"].as_array().unwrap().iter().map(|r| r["address"].as_str().unwrap()).collect();
+    let ranked: Vec<&str> = ranking["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["address"].as_str().unwrap())
+        .collect();
     for m in &modelers {
         assert!(ranked.contains(&m.address.as_str()), "{ranking}");
     }
-    assert_eq!(ranked[0], entries[0]["modeler"].as_str().unwrap(), "{ranking}");
-    assert!(!ranked.contains(&mallory.as_str()), "the copier is unranked: {ranking}");
+    assert_eq!(
+        ranked[0],
+        entries[0]["modeler"].as_str().unwrap(),
+        "{ranking}"
+    );
+    assert!(
+        !ranked.contains(&mallory.as_str()),
+        "the copier is unranked: {ranking}"
+    );
 
     // Balances reconcile to the uspec: each modeler's balance is its genesis balance minus
     // stake, fees and plus its payout; the creator's minus the other challenge's escrow.
     for (i, m) in modelers.iter().enumerate() {
-        let payout = entries.iter().find(|e| e["modeler"] == m.address.as_str()).unwrap()["payout"].as_str().unwrap().parse::<u128>().unwrap();
+        let payout = entries
+            .iter()
+            .find(|e| e["modeler"] == m.address.as_str())
+            .unwrap()["payout"]
+            .as_str()
+            .unwrap()
+            .parse::<u128>()
+            .unwrap();
         let expected = 1_000_000_000_000u128 - STAKE - fees_paid(m.key) + payout;
-        assert_eq!(net.balance(0, &m.address).await.unwrap(), expected, "{} ({i})", m.key);
+        assert_eq!(
+            net.balance(0, &m.address).await.unwrap(),
+            expected,
+            "{} ({i})",
+            m.key
+        );
     }
     let liabilities = smart(&net, &challenge, json!({"liabilities": {}}));
-    assert_eq!(liabilities["escrow"], (BOUNTY + DEPOSIT).to_string(), "only the other challenge stays escrowed: {liabilities}");
+    assert_eq!(
+        liabilities["escrow"],
+        (BOUNTY + DEPOSIT).to_string(),
+        "only the other challenge stays escrowed: {liabilities}"
+    );
     let h = net.common_height().await;
     net.assert_same_app_hash(h).await;
 }

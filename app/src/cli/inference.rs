@@ -198,18 +198,27 @@ pub async fn query(cmd: InferenceQuery) -> Result<()> {
             let r: pb::QueryParamsResponse = Client::new(&node.node, "")
                 .query(&format!("{SERVICE}/Params"), &pb::QueryParamsRequest {})
                 .await?;
-            print(node.output, &json!({"params": r.params.as_ref().map(params_json)}));
+            print(
+                node.output,
+                &json!({"params": r.params.as_ref().map(params_json)}),
+            );
         }
         InferenceQuery::Architectures { node } => {
             let r: pb::QueryArchitecturesResponse = Client::new(&node.node, "")
-                .query(&format!("{SERVICE}/Architectures"), &pb::QueryArchitecturesRequest {})
+                .query(
+                    &format!("{SERVICE}/Architectures"),
+                    &pb::QueryArchitecturesRequest {},
+                )
                 .await?;
             let list: Vec<Value> = r.architectures.iter().map(architecture_json).collect();
             print(node.output, &json!({"architectures": list}));
         }
         InferenceQuery::Architecture { name, node } => {
             let r: pb::QueryArchitectureResponse = Client::new(&node.node, "")
-                .query(&format!("{SERVICE}/Architecture"), &pb::QueryArchitectureRequest { name })
+                .query(
+                    &format!("{SERVICE}/Architecture"),
+                    &pb::QueryArchitectureRequest { name },
+                )
                 .await?;
             print(
                 node.output,
@@ -220,7 +229,10 @@ pub async fn query(cmd: InferenceQuery) -> Result<()> {
             let r: pb::QueryModelResponse = Client::new(&node.node, "")
                 .query(&format!("{SERVICE}/Model"), &pb::QueryModelRequest { id })
                 .await?;
-            print(node.output, &json!({"model": r.model.as_ref().map(model_json)}));
+            print(
+                node.output,
+                &json!({"model": r.model.as_ref().map(model_json)}),
+            );
         }
         InferenceQuery::Models {
             owner,
@@ -241,7 +253,10 @@ pub async fn query(cmd: InferenceQuery) -> Result<()> {
                 )
                 .await?;
             let models: Vec<Value> = r.models.iter().map(model_json).collect();
-            print(node.output, &json!({"models": models, "next": r.next.to_string()}));
+            print(
+                node.output,
+                &json!({"models": models, "next": r.next.to_string()}),
+            );
         }
         InferenceQuery::Challenge {
             challenge_id,

@@ -67,12 +67,16 @@ pub fn describe(kind: ProofKind, mode: Mode) -> String {
 /// The architecture's spec, if the verifier crate knows it (the chain can only register
 /// architectures whose circuits it can build).
 pub fn spec(name: &str) -> Result<ArchSpec, InferenceError> {
-    registry::architecture(name).map_err(|e| InferenceError::UnknownArchitecture(format!("{name}: {e}")))
+    registry::architecture(name)
+        .map_err(|e| InferenceError::UnknownArchitecture(format!("{name}: {e}")))
 }
 
 /// Checks an architecture record's shape and bounds (no building): known architecture,
 /// registered (kind, mode, rows) combinations within `max_score_rows`, no duplicates.
-pub fn validate(arch: &pb::Architecture, max_score_rows: u64) -> Result<Vec<CircuitId>, InferenceError> {
+pub fn validate(
+    arch: &pb::Architecture,
+    max_score_rows: u64,
+) -> Result<Vec<CircuitId>, InferenceError> {
     let spec = spec(&arch.name)?;
     let mut ids: Vec<CircuitId> = Vec::with_capacity(arch.circuits.len());
     for c in &arch.circuits {
@@ -87,7 +91,9 @@ pub fn validate(arch: &pb::Architecture, max_score_rows: u64) -> Result<Vec<Circ
         }
         registry::check(&spec, kind)
             .and_then(|()| registry::check_mode(kind, mode))
-            .map_err(|e| InferenceError::InvalidArchitecture(format!("{}: {e}", describe(kind, mode))))?;
+            .map_err(|e| {
+                InferenceError::InvalidArchitecture(format!("{}: {e}", describe(kind, mode)))
+            })?;
         if c.verify_gas == 0 {
             return Err(InferenceError::InvalidArchitecture(format!(
                 "{}: verify_gas must be positive",
@@ -200,7 +206,10 @@ pub fn default_architectures() -> Vec<(&'static str, Vec<(ProofKind, Mode)>)> {
             .collect()
     };
     vec![
-        ("mlp-16-32-16-1", [single.to_vec(), score(&[16, 64, 256])].concat()),
+        (
+            "mlp-16-32-16-1",
+            [single.to_vec(), score(&[16, 64, 256])].concat(),
+        ),
         ("mlp-64-128-128-1", [single.to_vec(), score(&[16])].concat()),
     ]
 }

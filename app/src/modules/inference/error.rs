@@ -13,7 +13,9 @@ pub enum InferenceError {
     UnregisteredCircuit { arch: String, circuit: String },
     #[error("invalid architecture: {0}")]
     InvalidArchitecture(String),
-    #[error("circuit digest mismatch for {circuit}: registered {registered}, this node builds {built}")]
+    #[error(
+        "circuit digest mismatch for {circuit}: registered {registered}, this node builds {built}"
+    )]
     DigestMismatch {
         circuit: String,
         registered: String,
@@ -43,7 +45,9 @@ pub enum InferenceError {
     ChallengeNotFound(u64),
     #[error("challenge {id} is {status}; scores are recorded only once its test set is revealed")]
     NotRevealed { id: u64, status: String },
-    #[error("challenge {id}: the scoring deadline passed (block time {now} >= deadline {deadline})")]
+    #[error(
+        "challenge {id}: the scoring deadline passed (block time {now} >= deadline {deadline})"
+    )]
     ScoringClosed { id: u64, now: u64, deadline: u64 },
     #[error("challenge {id} is for architecture {expected}, model {model} is {found}")]
     ArchitectureMismatch {
@@ -62,7 +66,9 @@ pub enum InferenceError {
         submitted: String,
         commitment: String,
     },
-    #[error("score proofs must be in {required} mode, model {model} is registered in {found} mode")]
+    #[error(
+        "score proofs must be in {required} mode, model {model} is registered in {found} mode"
+    )]
     WrongMode {
         model: u64,
         required: String,

@@ -118,6 +118,9 @@ impl From<pb::Architecture> for ArchitectureJson {
 
 impl InferenceGenesis {
     pub fn params(&self) -> pb::Params {
-        self.params.clone().map(Into::into).unwrap_or_else(default_params)
+        self.params
+            .clone()
+            .map(Into::into)
+            .unwrap_or_else(default_params)
     }
 }

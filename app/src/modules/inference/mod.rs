@@ -168,7 +168,10 @@ mod tests {
             .start(&mut QueryCtx::new(store.snapshot().unwrap(), 1))
             .unwrap_err();
         assert!(err.contains("circuit digest mismatch"), "{err}");
-        assert!(err.contains(&good.circuits[0].digest), "names what this node builds: {err}");
+        assert!(
+            err.contains(&good.circuits[0].digest),
+            "names what this node builds: {err}"
+        );
     }
 
     /// Registrations outside the verifier's bounds are refused before anything is built.

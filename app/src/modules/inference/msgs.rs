@@ -193,7 +193,11 @@ impl MsgHandler<pb::MsgRegisterArchitecture> for MsgServer {
         Ok(vec![address("authority", &m.authority)?])
     }
 
-    fn check_stateful(&self, ctx: &mut Ctx, m: &pb::MsgRegisterArchitecture) -> Result<(), TxError> {
+    fn check_stateful(
+        &self,
+        ctx: &mut Ctx,
+        m: &pb::MsgRegisterArchitecture,
+    ) -> Result<(), TxError> {
         require_authority(ctx, &m.authority)
     }
 
@@ -235,7 +239,10 @@ pub fn validate_params(p: &pb::Params) -> Result<(), InferenceError> {
         }
     }
     p.min_model_stake.parse::<u128>().map_err(|e| {
-        InferenceError::Invalid(format!("params.min_model_stake {:?}: {e}", p.min_model_stake))
+        InferenceError::Invalid(format!(
+            "params.min_model_stake {:?}: {e}",
+            p.min_model_stake
+        ))
     })?;
     if p.max_score_rows == 0 || p.max_score_rows > 1024 {
         return Err(InferenceError::Invalid(

@@ -67,9 +67,9 @@ fn architectures(q: &mut dyn StateRead, data: &[u8]) -> Result<Vec<u8>, QueryErr
 
 fn architecture(q: &mut dyn StateRead, data: &[u8]) -> Result<Vec<u8>, QueryError> {
     let req: pb::QueryArchitectureRequest = decode_request(data)?;
-    let a = q
-        .architecture(&req.name)?
-        .ok_or_else(|| QueryError::not_found(format!("architecture {:?} is not registered", req.name)))?;
+    let a = q.architecture(&req.name)?.ok_or_else(|| {
+        QueryError::not_found(format!("architecture {:?} is not registered", req.name))
+    })?;
     Ok(pb::QueryArchitectureResponse {
         architecture: Some(a),
     }
@@ -107,10 +107,14 @@ fn models(q: &mut dyn StateRead, data: &[u8]) -> Result<Vec<u8>, QueryError> {
             .filter_map(|(k, _)| k.try_into().ok().map(u64::from_be_bytes))
             .collect()
     } else {
-        q.prefixed(&state_key::models(), after.as_ref().map(|a| a.as_slice()), limit + 1)?
-            .into_iter()
-            .filter_map(|(k, _)| k.try_into().ok().map(u64::from_be_bytes))
-            .collect()
+        q.prefixed(
+            &state_key::models(),
+            after.as_ref().map(|a| a.as_slice()),
+            limit + 1,
+        )?
+        .into_iter()
+        .filter_map(|(k, _)| k.try_into().ok().map(u64::from_be_bytes))
+        .collect()
     };
     let next = if ids.len() > limit { ids[limit - 1] } else { 0 };
     let mut out = Vec::with_capacity(ids.len().min(limit));
@@ -155,11 +159,15 @@ fn challenge(
     data: &[u8],
 ) -> Result<Vec<u8>, QueryError> {
     let req: pb::QueryChallengeRequest = decode_request(data)?;
-    let c = with_ctx(keeper, router, q, |ctx| score::load_challenge(keeper, ctx, req.challenge_id))
-        .map_err(|e| match e.code {
-            tonic::Code::Internal if e.message.contains("not found") => QueryError::not_found(e.message),
-            _ => e,
-        })?;
+    let c = with_ctx(keeper, router, q, |ctx| {
+        score::load_challenge(keeper, ctx, req.challenge_id)
+    })
+    .map_err(|e| match e.code {
+        tonic::Code::Internal if e.message.contains("not found") => {
+            QueryError::not_found(e.message)
+        }
+        _ => e,
+    })?;
     let (test_set, test_set_hash, rows) = match &c.test_set {
         Some((bytes, set)) => (
             bytes.clone(),
@@ -198,7 +206,9 @@ fn verify_proof(
         correct: req.correct,
         brier_sum: req.brier_sum,
     };
-    let outcome = with_ctx(keeper, router, q, |ctx| Ok(score::verify(keeper, ctx, &msg)))?;
+    let outcome = with_ctx(keeper, router, q, |ctx| {
+        Ok(score::verify(keeper, ctx, &msg))
+    })?;
     Ok(match outcome {
         Ok(v) => pb::QueryVerifyProofResponse {
             ok: true,

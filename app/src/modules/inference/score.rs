@@ -106,11 +106,16 @@ pub struct Challenge {
 pub fn load_challenge(keeper: &WasmKeeper, ctx: &mut Ctx, id: u64) -> Result<Challenge, TxError> {
     let params = ctx.inference_params()?;
     let contract = contract(&params.challenge_contract, "challenge")?;
-    let info: ChallengeInfo = smart(keeper, ctx, &contract, json!({"challenge": {"challenge_id": id}}))
-        .map_err(|e| match e.codespace {
-            crate::modules::wasm::CODESPACE => InferenceError::ChallengeNotFound(id).into(),
-            _ => e,
-        })?;
+    let info: ChallengeInfo = smart(
+        keeper,
+        ctx,
+        &contract,
+        json!({"challenge": {"challenge_id": id}}),
+    )
+    .map_err(|e| match e.codespace {
+        crate::modules::wasm::CODESPACE => InferenceError::ChallengeNotFound(id).into(),
+        _ => e,
+    })?;
     if info.task != "binary_classification" {
         return Err(InferenceError::UnsupportedMetric {
             id,
@@ -118,7 +123,12 @@ pub fn load_challenge(keeper: &WasmKeeper, ctx: &mut Ctx, id: u64) -> Result<Cha
         }
         .into());
     }
-    let answer: TestSetInfo = smart(keeper, ctx, &contract, json!({"test_set": {"challenge_id": id}}))?;
+    let answer: TestSetInfo = smart(
+        keeper,
+        ctx,
+        &contract,
+        json!({"test_set": {"challenge_id": id}}),
+    )?;
     let test_set = match answer.test_set {
         None => None,
         Some(bytes) => {
@@ -133,7 +143,10 @@ pub fn load_challenge(keeper: &WasmKeeper, ctx: &mut Ctx, id: u64) -> Result<Cha
                 .into());
             }
             let set = TestSet::from_canonical_bytes(&bytes, params.max_score_rows as usize)
-                .map_err(|e| InferenceError::InvalidTestSet { id, why: e.to_string() })?;
+                .map_err(|e| InferenceError::InvalidTestSet {
+                    id,
+                    why: e.to_string(),
+                })?;
             Some((bytes, set))
         }
     };
@@ -294,9 +307,10 @@ pub fn verify(
     })?;
     let verify_gas = circuit.verify_gas;
     let spec = circuits::spec(&arch.name)?;
-    let testset_hash = set
-        .hash()
-        .map_err(|e| InferenceError::InvalidTestSet { id, why: e.to_string() })?;
+    let testset_hash = set.hash().map_err(|e| InferenceError::InvalidTestSet {
+        id,
+        why: e.to_string(),
+    })?;
     let commitment = Digest::from_hex(&model.commitment)
         .map_err(|e| TxError::internal(format!("stored commitment: {e}")))?;
     let score = Score {

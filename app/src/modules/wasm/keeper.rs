@@ -422,7 +422,9 @@ impl Call<'_> {
     /// A native module's smart query of `contract` (see [`super::WasmKeeper::smart_query`]).
     pub fn smart_query(&mut self, contract: &Address, msg: &[u8]) -> Result<Vec<u8>, TxError> {
         use cosmwasm_std::{ContractResult, SystemResult};
-        let limit = self.remaining_sdk_gas().saturating_mul(super::GAS_MULTIPLIER);
+        let limit = self
+            .remaining_sdk_gas()
+            .saturating_mul(super::GAS_MULTIPLIER);
         let (answer, gas) =
             super::query_plugins::smart(&self.exec, self.depth, &contract.to_bech32(), msg, limit);
         self.gas.consume(
@@ -431,8 +433,9 @@ impl Call<'_> {
         )?;
         match answer {
             Ok(SystemResult::Ok(ContractResult::Ok(data))) => Ok(data.to_vec()),
-            Ok(SystemResult::Ok(ContractResult::Err(e))) => Err(WasmError::Query
-                .err(format!("query of contract {contract} failed: {e}"))),
+            Ok(SystemResult::Ok(ContractResult::Err(e))) => {
+                Err(WasmError::Query.err(format!("query of contract {contract} failed: {e}")))
+            }
             Ok(SystemResult::Err(e)) => {
                 Err(WasmError::Query.err(format!("query of contract {contract}: {e}")))
             }
