@@ -151,16 +151,17 @@ impl MsgHandler<pb::MsgSubmitScoreProof> for MsgServer {
 
     fn execute(&self, ctx: &mut Ctx, m: &pb::MsgSubmitScoreProof) -> Result<Any, TxError> {
         let verified = score::verify(&self.keeper, ctx, m)?;
-        let params = ctx.inference_params()?;
-        let challenge = contract(&params.challenge_contract, "challenge")?;
         let record = json!({"record_score": {
             "challenge_id": m.challenge_id,
             "modeler": verified.submitter.to_bech32(),
             "commitment": verified.model.commitment,
             "score": verified.result.score,
         }});
-        self.keeper
-            .sudo(ctx, &challenge, record.to_string().as_bytes())?;
+        self.keeper.sudo(
+            ctx,
+            &verified.challenge_contract,
+            record.to_string().as_bytes(),
+        )?;
         let mut model = verified.model;
         let score = verified.result.score.clone();
         ctx.emit(

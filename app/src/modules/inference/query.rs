@@ -6,6 +6,7 @@ use std::sync::Arc;
 use inferchain_proto::inferchain::inference::v1 as pb;
 use prost::Message;
 
+use super::error::InferenceError;
 use super::score;
 use super::state::InferenceRead;
 use super::{state_key, NAME};
@@ -91,35 +92,44 @@ fn models(q: &mut dyn StateRead, data: &[u8]) -> Result<Vec<u8>, QueryError> {
         n => n.min(MAX_LIMIT),
     };
     let after = (req.start_after > 0).then(|| req.start_after.to_be_bytes());
-    // One index scan (or the models themselves), reading at most limit + 1 entries.
-    let ids: Vec<u64> = if !req.owner.is_empty() || !req.architecture.is_empty() {
-        let prefix = if !req.owner.is_empty() {
-            let owner: Address = req
-                .owner
-                .parse()
-                .map_err(|e| QueryError::invalid(format!("owner {:?}: {e}", req.owner)))?;
-            state_key::owner_models(&owner)
-        } else {
-            state_key::architecture_models(&req.architecture)
-        };
-        q.prefixed(&prefix, after.as_ref().map(|a| a.as_slice()), limit + 1)?
-            .into_iter()
-            .filter_map(|(k, _)| k.try_into().ok().map(u64::from_be_bytes))
-            .collect()
+    // One scan of an index (owner's or architecture's) or of the models themselves, at most
+    // limit + 1 entries; an index entry's model is read by id, a model entry is the model.
+    let (prefix, indexed) = if !req.owner.is_empty() {
+        let owner: Address = req
+            .owner
+            .parse()
+            .map_err(|e| QueryError::invalid(format!("owner {:?}: {e}", req.owner)))?;
+        (state_key::owner_models(&owner), true)
+    } else if !req.architecture.is_empty() {
+        (state_key::architecture_models(&req.architecture), true)
     } else {
-        q.prefixed(
-            &state_key::models(),
-            after.as_ref().map(|a| a.as_slice()),
-            limit + 1,
-        )?
-        .into_iter()
-        .filter_map(|(k, _)| k.try_into().ok().map(u64::from_be_bytes))
-        .collect()
+        (state_key::models(), false)
     };
-    let next = if ids.len() > limit { ids[limit - 1] } else { 0 };
-    let mut out = Vec::with_capacity(ids.len().min(limit));
-    for id in ids.into_iter().take(limit) {
-        let Some(m) = q.model(id)? else { continue };
+    let entries = q.prefixed(&prefix, after.as_ref().map(|a| a.as_slice()), limit + 1)?;
+    let next = match entries.get(limit) {
+        Some(_) => u64::from_be_bytes(
+            entries[limit - 1]
+                .0
+                .as_slice()
+                .try_into()
+                .unwrap_or_default(),
+        ),
+        None => 0,
+    };
+    let mut out = Vec::with_capacity(entries.len().min(limit));
+    for (key, value) in entries.into_iter().take(limit) {
+        let m = if indexed {
+            let Ok(id) = <[u8; 8]>::try_from(key.as_slice()) else {
+                continue;
+            };
+            match q.model(u64::from_be_bytes(id))? {
+                Some(m) => m,
+                None => continue,
+            }
+        } else {
+            pb::Model::decode(value.as_slice())
+                .map_err(|e| QueryError::internal(format!("corrupt model: {e}")))?
+        };
         // Both filters: the owner index, then the architecture.
         if !req.architecture.is_empty() && m.architecture != req.architecture {
             continue;
@@ -160,13 +170,22 @@ fn challenge(
 ) -> Result<Vec<u8>, QueryError> {
     let req: pb::QueryChallengeRequest = decode_request(data)?;
     let c = with_ctx(keeper, router, q, |ctx| {
-        score::load_challenge(keeper, ctx, req.challenge_id)
-    })
-    .map_err(|e| match e.code {
-        tonic::Code::Internal if e.message.contains("not found") => {
-            QueryError::not_found(e.message)
+        let params = ctx.inference_params()?;
+        // The challenge's own outcome, so that "no such challenge" answers NotFound.
+        Ok(score::load_challenge(
+            keeper,
+            ctx,
+            &params,
+            req.challenge_id,
+        ))
+    })?
+    .map_err(|e| {
+        let not_found = InferenceError::ChallengeNotFound(req.challenge_id);
+        if e.codespace == super::error::CODESPACE && e.code == not_found.code() {
+            QueryError::not_found(e.log)
+        } else {
+            QueryError::from(e)
         }
-        _ => e,
     })?;
     let (test_set, test_set_hash, rows) = match &c.test_set {
         Some((bytes, set)) => (

@@ -103,8 +103,14 @@ pub struct Challenge {
     pub test_set: Option<(Vec<u8>, TestSet)>,
 }
 
-pub fn load_challenge(keeper: &WasmKeeper, ctx: &mut Ctx, id: u64) -> Result<Challenge, TxError> {
-    let params = ctx.inference_params()?;
+/// Challenge `id` as the challenge contract holds it; `params` are the module's (read once by
+/// the caller).
+pub fn load_challenge(
+    keeper: &WasmKeeper,
+    ctx: &mut Ctx,
+    params: &pb::Params,
+    id: u64,
+) -> Result<Challenge, TxError> {
     let contract = contract(&params.challenge_contract, "challenge")?;
     let info: ChallengeInfo = smart(
         keeper,
@@ -164,6 +170,8 @@ pub fn load_challenge(keeper: &WasmKeeper, ctx: &mut Ctx, id: u64) -> Result<Cha
 pub struct Verified {
     pub model: pb::Model,
     pub submitter: Address,
+    /// The challenge contract the score is recorded in.
+    pub challenge_contract: Address,
     pub result: pb::ChallengeResult,
     pub verify_gas: u64,
 }
@@ -235,7 +243,7 @@ pub fn verify(
         }
         .into());
     }
-    let challenge = load_challenge(keeper, ctx, msg.challenge_id)?;
+    let challenge = load_challenge(keeper, ctx, &params, msg.challenge_id)?;
     let id = challenge.id;
     if challenge.status != "revealed" {
         return Err(InferenceError::NotRevealed {
@@ -262,11 +270,11 @@ pub fn verify(
         }
         .into());
     }
-    let contract_addr = contract(&params.challenge_contract, "challenge")?;
+    let challenge_contract = contract(&params.challenge_contract, "challenge")?;
     let submission: Submission = smart(
         keeper,
         ctx,
-        &contract_addr,
+        &challenge_contract,
         json!({"model": {"challenge_id": id, "modeler": msg.submitter}}),
     )
     .map_err(|e| match e.codespace {
@@ -335,6 +343,7 @@ pub fn verify(
     Ok(Verified {
         model,
         submitter,
+        challenge_contract,
         result: pb::ChallengeResult {
             challenge_id: id,
             rows: rows as u64,
