@@ -31,8 +31,8 @@ use plonky2::plonk::proof::{CompressedProofWithPublicInputs, ProofWithPublicInpu
 pub use circuit::BuiltCircuit;
 pub use envelope::{Envelope, EnvelopeError};
 pub use quant::{
-    binding_of, input_hash, score, score_binding, Digest, QuantError, QuantLayer, QuantModel, Salt,
-    Score, TestSet,
+    binding_of, check_input, input_hash, request_binding, score, score_binding, Digest, QuantError,
+    QuantLayer, QuantModel, Salt, Score, TestSet,
 };
 pub use registry::RegistryError;
 pub use spec::{ArchSpec, Mode, ProofKind, SpecError};
@@ -529,7 +529,6 @@ pub fn verify_batch(
     )
 }
 
-#[cfg(feature = "prove")]
 /// One inference's public claim, as an aggregate proof carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InferenceClaim {

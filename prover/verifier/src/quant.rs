@@ -96,6 +96,13 @@ pub fn score_binding(modeler: &str) -> Digest {
     binding_of(format!("inferchain/score/v1/{modeler}").as_bytes())
 }
 
+/// The binding of a proof of inference: the request it answers, by chain and request id,
+/// under a versioned domain. The inference module recomputes it for every fulfilment, so a
+/// proof made for one request is worthless for any other (on this chain or another).
+pub fn request_binding(chain_id: &str, request_id: u64) -> Digest {
+    binding_of(format!("inferchain/request/v1/{chain_id}/{request_id}").as_bytes())
+}
+
 /// Fixed-point sigmoid used by score proofs, indexed by
 /// `c = clamp(floor(z / 16) + 128, 0, 255)` for a logit `z` at scale 256:
 /// `SIGMOID[c] = round(256 * sigmoid((16 * (c - 128) + 8) / 256))` (bucket midpoints over
@@ -332,11 +339,10 @@ pub(crate) fn commitment_prefix(arch: &ArchSpec) -> Vec<F> {
     v
 }
 
-pub(crate) fn infer_validated(
-    arch: &ArchSpec,
-    model: &QuantModel,
-    input: &[i64],
-) -> Result<Vec<i64>, QuantError> {
+/// Checks that `input` is an input of `arch`: its width, and every value a fixed-point number
+/// the circuit range-checks (scale 256, within the activation bits). The chain runs this when
+/// a request is made, so a request no proof could answer is refused up front.
+pub fn check_input(arch: &ArchSpec, input: &[i64]) -> Result<(), QuantError> {
     if input.len() != arch.input_len() {
         return Err(QuantError::Shape {
             arch: arch.name(),
@@ -350,6 +356,15 @@ pub(crate) fn infer_validated(
     for &x in input {
         check_range("input", x, ACT_BITS)?;
     }
+    Ok(())
+}
+
+pub(crate) fn infer_validated(
+    arch: &ArchSpec,
+    model: &QuantModel,
+    input: &[i64],
+) -> Result<Vec<i64>, QuantError> {
+    check_input(arch, input)?;
     let mut x: Vec<i64> = input.to_vec();
     for (l, layer) in model.layers.iter().enumerate() {
         let (n_in, n_out) = arch.dense_shape(l);

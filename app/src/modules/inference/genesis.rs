@@ -15,16 +15,32 @@ use serde::{Deserialize, Serialize};
 
 use super::state::default_params;
 
+/// The module's params as genesis writes them; a field left out takes its default
+/// (`state::default_params`).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct ParamsJson {
-    #[serde(default)]
     pub challenge_contract: String,
-    #[serde(default)]
     pub staking_contract: String,
     pub min_model_stake: String,
     pub max_score_rows: u64,
     pub max_proof_bytes: u64,
+    pub modeler_share_bps: u32,
+    pub validator_share_bps: u32,
+    pub treasury: String,
+    pub reputation_contract: String,
+    pub sla_slash_fraction: String,
+    pub min_sla_blocks: u64,
+    pub max_sla_blocks: u64,
+    pub callback_gas_limit: u64,
+    pub max_timeouts_per_block: u64,
+    pub min_fee_per_inference: String,
+}
+
+impl Default for ParamsJson {
+    fn default() -> Self {
+        default_params().into()
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -62,6 +78,16 @@ impl From<ParamsJson> for pb::Params {
             min_model_stake: p.min_model_stake,
             max_score_rows: p.max_score_rows,
             max_proof_bytes: p.max_proof_bytes,
+            modeler_share_bps: p.modeler_share_bps,
+            validator_share_bps: p.validator_share_bps,
+            treasury: p.treasury,
+            reputation_contract: p.reputation_contract,
+            sla_slash_fraction: p.sla_slash_fraction,
+            min_sla_blocks: p.min_sla_blocks,
+            max_sla_blocks: p.max_sla_blocks,
+            callback_gas_limit: p.callback_gas_limit,
+            max_timeouts_per_block: p.max_timeouts_per_block,
+            min_fee_per_inference: p.min_fee_per_inference,
         }
     }
 }
@@ -74,6 +100,16 @@ impl From<pb::Params> for ParamsJson {
             min_model_stake: p.min_model_stake,
             max_score_rows: p.max_score_rows,
             max_proof_bytes: p.max_proof_bytes,
+            modeler_share_bps: p.modeler_share_bps,
+            validator_share_bps: p.validator_share_bps,
+            treasury: p.treasury,
+            reputation_contract: p.reputation_contract,
+            sla_slash_fraction: p.sla_slash_fraction,
+            min_sla_blocks: p.min_sla_blocks,
+            max_sla_blocks: p.max_sla_blocks,
+            callback_gas_limit: p.callback_gas_limit,
+            max_timeouts_per_block: p.max_timeouts_per_block,
+            min_fee_per_inference: p.min_fee_per_inference,
         }
     }
 }

@@ -95,6 +95,8 @@ impl MsgHandler<pb::MsgRegisterModel> for MsgServer {
             results: Vec::new(),
             inferences: 0,
             fees_earned: "0".into(),
+            operator: String::new(),
+            missed: 0,
         };
         ctx.insert_model(&owner, &model)?;
         ctx.emit(

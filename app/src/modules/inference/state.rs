@@ -17,6 +17,16 @@ pub fn default_params() -> pb::Params {
         min_model_stake: "1".into(),
         max_score_rows: 1024,
         max_proof_bytes: 262_144,
+        modeler_share_bps: 8_000,
+        validator_share_bps: 1_500,
+        treasury: String::new(),
+        reputation_contract: String::new(),
+        sla_slash_fraction: "0.01".into(),
+        min_sla_blocks: 1,
+        max_sla_blocks: 10_000,
+        callback_gas_limit: 2_000_000,
+        max_timeouts_per_block: 200,
+        min_fee_per_inference: "1".into(),
     }
 }
 
