@@ -14,14 +14,15 @@
 set -euo pipefail
 
 # The four InferChain contracts, then three test contracts for the chain's CosmWasm hosting
-# (not deployed by the localnet; see README.md).
-CONTRACTS=(staking challenge reputation governance counter caller hostile)
+# (not deployed by the localnet; see README.md), then the lending pool (an inference consumer).
+CONTRACTS=(staking challenge reputation governance counter caller hostile lending)
 # Built in a cargo invocation of their own because they enable cosmwasm-std capability features
-# (caller: cosmwasm_1_2 for instantiate2). Cargo unifies features across the packages of one
+# (caller: cosmwasm_1_2 for instantiate2; lending: cosmwasm_2_0 for CosmosMsg::Any, the chain's
+# MsgRequestInference). Cargo unifies features across the packages of one
 # invocation, so building them with the rest would make every contract's wasm export
 # `requires_cosmwasm_1_2` and change the four contracts' checksums. The std built by
 # -Z build-std is shared (same target dir), so this costs seconds.
-OWN_BUILD=(caller)
+OWN_BUILD=(caller lending)
 DEBIAN_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22)
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -84,6 +84,40 @@ pub enum InferenceError {
     InvalidProof(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("feed {0} not found")]
+    FeedNotFound(u64),
+    #[error("feed {id} is closed")]
+    FeedClosed { id: u64 },
+    #[error("feed {id} expired at height {expiry} (now {height})")]
+    FeedExpired { id: u64, expiry: u64, height: u64 },
+    #[error("feed {id} is drained: its deposit {deposit} uspec is below the fee {fee} uspec")]
+    FeedDrained { id: u64, deposit: u128, fee: u128 },
+    #[error("feed {id} reached its limit of {max} requests")]
+    FeedExhausted { id: u64, max: u64 },
+    #[error("{sender} may not request on feed {id} (only its owner {owner} or its callback contract)")]
+    NotFeedRequester {
+        id: u64,
+        owner: String,
+        sender: String,
+    },
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    #[error("request {0} not found")]
+    RequestNotFound(u64),
+    #[error("request {id} is already {status}")]
+    RequestResolved { id: u64, status: String },
+    #[error("request {id}: its deadline {deadline} passed (height {height})")]
+    DeadlinePassed { id: u64, deadline: u64, height: u64 },
+    #[error("{sender} is neither the owner nor the operator of model {model}, assigned to request {request}")]
+    NotAuthorizedFulfiller {
+        request: u64,
+        model: u64,
+        sender: String,
+    },
+    #[error("invalid output: {0}")]
+    InvalidOutput(String),
+    #[error("model {model} can not serve the feed: {why}")]
+    ModelUnfit { model: u64, why: String },
 }
 
 impl InferenceError {
@@ -115,6 +149,19 @@ impl InferenceError {
             ProofTooLarge { .. } => 23,
             InvalidProof(_) => 24,
             Invalid(_) => 25,
+            FeedNotFound(_) => 26,
+            FeedClosed { .. } => 27,
+            FeedExpired { .. } => 28,
+            FeedDrained { .. } => 29,
+            FeedExhausted { .. } => 30,
+            NotFeedRequester { .. } => 31,
+            InvalidInput(_) => 32,
+            RequestNotFound(_) => 33,
+            RequestResolved { .. } => 34,
+            DeadlinePassed { .. } => 35,
+            NotAuthorizedFulfiller { .. } => 36,
+            InvalidOutput(_) => 37,
+            ModelUnfit { .. } => 38,
         }
     }
 }

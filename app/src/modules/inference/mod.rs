@@ -16,10 +16,14 @@
 
 pub mod circuits;
 pub mod error;
+pub mod feeds;
+mod fulfil;
 pub mod genesis;
 mod msgs;
 mod query;
 pub mod score;
+pub mod settle;
+mod sla;
 pub mod state;
 mod state_key;
 
@@ -66,7 +70,23 @@ impl Module for Inference {
         // Governance is a contract: it sends these.
         routes.msg::<pb::MsgRegisterArchitecture, _>(NAME, s, Senders::AccountsAndContracts);
         routes.msg::<pb::MsgUpdateParams, _>(NAME, s, Senders::AccountsAndContracts);
+        routes.msg::<pb::MsgSetModelOperator, _>(NAME, s, Senders::AccountsAndContracts);
+        // Consumers are people and contracts alike.
+        routes.msg::<pb::MsgCreateFeed, _>(NAME, s, Senders::AccountsAndContracts);
+        routes.msg::<pb::MsgTopUpFeed, _>(NAME, s, Senders::AccountsAndContracts);
+        routes.msg::<pb::MsgCloseFeed, _>(NAME, s, Senders::AccountsAndContracts);
+        routes.msg::<pb::MsgRequestInference, _>(NAME, s, Senders::AccountsAndContracts);
+        // Provers are accounts: a fulfilment runs consumer callbacks, which must not nest.
+        routes.msg::<pb::MsgFulfillInference, _>(NAME, s, Senders::Accounts);
+        routes.msg::<pb::MsgFulfillInferences, _>(NAME, s, Senders::Accounts);
+        routes.module_account(feeds::ESCROW);
+        routes.module_account(feeds::TREASURY);
         query::register(routes, &s.keeper);
+    }
+
+    /// Resolves the requests whose SLA ran out (bounded per block).
+    fn end_block(&self, ctx: &mut Ctx) -> Result<(), TxError> {
+        sla::end_block(&self.server.keeper, ctx)
     }
 
     fn init_genesis(&self, ctx: &mut Ctx, genesis: &Genesis) -> Result<(), TxError> {

@@ -24,7 +24,7 @@ pub struct MsgServer {
 
 const MAX_METADATA_URI: usize = 512;
 
-fn address(field: &str, s: &str) -> Result<Address, TxError> {
+pub(super) fn address(field: &str, s: &str) -> Result<Address, TxError> {
     s.parse()
         .map_err(|e| TxError::invalid_address(format!("{field} {s:?}: {e}")))
 }
@@ -113,7 +113,7 @@ impl MsgHandler<pb::MsgRegisterModel> for MsgServer {
     }
 }
 
-fn owned_model(ctx: &mut Ctx, id: u64, sender: &str) -> Result<pb::Model, TxError> {
+pub(super) fn owned_model(ctx: &mut Ctx, id: u64, sender: &str) -> Result<pb::Model, TxError> {
     let model = ctx.model(id)?.ok_or(InferenceError::ModelNotFound(id))?;
     if model.owner != sender {
         return Err(InferenceError::NotModelOwner {
@@ -235,6 +235,8 @@ pub fn validate_params(p: &pb::Params) -> Result<(), InferenceError> {
     for (field, addr) in [
         ("challenge_contract", &p.challenge_contract),
         ("staking_contract", &p.staking_contract),
+        ("treasury", &p.treasury),
+        ("reputation_contract", &p.reputation_contract),
     ] {
         if !addr.is_empty() {
             addr.parse::<Address>()
@@ -256,6 +258,42 @@ pub fn validate_params(p: &pb::Params) -> Result<(), InferenceError> {
         return Err(InferenceError::Invalid(
             "params.max_proof_bytes must be 4096..=4194304".into(),
         ));
+    }
+    if p.modeler_share_bps as u64 + p.validator_share_bps as u64 > 10_000 {
+        return Err(InferenceError::Invalid(
+            "params.modeler_share_bps + validator_share_bps must be at most 10000".into(),
+        ));
+    }
+    super::sla::slash_fraction(&p.sla_slash_fraction).map_err(|why| {
+        InferenceError::Invalid(format!(
+            "params.sla_slash_fraction {:?}: {why}",
+            p.sla_slash_fraction
+        ))
+    })?;
+    if p.min_sla_blocks == 0 || p.min_sla_blocks > p.max_sla_blocks || p.max_sla_blocks > 1_000_000
+    {
+        return Err(InferenceError::Invalid(
+            "params: 1 <= min_sla_blocks <= max_sla_blocks <= 1000000".into(),
+        ));
+    }
+    if p.callback_gas_limit < 10_000 || p.callback_gas_limit > 50_000_000 {
+        return Err(InferenceError::Invalid(
+            "params.callback_gas_limit must be 10000..=50000000".into(),
+        ));
+    }
+    if p.max_timeouts_per_block == 0 || p.max_timeouts_per_block > 10_000 {
+        return Err(InferenceError::Invalid(
+            "params.max_timeouts_per_block must be 1..=10000".into(),
+        ));
+    }
+    if p.min_fee_per_inference.is_empty()
+        || !p.min_fee_per_inference.bytes().all(|b| b.is_ascii_digit())
+        || p.min_fee_per_inference.parse::<u128>().is_err()
+    {
+        return Err(InferenceError::Invalid(format!(
+            "params.min_fee_per_inference {:?} must be a uspec amount",
+            p.min_fee_per_inference
+        )));
     }
     Ok(())
 }

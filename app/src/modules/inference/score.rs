@@ -62,7 +62,7 @@ pub(super) fn contract(addr: &str, which: &'static str) -> Result<Address, TxErr
         .map_err(|e| TxError::internal(format!("params {which}_contract {addr:?}: {e}")))
 }
 
-fn smart<T: serde::de::DeserializeOwned>(
+pub(super) fn smart<T: serde::de::DeserializeOwned>(
     keeper: &WasmKeeper,
     ctx: &mut Ctx,
     contract: &Address,
