@@ -11,28 +11,7 @@ use inferchain_app::modules::inference::circuits::{self, GAS_PER_MS};
 use inferchain_verifier::*;
 
 fn model(arch: &ArchSpec, seed: u64) -> QuantModel {
-    // A deterministic pseudo-random model: weights in the quantized range, small biases.
-    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    let mut next = move |m: i64| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % (2 * m as u64 + 1)) as i64 - m
-    };
-    QuantModel {
-        arch: arch.name(),
-        layers: (0..arch.num_dense())
-            .map(|l| {
-                let (i, o) = arch.dense_shape(l);
-                let wmax = (128.0 / (i as f64).sqrt()) as i64 + 4;
-                QuantLayer {
-                    weights: (0..i * o).map(|_| next(wmax)).collect(),
-                    bias: (0..o).map(|_| next(1 << 12)).collect(),
-                }
-            })
-            .collect(),
-        salt: Salt([seed, 7, 9]),
-    }
+    QuantModel::pseudo_random(arch, seed)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

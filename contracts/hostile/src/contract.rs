@@ -7,7 +7,7 @@ use cosmwasm_std::{
     StdResult,
 };
 
-use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg};
+use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg, SudoMsg};
 use crate::state::RESULT;
 
 const CHUNK: usize = 1 << 20;
@@ -22,6 +22,24 @@ pub fn instantiate(
     _msg: InstantiateMsg,
 ) -> StdResult<Response> {
     Ok(Response::new().add_attribute("action", "instantiate"))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn sudo(deps: DepsMut, _env: Env, msg: SudoMsg) -> StdResult<Response> {
+    let SudoMsg::InferenceResult { callback_data } = msg;
+    let result = match callback_data.as_slice() {
+        b"loop" => spin(),
+        b"bomb" => hoard(),
+        b"panic" => panic!("a consumer callback that panics"),
+        other => {
+            return Err(StdError::msg(format!(
+                "refusing callback {:?}",
+                other.len()
+            )))
+        }
+    };
+    RESULT.save(deps.storage, &result)?;
+    Ok(Response::new().add_attribute("action", "callback"))
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

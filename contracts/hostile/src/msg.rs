@@ -35,3 +35,13 @@ pub enum QueryMsg {
     #[returns(String)]
     Ping {},
 }
+
+/// The chain's consumer callback (the inference module's `inference_result`), answered by
+/// misbehaving as the request's `callback_data` says: `loop` spins until the callback's gas
+/// runs out, `bomb` allocates until memory runs out, `panic` panics, anything else fails with
+/// an error. Unknown fields of the callback are ignored (no `deny_unknown_fields`).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SudoMsg {
+    InferenceResult { callback_data: cosmwasm_std::Binary },
+}

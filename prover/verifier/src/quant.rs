@@ -319,6 +319,32 @@ impl QuantModel {
         )))
     }
 
+    /// A deterministic pseudo-random model of `arch` (weights in the quantized range, small
+    /// biases), for tests and benchmarks that need a model but not a trained one.
+    pub fn pseudo_random(arch: &ArchSpec, seed: u64) -> QuantModel {
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut next = move |m: i64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % (2 * m as u64 + 1)) as i64 - m
+        };
+        QuantModel {
+            arch: arch.name(),
+            layers: (0..arch.num_dense())
+                .map(|l| {
+                    let (i, o) = arch.dense_shape(l);
+                    let wmax = 128 / (i as u64).isqrt().max(1) as i64 + 4;
+                    QuantLayer {
+                        weights: (0..i * o).map(|_| next(wmax)).collect(),
+                        bias: (0..o).map(|_| next(1 << 12)).collect(),
+                    }
+                })
+                .collect(),
+            salt: Salt([seed & ((1 << Salt::ELEMENT_BITS) - 1), 7, 9]),
+        }
+    }
+
     /// Integer inference, exactly what the circuit computes. Errors when an input or an
     /// intermediate value leaves the fixed-point range.
     pub fn infer(&self, input: &[i64]) -> Result<Vec<i64>, QuantError> {

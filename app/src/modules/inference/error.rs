@@ -94,7 +94,9 @@ pub enum InferenceError {
     FeedDrained { id: u64, deposit: u128, fee: u128 },
     #[error("feed {id} reached its limit of {max} requests")]
     FeedExhausted { id: u64, max: u64 },
-    #[error("{sender} may not request on feed {id} (only its owner {owner} or its callback contract)")]
+    #[error(
+        "{sender} may not request on feed {id} (only its owner {owner} or its callback contract)"
+    )]
     NotFeedRequester {
         id: u64,
         owner: String,

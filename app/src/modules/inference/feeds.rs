@@ -206,7 +206,10 @@ impl MsgHandler<pb::MsgCreateFeed> for MsgServer {
         let mode = feed_mode(&m.mode)?;
         let fee = parse_amount("fee_per_inference", &m.fee_per_inference)?;
         let deposit = parse_amount("deposit", &m.deposit)?;
-        let min_fee = parse_amount("params.min_fee_per_inference", &params.min_fee_per_inference)?;
+        let min_fee = parse_amount(
+            "params.min_fee_per_inference",
+            &params.min_fee_per_inference,
+        )?;
         if fee < min_fee {
             return Err(InferenceError::Invalid(format!(
                 "fee_per_inference {fee} uspec is below the minimum {min_fee} uspec"
@@ -520,7 +523,9 @@ impl MsgHandler<pb::MsgSetModelOperator> for MsgServer {
 }
 
 /// The escrow's balance as the bank holds it (for queries and the invariant check).
-pub fn escrow_balance(state: &mut (impl crate::state::StateRead + ?Sized)) -> Result<u128, TxError> {
+pub fn escrow_balance(
+    state: &mut (impl crate::state::StateRead + ?Sized),
+) -> Result<u128, TxError> {
     use crate::modules::bank::BankRead;
     state.balance(&escrow_address(), NATIVE_DENOM)
 }

@@ -41,7 +41,9 @@ fn fulfillable(
     id: u64,
     submitter: &str,
 ) -> Result<(pb::InferenceRequest, pb::Feed, pb::Model), TxError> {
-    let request = ctx.request(id)?.ok_or(InferenceError::RequestNotFound(id))?;
+    let request = ctx
+        .request(id)?
+        .ok_or(InferenceError::RequestNotFound(id))?;
     if request.status != STATUS_PENDING {
         return Err(InferenceError::RequestResolved {
             id,
@@ -157,7 +159,9 @@ impl MsgHandler<pb::MsgFulfillInference> for MsgServer {
             &hash,
             &m.submitter,
         )?;
-        Ok(to_any(&pb::MsgFulfillInferenceResponse { proof_hash: hash }))
+        Ok(to_any(&pb::MsgFulfillInferenceResponse {
+            proof_hash: hash,
+        }))
     }
 }
 
@@ -241,6 +245,8 @@ impl MsgHandler<pb::MsgFulfillInferences> for MsgServer {
                 &m.submitter,
             )?;
         }
-        Ok(to_any(&pb::MsgFulfillInferencesResponse { proof_hash: hash }))
+        Ok(to_any(&pb::MsgFulfillInferencesResponse {
+            proof_hash: hash,
+        }))
     }
 }

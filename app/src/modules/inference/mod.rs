@@ -16,6 +16,7 @@
 
 pub mod circuits;
 pub mod error;
+mod feed_query;
 pub mod feeds;
 mod fulfil;
 pub mod genesis;

@@ -34,6 +34,7 @@ pub fn register(routes: &mut Routes, keeper: &WasmKeeper) {
         ("Models", Askers::ClientsAndContracts, models),
     ];
     routes.state_queries(NAME, SERVICE, methods);
+    routes.state_queries(NAME, SERVICE, super::feed_query::METHODS);
     let k = keeper.clone();
     routes.query(
         NAME,

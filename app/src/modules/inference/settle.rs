@@ -35,7 +35,8 @@ fn share(amount: u128, bps: u32) -> u128 {
 }
 
 pub fn split(fee: u128, params: &pb::Params) -> Split {
-    let treasury_bps = 10_000u32.saturating_sub(params.modeler_share_bps + params.validator_share_bps);
+    let treasury_bps =
+        10_000u32.saturating_sub(params.modeler_share_bps + params.validator_share_bps);
     let validators = share(fee, params.validator_share_bps);
     let treasury = share(fee, treasury_bps);
     Split {
@@ -133,9 +134,10 @@ pub fn call_back(
     request.callback_result = if feed.callback_contract.is_empty() {
         "none".into()
     } else {
-        let contract: Address = feed.callback_contract.parse().map_err(|e| {
-            TxError::internal(format!("feed {} callback contract: {e}", feed.id))
-        })?;
+        let contract: Address = feed
+            .callback_contract
+            .parse()
+            .map_err(|e| TxError::internal(format!("feed {} callback contract: {e}", feed.id)))?;
         let msg = json!({"inference_result": {
             "request_id": request.id,
             "feed_id": feed.id,
@@ -210,7 +212,8 @@ pub fn fulfil(
     feed.pending_fees = (parse_amount("pending_fees", &feed.pending_fees)? - fee).to_string();
     ctx.update_feed(&feed)?;
     model.inferences += 1;
-    model.fees_earned = (parse_amount("fees_earned", &model.fees_earned)? + parts.modeler).to_string();
+    model.fees_earned =
+        (parse_amount("fees_earned", &model.fees_earned)? + parts.modeler).to_string();
     ctx.update_model(&model)?;
     ctx.emit(
         "inference_fulfilled",
@@ -221,7 +224,11 @@ pub fn fulfil(
             ("proof_hash", proof_hash.to_string()),
             (
                 "output",
-                output.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+                output
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
             ),
             ("fee", fee.to_string()),
             ("modeler_share", parts.modeler.to_string()),
@@ -292,7 +299,13 @@ mod tests {
     #[test]
     fn a_split_always_adds_up_to_the_fee() {
         for fee in [0u128, 1, 7, 9_999, 10_000, 10_001, 123_456_789, u128::MAX] {
-            for (m, v) in [(8_000, 1_500), (10_000, 0), (0, 10_000), (3_333, 3_333), (0, 0)] {
+            for (m, v) in [
+                (8_000, 1_500),
+                (10_000, 0),
+                (0, 10_000),
+                (3_333, 3_333),
+                (0, 0),
+            ] {
                 let s = split(fee, &params(m, v));
                 assert_eq!(s.modeler + s.validators + s.treasury, fee, "{fee} {m} {v}");
             }

@@ -41,7 +41,12 @@ pub fn end_block(keeper: &WasmKeeper, ctx: &mut Ctx) -> Result<(), TxError> {
     let start = key::deadlines();
     let end = key::deadline(height.saturating_add(1), 0);
     let params = ctx.inference_params()?;
-    let due = ctx.scan_raw(&start, Some(&end), false, params.max_timeouts_per_block as usize)?;
+    let due = ctx.scan_raw(
+        &start,
+        Some(&end),
+        false,
+        params.max_timeouts_per_block as usize,
+    )?;
     for (k, _) in due {
         let id = id_of(&k[k.len() - 8..])?;
         time_out(keeper, ctx, &params, id)?;
@@ -56,7 +61,9 @@ fn time_out(
     id: u64,
 ) -> Result<(), TxError> {
     let Some(mut request) = ctx.request(id)? else {
-        return Err(TxError::internal(format!("SLA queue names missing request {id}")));
+        return Err(TxError::internal(format!(
+            "SLA queue names missing request {id}"
+        )));
     };
     if request.status != STATUS_PENDING {
         return Err(TxError::internal(format!(

@@ -189,12 +189,18 @@ pub(super) trait InferenceWrite: StateWrite {
         r: &pb::InferenceRequest,
     ) -> Result<(), TxError> {
         self.put_proto(key::request(r.id), r)?;
-        self.put_raw(key::indexed(&key::feed_requests(r.feed_id), r.id), Vec::new())?;
+        self.put_raw(
+            key::indexed(&key::feed_requests(r.feed_id), r.id),
+            Vec::new(),
+        )?;
         self.put_raw(
             key::indexed(&key::requester_requests(requester), r.id),
             Vec::new(),
         )?;
-        self.put_raw(key::indexed(&key::model_pending(r.model_id), r.id), Vec::new())?;
+        self.put_raw(
+            key::indexed(&key::model_pending(r.model_id), r.id),
+            Vec::new(),
+        )?;
         self.put_raw(key::deadline(r.deadline, r.id), Vec::new())
     }
 
