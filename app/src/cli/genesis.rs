@@ -43,6 +43,13 @@ pub enum GenesisCmd {
         staking: Option<String>,
         #[arg(long)]
         min_model_stake: Option<String>,
+        /// The reputation contract told of consumed inferences.
+        #[arg(long)]
+        reputation: Option<String>,
+        /// Where the treasury share of inference fees goes (default: the module account
+        /// `inference_treasury`).
+        #[arg(long)]
+        treasury: Option<String>,
     },
     /// Give an address (or a key name from the keyring) coins at genesis.
     AddAccount {
@@ -174,9 +181,17 @@ pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
             challenge,
             staking,
             min_model_stake,
+            reputation,
+            treasury,
         } => {
             let mut section = inference_section(&mut doc)?;
             let mut params = section.params();
+            if let Some(r) = reputation {
+                params.reputation_contract = r.parse::<Address>()?.to_bech32();
+            }
+            if let Some(t) = treasury {
+                params.treasury = t.parse::<Address>()?.to_bech32();
+            }
             if let Some(c) = challenge {
                 params.challenge_contract = c.parse::<Address>()?.to_bech32();
             }

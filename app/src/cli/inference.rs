@@ -49,6 +49,8 @@ pub enum InferenceTx {
         #[command(flatten)]
         signer: Signer,
     },
+    #[command(flatten)]
+    Feed(super::feeds::FeedTx),
 }
 
 #[derive(Subcommand)]
@@ -110,6 +112,8 @@ pub enum InferenceQuery {
         #[command(flatten)]
         node: NodeArgs,
     },
+    #[command(flatten)]
+    Feed(super::feeds::FeedQuery),
 }
 
 fn read_proof(path: &Path) -> Result<Vec<u8>> {
@@ -119,6 +123,7 @@ fn read_proof(path: &Path) -> Result<Vec<u8>> {
 pub async fn tx(home: &Path, cmd: InferenceTx) -> Result<()> {
     let ring = Keyring::open(home)?;
     match cmd {
+        InferenceTx::Feed(cmd) => super::feeds::tx(&ring, cmd).await,
         InferenceTx::RegisterModel {
             commitment,
             architecture,
@@ -169,7 +174,15 @@ pub async fn tx(home: &Path, cmd: InferenceTx) -> Result<()> {
 pub fn params_json(p: &pb::Params) -> Value {
     json!({"challenge_contract": p.challenge_contract, "staking_contract": p.staking_contract,
            "min_model_stake": p.min_model_stake, "max_score_rows": p.max_score_rows.to_string(),
-           "max_proof_bytes": p.max_proof_bytes.to_string()})
+           "max_proof_bytes": p.max_proof_bytes.to_string(),
+           "modeler_share_bps": p.modeler_share_bps, "validator_share_bps": p.validator_share_bps,
+           "treasury": p.treasury, "reputation_contract": p.reputation_contract,
+           "sla_slash_fraction": p.sla_slash_fraction,
+           "min_sla_blocks": p.min_sla_blocks.to_string(),
+           "max_sla_blocks": p.max_sla_blocks.to_string(),
+           "callback_gas_limit": p.callback_gas_limit.to_string(),
+           "max_timeouts_per_block": p.max_timeouts_per_block.to_string(),
+           "min_fee_per_inference": p.min_fee_per_inference})
 }
 
 pub fn architecture_json(a: &pb::Architecture) -> Value {
@@ -187,13 +200,15 @@ pub fn model_json(m: &pb::Model) -> Value {
                "correct": r.correct.to_string(), "brier_sum": r.brier_sum.to_string(),
                "metric": r.metric, "score": r.score, "height": r.height.to_string()}))
                .collect::<Vec<_>>(),
-           "inferences": m.inferences.to_string(), "fees_earned": m.fees_earned})
+           "inferences": m.inferences.to_string(), "fees_earned": m.fees_earned,
+           "operator": m.operator, "missed": m.missed.to_string()})
 }
 
 const SERVICE: &str = "/inferchain.inference.v1.Query";
 
 pub async fn query(cmd: InferenceQuery) -> Result<()> {
     match cmd {
+        InferenceQuery::Feed(cmd) => return super::feeds::query(cmd).await,
         InferenceQuery::Params { node } => {
             let r: pb::QueryParamsResponse = Client::new(&node.node, "")
                 .query(&format!("{SERVICE}/Params"), &pb::QueryParamsRequest {})

@@ -1,6 +1,7 @@
 //! Command-line definitions and dispatch.
 
 mod broadcast;
+mod feeds;
 mod genesis;
 mod inference;
 mod keys;
