@@ -27,7 +27,7 @@ while (($#)); do
   esac
 done
 
-CONTRACTS=(staking challenge reputation governance)
+CONTRACTS=(staking challenge reputation governance lending)
 home="$dir/node0"
 out="$dir/contracts.json"
 artifacts="$INFERCHAIN_ROOT/contracts/artifacts"
@@ -85,6 +85,7 @@ check() {
   expect "challenge staking" "$(field "$cha" '{"config":{}}' "d['data']['staking']")" "$stk"
   expect "challenge reputation" "$(field "$cha" '{"config":{}}' "d['data']['reputation']")" "$rep"
   expect "governance staking" "$(field "$gov" '{"config":{}}' "d['data']['staking']")" "$stk"
+  expect "lending max_credit" "$(field "$(deployed lending address)" '{"config":{}}' "d['data']['max_credit']")" "5000000"
   ((fail == 0)) || die "the contracts in $out are not wired as contracts/README.md says"
 }
 
@@ -166,11 +167,17 @@ init[staking]=$(cat <<EOF
 EOF
 )
 init[challenge]=$(cat <<EOF
-{"owner":"$gov","staking":"$stk","reputation":"$rep","creation_deposit":"1000000","modeler_fee_share":"0.7","forfeit_destination":"burn","max_top_k":5}
+{"owner":"$gov","staking":"$stk","reputation":"$rep","creation_deposit":"1000000","forfeit_destination":"burn","max_top_k":5}
 EOF
 )
 init[reputation]=$(cat <<EOF
 {"owner":"$gov","reporters":["$cha","$stk"],"params":{"decay_bps":9000,"challenge_weight":"1000","consumption_weight":"100","slash_penalty":"500"}}
+EOF
+)
+# The consumer of credit-score feeds: the deployer (faucet) is its owner, who opens the feed
+# (callback = the pool) and names it with update_config (localnet/demo.sh feed).
+init[lending]=$(cat <<EOF
+{"owner":"$creator","max_credit":"5000000","min_logit":-1024,"max_logit":1024,"borrow_fee_bps":50}
 EOF
 )
 init[governance]=$(cat <<EOF

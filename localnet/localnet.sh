@@ -86,10 +86,11 @@ init() {
     log "no contracts/artifacts/governance.wasm: genesis without a wasm authority (codes can't be pinned)"
   fi
   # The inference module reads challenges from the challenge contract and modeler stake from
-  # the staking contract: their instantiate2 addresses too (deploy.sh's salts).
+  # the staking contract, and reports consumed inferences to the reputation contract: their
+  # instantiate2 addresses too (deploy.sh's salts).
   local name addr faucet_addr
   faucet_addr=$(inferchaind --home "$home0" keys show faucet -a)
-  for name in challenge staking; do
+  for name in challenge staking reputation; do
     [ -f "$INFERCHAIN_ROOT/contracts/artifacts/$name.wasm" ] || continue
     addr=$(inferchaind wasm address "$INFERCHAIN_ROOT/contracts/artifacts/$name.wasm" "$faucet_addr" \
       "$(printf "inferchain-$name" | od -An -tx1 | tr -d ' \n')" -o json \

@@ -12,15 +12,15 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ContractError;
 use crate::msg::{
-    ChallengeResponse, ChallengeStatus, ChallengesResponse, ClaimsResponse, ConfigResponse,
-    ConfigUpdate, CreateChallengeMsg, ExecuteMsg, FeedModel, ForfeitDestination, InstantiateMsg,
+    ChallengeResponse, ChallengeStatus, ChallengesResponse, ConfigResponse, ConfigUpdate,
+    CreateChallengeMsg, ExecuteMsg, FeedModel, ForfeitDestination, InstantiateMsg,
     LeaderboardResponse, LiabilitiesResponse, MigrateMsg, ModelResponse, QueryMsg,
-    ReputationChallengeResult, ReputationExecuteMsg, StakingExecuteMsg, StakingQueryMsg,
-    StakingRole, StakingStakeResponse, SudoMsg, TestSetResponse,
+    ReputationChallengeResult, ReputationExecuteMsg, StakingQueryMsg, StakingRole,
+    StakingStakeResponse, SudoMsg, TestSetResponse,
 };
 use crate::state::{
-    challenges, Challenge, Config, Liabilities, Model, CHALLENGE_COUNT, CLAIMS, CONFIG,
-    LIABILITIES, MODELS, SUBMISSION_SEQ, TEST_SETS,
+    challenges, Challenge, Config, Liabilities, Model, CHALLENGE_COUNT, CONFIG, LIABILITIES,
+    MODELS, STORED_LIABILITIES, SUBMISSION_SEQ, TEST_SETS,
 };
 use crate::testset::validate_test_set;
 
@@ -52,7 +52,6 @@ pub fn instantiate(
         staking: deps.api.addr_validate(&msg.staking)?,
         reputation: deps.api.addr_validate(&msg.reputation)?,
         creation_deposit: msg.creation_deposit,
-        modeler_fee_share: msg.modeler_fee_share,
         forfeit_destination: msg.forfeit_destination,
         max_top_k: msg.max_top_k,
     };
@@ -87,7 +86,6 @@ pub fn execute(
             execute_cancel(deps, env, info, challenge_id)
         }
         ExecuteMsg::Finalize { challenge_id } => execute_finalize(deps, env, info, challenge_id),
-        ExecuteMsg::Claim {} => execute_claim(deps, info),
         ExecuteMsg::UpdateConfig(update) => execute_update_config(deps, info, update),
     }
 }
@@ -106,7 +104,7 @@ pub fn sudo(deps: DepsMut, env: Env, msg: SudoMsg) -> Result<Response, ContractE
             modeler,
             count,
             fees,
-        } => sudo_record_consumption(deps, env, challenge_id, modeler, count, fees),
+        } => sudo_record_consumption(deps, challenge_id, modeler, count, fees),
     }
 }
 
@@ -154,17 +152,9 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
                 test_set: TEST_SETS.may_load(deps.storage, challenge_id)?,
             })
         }
-        QueryMsg::Claims { address } => {
-            let addr = deps.api.addr_validate(&address)?;
-            let claimable = CLAIMS.may_load(deps.storage, &addr)?.unwrap_or_default();
-            to_json_binary(&ClaimsResponse { claimable })
-        }
         QueryMsg::Liabilities {} => {
             let l = LIABILITIES.load(deps.storage)?;
-            to_json_binary(&LiabilitiesResponse {
-                escrow: l.escrow,
-                claims: l.claims,
-            })
+            to_json_binary(&LiabilitiesResponse { escrow: l.escrow })
         }
     }
 }
@@ -176,6 +166,13 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
         return Err(ContractError::WrongContract {
             found: stored.contract,
         });
+    }
+    // Fee shares credited before the chain's `inference` module owned the fee split have no
+    // `claim {}` any more: they must be claimed with the old code first. (The old config's
+    // `modeler_fee_share` and the liabilities' `claims` fields are ignored when read.)
+    let l = STORED_LIABILITIES.load(deps.storage)?;
+    if !l.claims.is_zero() {
+        return Err(ContractError::UnclaimedFees { claims: l.claims });
     }
     set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     Ok(Response::new()
@@ -210,11 +207,6 @@ fn load_challenge(deps: Deps, id: u64) -> Result<Challenge, ContractError> {
 }
 
 fn validate_config(deps: Deps, c: &Config) -> Result<(), ContractError> {
-    if c.modeler_fee_share > Decimal::one() {
-        return Err(ContractError::InvalidChallenge {
-            reason: "modeler_fee_share must be at most 1".into(),
-        });
-    }
     if c.max_top_k == 0 {
         return Err(ContractError::InvalidChallenge {
             reason: "max_top_k must be positive".into(),
@@ -569,26 +561,6 @@ pub fn execute_finalize(
     Ok(resp)
 }
 
-pub fn execute_claim(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
-    let amount = CLAIMS
-        .may_load(deps.storage, &info.sender)?
-        .unwrap_or_default();
-    if amount.is_zero() {
-        return Err(ContractError::NothingToClaim {});
-    }
-    CLAIMS.remove(deps.storage, &info.sender);
-    LIABILITIES.update(deps.storage, |mut l| -> StdResult<_> {
-        l.claims -= amount;
-        Ok(l)
-    })?;
-    Ok(Response::new()
-        .add_messages(send(&info.sender, amount))
-        .add_attribute("action", "claim")
-        .add_attribute("address", info.sender)
-        .add_attribute("amount", amount))
-}
-
 pub fn execute_update_config(
     deps: DepsMut,
     info: MessageInfo,
@@ -609,9 +581,6 @@ pub fn execute_update_config(
     }
     if let Some(d) = u.creation_deposit {
         config.creation_deposit = d;
-    }
-    if let Some(s) = u.modeler_fee_share {
-        config.modeler_fee_share = s;
     }
     if let Some(f) = u.forfeit_destination {
         config.forfeit_destination = f;
@@ -667,9 +636,12 @@ pub fn sudo_record_score(
         .add_attribute("score", score.to_string()))
 }
 
+/// The chain's `inference` module served and paid `count` inferences of `modeler`'s feed model
+/// of `challenge_id`. A usage record for the leaderboard only: the module owns the fee split,
+/// has already paid the modeler `fees` (its share) and reports usage to reputation itself, so
+/// no funds arrive here and nothing is forwarded.
 pub fn sudo_record_consumption(
     deps: DepsMut,
-    env: Env,
     challenge_id: u64,
     modeler: String,
     count: u64,
@@ -683,58 +655,16 @@ pub fn sudo_record_consumption(
             modeler: modeler.to_string(),
         });
     }
-    // The fees must already be here, on top of everything the contract owes.
-    let mut liabilities = LIABILITIES.load(deps.storage)?;
-    let balance = deps
-        .querier
-        .query_balance(&env.contract.address, DENOM)?
-        .amount;
-    let balance = Uint128::try_from(balance).map_err(StdError::from)?;
-    if balance < liabilities.escrow + liabilities.claims + fees {
-        return Err(ContractError::FeesNotReceived { fees });
-    }
-    let config = CONFIG.load(deps.storage)?;
-    let modeler_share = fees.mul_floor(config.modeler_fee_share);
-    let validator_share = fees - modeler_share;
-
     model.consumption += count;
-    model.fees_earned += modeler_share;
+    model.fees_earned += fees;
     MODELS.save(deps.storage, (challenge_id, &modeler), &model)?;
-    CLAIMS.update(deps.storage, &model.modeler, |c| -> StdResult<_> {
-        Ok(c.unwrap_or_default() + modeler_share)
-    })?;
-    liabilities.claims += modeler_share;
-    LIABILITIES.save(deps.storage, &liabilities)?;
-
-    let mut resp = Response::new()
+    Ok(Response::new()
         .add_attribute("action", "record_consumption")
         .add_attribute("challenge_id", challenge_id.to_string())
         .add_attribute("modeler", &modeler)
         .add_attribute("commitment", &model.commitment)
         .add_attribute("count", count.to_string())
-        .add_attribute("modeler_share", modeler_share)
-        .add_attribute("validator_share", validator_share);
-    if !validator_share.is_zero() {
-        resp = resp.add_message(WasmMsg::Execute {
-            contract_addr: config.staking.to_string(),
-            msg: to_json_binary(&StakingExecuteMsg::DistributeRewards {
-                role: StakingRole::Validator,
-            })?,
-            funds: vec![Coin::new(validator_share, DENOM)],
-        });
-    }
-    resp = resp.add_submessage(SubMsg::reply_on_error(
-        WasmMsg::Execute {
-            contract_addr: config.reputation.to_string(),
-            msg: to_json_binary(&ReputationExecuteMsg::RecordConsumption {
-                modeler: model.modeler.to_string(),
-                count,
-            })?,
-            funds: vec![],
-        },
-        REPUTATION_REPORT_REPLY,
-    ));
-    Ok(resp)
+        .add_attribute("fees", fees))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -747,7 +677,6 @@ fn query_config(deps: Deps) -> StdResult<ConfigResponse> {
         staking: c.staking,
         reputation: c.reputation,
         creation_deposit: c.creation_deposit,
-        modeler_fee_share: c.modeler_fee_share,
         forfeit_destination: c.forfeit_destination,
         max_top_k: c.max_top_k,
     })
@@ -852,4 +781,50 @@ fn query_leaderboard(deps: Deps, challenge_id: u64) -> StdResult<LeaderboardResp
 fn paid(info: &MessageInfo) -> Result<Uint128, ContractError> {
     let amount = must_pay(info, DENOM)?;
     Ok(Uint128::try_from(amount).map_err(StdError::from)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::testing::{mock_dependencies, mock_env};
+
+    /// The config and liabilities as the contract stored them while it split consumption fees.
+    fn old_state(deps: DepsMut, claims: &str) {
+        set_contract_version(deps.storage, CONTRACT_NAME, "0.1.0").unwrap();
+        deps.storage.set(
+            b"config",
+            br#"{"owner":"gov","staking":"stk","reputation":"rep","creation_deposit":"1000","modeler_fee_share":"0.7","forfeit_destination":"burn","max_top_k":5}"#,
+        );
+        let liabilities = format!(r#"{{"escrow":"5000","claims":"{claims}"}}"#);
+        deps.storage.set(b"liabilities", liabilities.as_bytes());
+    }
+
+    #[test]
+    fn migrate_reads_the_old_fee_split_state() {
+        let mut deps = mock_dependencies();
+        old_state(deps.as_mut(), "0");
+        migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap();
+        // The removed fields are ignored.
+        let c = query_config(deps.as_ref()).unwrap();
+        assert_eq!(
+            (c.owner.as_str(), c.creation_deposit, c.max_top_k),
+            ("gov", Uint128::new(1_000), 5)
+        );
+        assert_eq!(c.forfeit_destination, ForfeitDestination::Burn);
+        assert_eq!(
+            LIABILITIES.load(&deps.storage).unwrap().escrow,
+            Uint128::new(5_000)
+        );
+    }
+
+    #[test]
+    fn migrate_refuses_while_fee_shares_are_unclaimed() {
+        let mut deps = mock_dependencies();
+        old_state(deps.as_mut(), "7");
+        let err = migrate(deps.as_mut(), mock_env(), MigrateMsg {}).unwrap_err();
+        assert!(
+            matches!(err, ContractError::UnclaimedFees { claims } if claims == Uint128::new(7)),
+            "{err}"
+        );
+    }
 }

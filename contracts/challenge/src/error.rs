@@ -73,11 +73,10 @@ pub enum ContractError {
     #[error("the model of {modeler} in challenge {challenge_id} is not a feed model")]
     NotAFeedModel { challenge_id: u64, modeler: String },
 
-    #[error("the contract did not receive the {fees} uspec of fees")]
-    FeesNotReceived { fees: Uint128 },
-
-    #[error("nothing to claim")]
-    NothingToClaim {},
+    #[error(
+        "{claims} uspec of credited consumption fees are unclaimed: claim them before migrating"
+    )]
+    UnclaimedFees { claims: Uint128 },
 
     #[error("contract name mismatch: cannot migrate {found}")]
     WrongContract { found: String },

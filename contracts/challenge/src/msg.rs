@@ -68,8 +68,6 @@ pub struct InstantiateMsg {
     pub reputation: String,
     /// `uspec` held on every challenge creation, refunded at finalization.
     pub creation_deposit: Uint128,
-    /// Share of consumption fees credited to the model's modeler; the rest goes to validators.
-    pub modeler_fee_share: Decimal,
     pub forfeit_destination: ForfeitDestination,
     /// Largest allowed K of a top-K bounty split.
     pub max_top_k: u32,
@@ -120,8 +118,6 @@ pub enum ExecuteMsg {
     CancelUnrevealed { challenge_id: u64 },
     /// Anyone, after the scoring deadline of a revealed challenge.
     Finalize { challenge_id: u64 },
-    /// Pays out the sender's credited consumption fees.
-    Claim {},
     /// Owner only. Fields left `None` are unchanged.
     UpdateConfig(ConfigUpdate),
 }
@@ -133,7 +129,6 @@ pub struct ConfigUpdate {
     pub staking: Option<String>,
     pub reputation: Option<String>,
     pub creation_deposit: Option<Uint128>,
-    pub modeler_fee_share: Option<Decimal>,
     pub forfeit_destination: Option<ForfeitDestination>,
     pub max_top_k: Option<u32>,
 }
@@ -149,8 +144,10 @@ pub enum SudoMsg {
         commitment: String,
         score: Decimal,
     },
-    /// `count` inferences of `modeler`'s feed model of `challenge_id` were paid `fees` uspec,
-    /// which the chain has already sent to this contract.
+    /// `count` inferences of `modeler`'s feed model of `challenge_id` were served and paid.
+    /// A usage record only: the `inference` module owns the fee split, has already paid the
+    /// modeler its share `fees` (uspec, informational) and reports usage to reputation itself.
+    /// No funds come with it.
     RecordConsumption {
         challenge_id: u64,
         modeler: String,
@@ -186,9 +183,7 @@ pub enum QueryMsg {
     /// The challenge's committed test-set hash and, once revealed, the test set's bytes.
     #[returns(TestSetResponse)]
     TestSet { challenge_id: u64 },
-    #[returns(ClaimsResponse)]
-    Claims { address: String },
-    /// What the contract owes: escrowed bounties and deposits, and credited fees.
+    /// What the contract owes: escrowed bounties and deposits.
     #[returns(LiabilitiesResponse)]
     Liabilities {},
 }
@@ -199,7 +194,6 @@ pub struct ConfigResponse {
     pub staking: Addr,
     pub reputation: Addr,
     pub creation_deposit: Uint128,
-    pub modeler_fee_share: Decimal,
     pub forfeit_destination: ForfeitDestination,
     pub max_top_k: u32,
 }
@@ -248,7 +242,9 @@ pub struct ModelResponse {
     /// Bounty paid to the modeler for this model.
     pub payout: Uint128,
     pub is_feed: bool,
+    /// Inferences served by this model as a feed model (reported by the `inference` module).
     pub consumption: u64,
+    /// The modeler's share of those inferences' fees, paid by the `inference` module.
     pub fees_earned: Uint128,
 }
 
@@ -268,16 +264,9 @@ pub struct LeaderboardResponse {
 }
 
 #[cw_serde]
-pub struct ClaimsResponse {
-    pub claimable: Uint128,
-}
-
-#[cw_serde]
 pub struct LiabilitiesResponse {
     /// Bounties and creation deposits of open and revealed challenges.
     pub escrow: Uint128,
-    /// Credited, unclaimed consumption fees.
-    pub claims: Uint128,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,11 +299,6 @@ pub struct StakingStakeResponse {
 }
 
 #[cw_serde]
-pub enum StakingExecuteMsg {
-    DistributeRewards { role: StakingRole },
-}
-
-#[cw_serde]
 pub struct ReputationChallengeResult {
     pub modeler: String,
     pub rank: u32,
@@ -327,9 +311,5 @@ pub enum ReputationExecuteMsg {
         challenge_id: u64,
         field_size: u32,
         results: Vec<ReputationChallengeResult>,
-    },
-    RecordConsumption {
-        modeler: String,
-        count: u64,
     },
 }

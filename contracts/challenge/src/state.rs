@@ -1,6 +1,7 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Binary, Decimal, Timestamp, Uint128};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
+use serde::{Deserialize, Serialize};
 
 use crate::msg::{ChallengeStatus, FeedModel, ForfeitDestination, Metric, Task};
 
@@ -10,7 +11,6 @@ pub struct Config {
     pub staking: Addr,
     pub reputation: Addr,
     pub creation_deposit: Uint128,
-    pub modeler_fee_share: Decimal,
     pub forfeit_destination: ForfeitDestination,
     pub max_top_k: u32,
 }
@@ -62,18 +62,27 @@ pub struct Model {
 #[derive(Default)]
 pub struct Liabilities {
     pub escrow: Uint128,
+}
+
+/// [`Liabilities`] as `migrate` reads them: also the layout from before the chain's `inference`
+/// module owned the fee split, which counted the credited, unclaimed fee shares (`claims`).
+#[derive(Serialize, Deserialize)]
+pub struct StoredLiabilities {
+    pub escrow: Uint128,
+    /// Zero when absent (the current layout).
+    #[serde(default)]
     pub claims: Uint128,
 }
 
 pub const CONFIG: Item<Config> = Item::new("config");
 pub const LIABILITIES: Item<Liabilities> = Item::new("liabilities");
+pub const STORED_LIABILITIES: Item<StoredLiabilities> = Item::new("liabilities");
 pub const CHALLENGE_COUNT: Item<u64> = Item::new("challenge_count");
 pub const SUBMISSION_SEQ: Item<u64> = Item::new("submission_seq");
 /// One submission per (challenge, modeler); a re-submission before the deadline overwrites it.
 pub const MODELS: Map<(u64, &Addr), Model> = Map::new("models");
 /// Revealed test sets (canonical ICTS v1 bytes), by challenge.
 pub const TEST_SETS: Map<u64, Binary> = Map::new("test_sets");
-pub const CLAIMS: Map<&Addr, Uint128> = Map::new("claims");
 
 pub struct ChallengeIndexes<'a> {
     pub status: MultiIndex<'a, u8, Challenge, u64>,

@@ -247,7 +247,7 @@ fn challenge_without_scored_models_returns_whole_bounty() {
 }
 
 #[test]
-fn consumption_credits_modelers_and_validators_and_claims_pay_out() {
+fn consumption_is_a_usage_record_that_moves_no_funds() {
     let mut s = Suite::new();
     s.bond("v1", stk::Role::Validator, 6_000);
     s.bond("v2", stk::Role::Validator, 12_000);
@@ -263,55 +263,43 @@ fn consumption_credits_modelers_and_validators_and_claims_pay_out() {
     assert!(s.model(id, "m2").is_feed && s.model(id, "m1").is_feed);
     assert!(!s.model(id, "m3").is_feed);
     assert_eq!(s.model(id, "m3").rank, Some(3));
+    let reputation_before = s.reputation_of("m2");
+    assert_eq!(reputation_before.score, Uint128::new(2_000));
 
-    // The chain's inference module moves the fees for 10 inferences, then reports them.
-    s.send("chain", &s.challenge.clone(), 1_000);
-    let res = s.record_consumption(id, "m2", 10, 1_000).unwrap();
-    assert_eq!(attr(&res, "modeler"), s.addr("m2").to_string());
-    assert_eq!(attr(&res, "commitment"), c[1]);
-    s.send("chain", &s.challenge.clone(), 301);
-    s.record_consumption(id, "m1", 3, 301).unwrap();
-    // 70% to the modeler: 700 and floor(210.7) = 210; the rest (300 + 91) to validators
-    // pro rata 1:2 -> v1 130, v2 260 (1 uspec of rounding stays in staking's books).
-    let claims = |s: &Suite, who: &str| -> u128 {
-        let r: ch::ClaimsResponse = s.query(
-            &s.challenge,
-            &ch::QueryMsg::Claims {
-                address: s.addr(who).to_string(),
-            },
-        );
-        r.claimable.u128()
-    };
-    assert_eq!(claims(&s, "m2"), 700);
-    assert_eq!(claims(&s, "m1"), 210);
-    assert_eq!(s.pending_rewards("v1"), 130);
-    assert_eq!(s.pending_rewards("v2"), 260);
-    let m = s.model(id, "m2");
-    assert_eq!((m.consumption, m.fees_earned), (10, Uint128::new(700)));
-    // Reputation: m2 = 2000 (challenge) + 100 * log2(1 + 10) = 2000 + 345.
-    let r = s.reputation_of("m2");
-    assert_eq!(r.consumption, Uint128::new(10));
-    assert_eq!(r.consumption_score, Uint128::new(345));
-    assert_eq!(r.score, Uint128::new(2_345));
-
-    let before = s.user_balance("m2");
-    s.exec("m2", &s.challenge.clone(), &ch::ExecuteMsg::Claim {}, 0)
-        .unwrap();
-    assert_eq!(s.user_balance("m2"), before + 700);
-    assert_eq!(claims(&s, "m2"), 0);
-    s.assert_rejected(
-        inferchain_challenge::error::ContractError::NothingToClaim {},
-        |s| s.exec("m2", &s.challenge.clone(), &ch::ExecuteMsg::Claim {}, 0),
+    // The chain's inference module split the fees of 10 inferences itself and paid the
+    // modeler its share (700); the contract, holding nothing now, only records the usage.
+    assert_eq!(s.balance(&s.challenge), 0);
+    let balances = s.balances();
+    let res = s.record_consumption(id, "m2", 10, 700).unwrap();
+    for (key, value) in [
+        ("action", "record_consumption".to_string()),
+        ("challenge_id", id.to_string()),
+        ("modeler", s.addr("m2").to_string()),
+        ("commitment", c[1].clone()),
+        ("count", "10".to_string()),
+        ("fees", "700".to_string()),
+    ] {
+        assert_eq!(attr(&res, key), value, "{key}");
+    }
+    // No coins move and no other contract is called (no staking rewards, no reputation
+    // report: the inference module reports usage to reputation itself).
+    assert!(
+        res.events
+            .iter()
+            .all(|e| e.ty != "transfer" && e.ty != "execute"),
+        "{:?}",
+        res.events
     );
-    let before = s.user_balance("v2");
-    s.exec(
-        "v2",
-        &s.staking.clone(),
-        &stk::ExecuteMsg::ClaimRewards {},
-        0,
-    )
-    .unwrap();
-    assert_eq!(s.user_balance("v2"), before + 260);
+    s.record_consumption(id, "m2", 2, 140).unwrap();
+    s.record_consumption(id, "m1", 3, 210).unwrap();
+    assert_eq!(s.balances(), balances);
+    let m = s.model(id, "m2");
+    assert_eq!((m.consumption, m.fees_earned), (12, Uint128::new(840)));
+    let m = s.model(id, "m1");
+    assert_eq!((m.consumption, m.fees_earned), (3, Uint128::new(210)));
+    assert_eq!(s.pending_rewards("v1"), 0);
+    assert_eq!(s.pending_rewards("v2"), 0);
+    assert_eq!(s.reputation_of("m2"), reputation_before);
     s.assert_conservation();
 }
 
@@ -517,9 +505,10 @@ fn reputation_outage_does_not_block_payouts_fees_or_slashes() {
     assert_eq!(s.user_balance("m2"), m2_before + 9_000);
     assert_eq!(s.reputation_of("m2"), rep::Reputation::default());
 
-    s.send("chain", &s.challenge.clone(), 100);
-    s.record_consumption(id, "m2", 1, 100).unwrap();
-    assert_eq!(s.pending_rewards("v1"), 30);
+    // Usage records call no other contract, so they never fail with it.
+    let res = s.record_consumption(id, "m2", 1, 100).unwrap();
+    assert_eq!(attr(&res, "action"), "record_consumption");
+    assert_eq!(s.model(id, "m2").consumption, 1);
 
     s.sudo(
         &s.staking.clone(),
@@ -607,18 +596,18 @@ fn front_running_a_copied_commitment_gains_nothing() {
     );
     assert_eq!(s.challenge_info(id).feed_models, vec![s.feed("m1", &c1)]);
     // Consumption of the shared commitment is m1's: m2's entry is not a feed model.
-    s.send("chain", &s.challenge.clone(), 50);
-    s.assert_rejected_with_stray(
+    s.assert_rejected(
         inferchain_challenge::error::ContractError::NotAFeedModel {
             challenge_id: id,
             modeler: s.addr("m2").to_string(),
         },
-        50,
         |s| s.record_consumption(id, "m2", 1, 50),
     );
     s.record_consumption(id, "m1", 1, 50).unwrap();
-    // Reputation: a field of one, weight 1000: 1000 * 1 * 1 / 1, plus 100 * log2(2) for use.
-    assert_eq!(s.reputation_of("m1").score, Uint128::new(1_100));
+    assert_eq!(s.model(id, "m1").consumption, 1);
+    // Reputation: a field of one, weight 1000: 1000 * 1 * 1 / 1 (usage is reported to
+    // reputation by the chain's inference module, not by the challenge contract).
+    assert_eq!(s.reputation_of("m1").score, Uint128::new(1_000));
     assert_eq!(s.reputation_of("m2"), rep::Reputation::default());
     s.assert_conservation();
 }
