@@ -7,8 +7,8 @@
 //!   least one unit of power (`power_reduction` uspec), the `max_validators` largest, diffs them
 //!   against the stored set and returns the changes as `ValidatorUpdate`s (power 0 removes).
 //!   The first set is CometBFT's genesis validators; it stays while the contract has no such
-//!   validator (or no contract is configured), and a change that would leave the set empty is
-//!   never returned.
+//!   validator (or no contract is configured or deployed yet), and a change that would leave
+//!   the set empty is never returned (the last staked validators keep their seats then).
 //! - **Rewards.** At the start of every block the fee collector's balance (transaction fees,
 //!   and the validators' share of inference fees that the inference module sends there) is
 //!   paid to the validators that signed the previous block, pro rata by their power over the
@@ -45,6 +45,7 @@ use crate::error::TxError;
 use crate::gas::GasMeter;
 use crate::genesis::Genesis;
 use crate::modules::bank::{self, BankRead};
+use crate::modules::wasm::state::WasmRead;
 use crate::modules::wasm::WasmKeeper;
 use crate::router::{Routes, Senders};
 pub use error::ValidatorsError;
@@ -161,6 +162,11 @@ impl Validators {
             .staking_contract
             .parse()
             .map_err(|e| TxError::internal(format!("params.staking_contract: {e}")))?;
+        // Genesis may name the contract's instantiate2 address before it is deployed: until
+        // then there are no staked validators (the genesis set stays), and nothing failed.
+        if ctx.contract_info(&contract)?.is_none() {
+            return Ok(Vec::new());
+        }
         let reduction: u128 = params.power_reduction.parse().unwrap_or(u128::MAX);
         let mut out = Vec::new();
         let mut start_after: Option<String> = None;
