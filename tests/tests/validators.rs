@@ -215,8 +215,8 @@ async fn a_node_bonds_joins_the_validator_set_and_leaves_it() {
         ),
         "fund dave",
     );
-    // A proof made for another operator is refused by the contract: alice can't bond
-    // dave's node with a key file she copied, dave's signature binds it to dave.
+    // One key, one operator: alice, holding a copy of node4's key file (so her proof of
+    // possession is valid), can't register it once dave has.
     let r = bond(&net, "dave", new, NEW_STAKE);
     let joined_at = r["height"]
         .as_str()
