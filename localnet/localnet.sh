@@ -4,6 +4,9 @@
 #                     [--wasm-authority KEY|ADDRESS]  (default: the governance contract)
 #   localnet.sh start [--dir DIR]      starts every node found in DIR, in the background
 #   localnet.sh stop  [--dir DIR]
+#   localnet.sh add-node [--dir DIR]   adds a full node (next index) to a running localnet and
+#                     starts it: its own CometBFT keys, node0's genesis, the others as peers;
+#                     prints its index. It validates once it bonds (tx staking bond-validator).
 # Node i listens on p2p 26656+100i+K, RPC 26657+100i+K, ABCI 26658+100i+K, gRPC 9090+i+K.
 # Logs: DIR/nodeI/app.log and DIR/nodeI/cometbft.log. Keys and mnemonics of the funded dev
 # accounts: DIR/accounts.json (keyring in DIR/node0).
@@ -41,6 +44,7 @@ init() {
   log "initialising $validators validator(s) in $dir"
   cometbft testnet --v "$validators" --o "$dir" --starting-ip-address 127.0.0.1 >/dev/null
   echo "$offset" > "$dir/port-offset"
+  echo "$block_time" > "$dir/block-time"
   local peers=() i
   for ((i = 0; i < validators; i++)); do
     peers+=("$(cometbft show-node-id --home "$dir/node$i")@127.0.0.1:$(p2p_port $i)")
@@ -96,6 +100,10 @@ init() {
       "$(printf "inferchain-$name" | od -An -tx1 | tr -d ' \n')" -o json \
       | python3 -c 'import json, sys; print(json.load(sys.stdin)["address"])')
     inferchaind --home "$home0" genesis set-inference "--$name" "$addr"
+    # The validator set follows the staking contract's bonded validators (the validators module).
+    if [ "$name" == staking ]; then
+      inferchaind --home "$home0" genesis set-validators --staking "$addr"
+    fi
   done
   # Architectures the chain verifies (digests computed here, checked by every node at start).
   # INFERCHAIN_ARCHITECTURES="arch[=circuit,circuit] …" narrows it (tests use a small set).
@@ -146,6 +154,36 @@ stop() {
   done
 }
 
+configure() { # configure I PEERS
+  python3 "$INFERCHAIN_ROOT/localnet/configure_node.py" "$dir/node$1/config/config.toml" \
+    ".proxy_app=\"tcp://127.0.0.1:$(abci_port "$1")\"" \
+    ".moniker=\"node$1\"" \
+    "rpc.laddr=\"tcp://127.0.0.1:$(rpc_port "$1")\"" \
+    "p2p.laddr=\"tcp://127.0.0.1:$(p2p_port "$1")\"" \
+    "p2p.persistent_peers=\"$2\"" \
+    "p2p.addr_book_strict=false" \
+    "p2p.allow_duplicate_ip=true" \
+    "consensus.timeout_commit=\"$(cat "$dir/block-time" 2>/dev/null || echo "$block_time")\"" \
+    "tx_index.indexer=\"kv\"" \
+    "rpc.max_body_bytes=4000000" \
+    "mempool.max_tx_bytes=2097152"
+}
+
+add_node() {
+  [ -d "$dir/node0" ] || die "no localnet in $dir; run: localnet.sh init"
+  offset=$(cat "$dir/port-offset" 2>/dev/null || echo "$offset")
+  local n; n=$(nodes | wc -l)
+  local home="$dir/node$n" peers=() home_i
+  for home_i in $(nodes); do
+    peers+=("$(cometbft show-node-id --home "$home_i")@127.0.0.1:$(p2p_port "${home_i##*node}")")
+  done
+  cometbft init --home "$home" >/dev/null 2>&1 || die "cometbft init for node$n failed"
+  cp "$dir/node0/config/genesis.json" "$home/config/genesis.json"
+  configure "$n" "$(IFS=,; echo "${peers[*]}")"
+  start_node "$home"
+  echo "$n"
+}
+
 status() {
   local home i
   for home in $(nodes); do
@@ -161,5 +199,6 @@ case "$cmd" in
   start) start ;;
   stop) stop ;;
   status) status ;;
+  add-node) add_node ;;
   *) die "usage: localnet.sh init|start|stop|status [--validators N] [--dir DIR] [--port-offset K]" ;;
 esac

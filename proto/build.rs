@@ -42,6 +42,7 @@ fn main() {
     // InferChain's own module query services are served too (the prover's is not).
     served.push(root.join("inferchain/params/v1/query.proto"));
     served.push(root.join("inferchain/inference/v1/query.proto"));
+    served.push(root.join("inferchain/validators/v1/query.proto"));
     println!("cargo:rerun-if-changed=reflection");
     let served_fds =
         protox::compile(&served, [&reflection_root, &root]).expect("compiling reflection protos");

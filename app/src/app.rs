@@ -3,7 +3,7 @@
 
 use cosmos_sdk_proto::cosmos::base::abci::v1beta1::TxMsgData;
 use prost::Message;
-use tendermint_proto::v0_38::abci::{Event, EventAttribute};
+use tendermint_proto::v0_38::abci::{Event, EventAttribute, ValidatorUpdate};
 
 use crate::ante::{run_ante, ExecMode, SigCache};
 use crate::coins::GasPrice;
@@ -15,8 +15,8 @@ use crate::gas::GasMeter;
 use crate::genesis::Genesis;
 use crate::modules::auth::AuthWrite;
 use crate::modules::{
-    auth::Auth, bank::Bank, block::Block, inference::Inference, params::Params, wasm::Vm,
-    wasm::Wasm, Module,
+    auth::Auth, bank::Bank, block::Block, inference::Inference, params::Params,
+    validators::Validators, wasm::Vm, wasm::Wasm, Module,
 };
 use crate::outcome::TxOutcome;
 use crate::outcome::{event_bytes, MAX_TX_EVENTS, MAX_TX_EVENT_BYTES};
@@ -33,6 +33,7 @@ use std::sync::Arc;
 pub fn modules(vm: Arc<Vm>) -> Vec<Box<dyn Module>> {
     let wasm = Wasm::new(vm);
     let inference = Inference::new(wasm.keeper());
+    let validators = Validators::new(wasm.keeper());
     vec![
         Box::new(Block),
         Box::new(Params),
@@ -40,6 +41,7 @@ pub fn modules(vm: Arc<Vm>) -> Vec<Box<dyn Module>> {
         Box::new(Bank),
         Box::new(wasm),
         Box::new(inference),
+        Box::new(validators),
     ]
 }
 
@@ -139,6 +141,24 @@ impl App {
             }
         }
         Ok(ctx.events)
+    }
+
+    /// Runs the end-block hooks, then asks the modules for validator set changes: the block
+    /// events and CometBFT's `validator_updates`.
+    pub fn end_block(
+        &self,
+        state: &mut StateDelta,
+        block: &BlockInfo,
+    ) -> Result<(Vec<Event>, Vec<ValidatorUpdate>), TxError> {
+        let mut events = self.block_hook(state, block, true)?;
+        let mut gas = GasMeter::infinite();
+        let mut ctx = Ctx::new(state, &mut gas, block, self.router.clone());
+        let mut updates = Vec::new();
+        for m in &self.modules {
+            updates.extend(m.validator_updates(&mut ctx)?);
+        }
+        events.extend(ctx.events);
+        Ok((events, updates))
     }
 
     /// Runs one transaction on `state`. Ante writes (fee, sequence) are kept even when a

@@ -52,6 +52,40 @@ pub struct BlockHeader {
     pub next_validators_hash: Vec<u8>,
     /// The app hash the previous block committed to (this block's header carries it).
     pub last_app_hash: Vec<u8>,
+    /// The previous block's commit: every validator of its set, whether it signed
+    /// (`decided_last_commit.votes`).
+    pub last_commit_votes: Vec<CommitVote>,
+    /// Evidence of misbehaviour CometBFT decided to report in this block.
+    pub misbehavior: Vec<Misbehavior>,
+}
+
+/// One validator of the previous block's set and whether its signature is in the commit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitVote {
+    /// CometBFT address: the first 20 bytes of sha256 of the consensus public key.
+    pub address: Vec<u8>,
+    pub power: i64,
+    /// Its precommit for the block is in the commit (`BlockIdFlag::Commit`).
+    pub signed: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MisbehaviorKind {
+    /// Two votes for different blocks at one height and round: a double sign.
+    DuplicateVote,
+    LightClientAttack,
+    Unknown,
+}
+
+/// Evidence against a validator (`RequestFinalizeBlock.misbehavior`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Misbehavior {
+    pub kind: MisbehaviorKind,
+    /// The validator's CometBFT address (20 bytes).
+    pub address: Vec<u8>,
+    pub power: i64,
+    /// Height of the offence.
+    pub height: i64,
 }
 
 /// The transaction a handler runs in, as contracts see it (`env.transaction`).

@@ -10,6 +10,17 @@ use serde_json::Value;
 #[derive(Clone, Debug, Default)]
 pub struct Genesis {
     sections: BTreeMap<String, Value>,
+    /// CometBFT's genesis validators (InitChain's `validators`), the chain's first set.
+    pub validators: Vec<GenesisValidator>,
+}
+
+/// A validator of CometBFT's genesis: its consensus key and power.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GenesisValidator {
+    /// The key type CometBFT names (`ed25519`, `secp256k1`, …) and its bytes.
+    pub key_type: &'static str,
+    pub pubkey: Vec<u8>,
+    pub power: i64,
 }
 
 impl Genesis {
@@ -20,6 +31,7 @@ impl Genesis {
         match serde_json::from_slice(bytes).map_err(|e| format!("invalid app_state: {e}"))? {
             Value::Object(map) => Ok(Genesis {
                 sections: map.into_iter().collect(),
+                validators: Vec::new(),
             }),
             other => Err(format!("app_state must be a JSON object, not {other}")),
         }

@@ -18,6 +18,7 @@ pub const SERVED: &[&str] = &[
     "cosmwasm.wasm.v1.Query",
     "inferchain.params.v1.Query",
     "inferchain.inference.v1.Query",
+    "inferchain.validators.v1.Query",
 ];
 
 /// Both reflection services, answering for every service in [`SERVED`].
@@ -218,6 +219,12 @@ mod tests {
             "inferchain.inference.v1.QueryRequestsResponse" => inferchain_proto::inferchain::inference::v1::QueryRequestsResponse,
             "inferchain.inference.v1.QueryEscrowRequest" => inferchain_proto::inferchain::inference::v1::QueryEscrowRequest,
             "inferchain.inference.v1.QueryEscrowResponse" => inferchain_proto::inferchain::inference::v1::QueryEscrowResponse,
+            "inferchain.validators.v1.Params" => inferchain_proto::inferchain::validators::v1::Params,
+            "inferchain.validators.v1.Validator" => inferchain_proto::inferchain::validators::v1::Validator,
+            "inferchain.validators.v1.QueryParamsRequest" => inferchain_proto::inferchain::validators::v1::QueryParamsRequest,
+            "inferchain.validators.v1.QueryParamsResponse" => inferchain_proto::inferchain::validators::v1::QueryParamsResponse,
+            "inferchain.validators.v1.QueryValidatorSetRequest" => inferchain_proto::inferchain::validators::v1::QueryValidatorSetRequest,
+            "inferchain.validators.v1.QueryValidatorSetResponse" => inferchain_proto::inferchain::validators::v1::QueryValidatorSetResponse,
             "cosmos.bank.v1beta1.Metadata" => bank::Metadata,
             "cosmos.bank.v1beta1.QueryDenomMetadataRequest" => bank::QueryDenomMetadataRequest,
             "cosmos.bank.v1beta1.QueryDenomMetadataResponse" => bank::QueryDenomMetadataResponse,

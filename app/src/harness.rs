@@ -195,6 +195,27 @@ impl Harness {
         min_gas_price: Option<&str>,
         modules: impl FnOnce(Arc<crate::modules::wasm::Vm>) -> Vec<Box<dyn crate::modules::Module>>,
     ) -> Self {
+        Self::with_validators(
+            home,
+            accounts,
+            max_gas,
+            sections,
+            min_gas_price,
+            modules,
+            vec![],
+        )
+    }
+
+    /// [`Harness::with_sections`] with CometBFT's genesis `validators` (InitChain's).
+    pub fn with_validators(
+        home: &Path,
+        accounts: &[&Address],
+        max_gas: i64,
+        sections: serde_json::Value,
+        min_gas_price: Option<&str>,
+        modules: impl FnOnce(Arc<crate::modules::wasm::Vm>) -> Vec<Box<dyn crate::modules::Module>>,
+        validators: Vec<ValidatorUpdate>,
+    ) -> Self {
         let store = Arc::new(Store::open(&home.join("state.redb")).expect("opening the store"));
         let node = Node::with_modules(
             store,
@@ -233,6 +254,7 @@ impl Harness {
             }),
             app_state_bytes: serde_json::to_vec(&app_state).expect("JSON").into(),
             initial_height: 1,
+            validators,
             ..Default::default()
         });
         Harness { app, height: 0 }
@@ -277,11 +299,24 @@ impl Harness {
     /// Finalizes and commits the next block holding `txs`, as decided (whatever the
     /// proposal screens would say: this is what a node does with a decided block).
     pub fn block(&mut self, txs: Vec<Vec<u8>>) -> ResponseFinalizeBlock {
+        self.block_with(txs, None, vec![])
+    }
+
+    /// [`Harness::block`] with what CometBFT tells of consensus: the previous block's commit
+    /// (`decided_last_commit`) and evidence (`misbehavior`).
+    pub fn block_with(
+        &mut self,
+        txs: Vec<Vec<u8>>,
+        decided_last_commit: Option<CommitInfo>,
+        misbehavior: Vec<Misbehavior>,
+    ) -> ResponseFinalizeBlock {
         let height = self.height + 1;
         let r = self.app.finalize_block(RequestFinalizeBlock {
             txs: txs.into_iter().map(Bytes::from).collect(),
             height,
             time: self.time(height),
+            decided_last_commit,
+            misbehavior,
             ..Default::default()
         });
         self.app.commit();

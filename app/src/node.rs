@@ -16,8 +16,8 @@ use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
 use crate::ante::ExecMode;
 use crate::app::App;
 use crate::coins::GasPrice;
-use crate::ctx::{BlockHeader, BlockInfo};
-use crate::genesis::Genesis;
+use crate::ctx::{BlockHeader, BlockInfo, CommitVote, Misbehavior, MisbehaviorKind};
+use crate::genesis::{Genesis, GenesisValidator};
 use crate::outcome::TxOutcome;
 use crate::params::{BlockGas, ChainLimits};
 use crate::query::{decode_request, QueryCtx, QueryError};
@@ -61,6 +61,51 @@ pub struct Node {
 /// last consistent one (updates are staged), so carry on rather than halt the node.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn commit_vote(v: &VoteInfo) -> CommitVote {
+    let (address, power) = v
+        .validator
+        .as_ref()
+        .map(|val| (val.address.to_vec(), val.power))
+        .unwrap_or_default();
+    CommitVote {
+        address,
+        power,
+        signed: v.block_id_flag == tendermint_proto::v0_38::types::BlockIdFlag::Commit as i32,
+    }
+}
+
+fn misbehavior(m: &tendermint_proto::v0_38::abci::Misbehavior) -> Misbehavior {
+    let (address, power) = m
+        .validator
+        .as_ref()
+        .map(|val| (val.address.to_vec(), val.power))
+        .unwrap_or_default();
+    Misbehavior {
+        kind: match MisbehaviorType::try_from(m.r#type) {
+            Ok(MisbehaviorType::DuplicateVote) => MisbehaviorKind::DuplicateVote,
+            Ok(MisbehaviorType::LightClientAttack) => MisbehaviorKind::LightClientAttack,
+            _ => MisbehaviorKind::Unknown,
+        },
+        address,
+        power,
+        height: m.height,
+    }
+}
+
+fn genesis_validator(v: &ValidatorUpdate) -> GenesisValidator {
+    use tendermint_proto::v0_38::crypto::public_key::Sum;
+    let (key_type, pubkey) = match v.pub_key.as_ref().and_then(|k| k.sum.as_ref()) {
+        Some(Sum::Ed25519(k)) => ("ed25519", k.to_vec()),
+        Some(Sum::Secp256k1(k)) => ("secp256k1", k.to_vec()),
+        None => ("", Vec::new()),
+    };
+    GenesisValidator {
+        key_type,
+        pubkey,
+        power: v.power,
+    }
 }
 
 fn timestamp(t: &Option<tendermint_proto::google::protobuf::Timestamp>) -> (i64, i32) {
@@ -439,8 +484,9 @@ impl Application for AbciApp {
                 req.initial_height
             );
         }
-        let genesis = Genesis::from_json(&req.app_state_bytes)
+        let mut genesis = Genesis::from_json(&req.app_state_bytes)
             .unwrap_or_else(|e| panic!("cannot start from this genesis: {e}"));
+        genesis.validators = req.validators.iter().map(genesis_validator).collect();
         let block_params = req
             .consensus_params
             .as_ref()
@@ -599,6 +645,12 @@ impl Application for AbciApp {
                 .unwrap_or_else(|e| panic!("reading state: {e}"))
                 .map(|(_, hash)| hash.to_vec())
                 .unwrap_or_default(),
+            last_commit_votes: req
+                .decided_last_commit
+                .as_ref()
+                .map(|c| c.votes.iter().map(commit_vote).collect())
+                .unwrap_or_default(),
+            misbehavior: req.misbehavior.iter().map(misbehavior).collect(),
         };
 
         let limits =
@@ -632,11 +684,11 @@ impl Application for AbciApp {
                 }
             })
             .collect();
-        events.extend(
-            node.app
-                .block_hook(&mut state, &block, true)
-                .unwrap_or_else(|e| panic!("end-block failed: {}", e.log)),
-        );
+        let (end_events, validator_updates) = node
+            .app
+            .end_block(&mut state, &block)
+            .unwrap_or_else(|e| panic!("end-block failed: {}", e.log));
+        events.extend(end_events);
         let pending = node
             .store
             .prepare_commit(&snapshot, height, state.into_writes())
@@ -648,6 +700,7 @@ impl Application for AbciApp {
         ResponseFinalizeBlock {
             events,
             tx_results,
+            validator_updates,
             app_hash,
             ..Default::default()
         }

@@ -116,6 +116,34 @@ pub mod inferchain {
             );
         }
     }
+    pub mod validators {
+        /// The validator set from the staking contract (`inferchain.validators.v1`).
+        pub mod v1 {
+            tonic::include_proto!("inferchain.validators.v1");
+
+            macro_rules! named {
+                ($($t:ident),*) => {$(
+                    impl prost::Name for $t {
+                        const NAME: &'static str = stringify!($t);
+                        const PACKAGE: &'static str = "inferchain.validators.v1";
+                        fn full_name() -> String {
+                            format!("inferchain.validators.v1.{}", stringify!($t))
+                        }
+                    }
+                )*};
+            }
+            named!(
+                Params,
+                Validator,
+                MsgUpdateParams,
+                MsgUpdateParamsResponse,
+                QueryParamsRequest,
+                QueryParamsResponse,
+                QueryValidatorSetRequest,
+                QueryValidatorSetResponse
+            );
+        }
+    }
     pub mod prover {
         /// The prover sidecar's gRPC service (`inferchain.prover.v1.Prover`).
         pub mod v1 {

@@ -181,6 +181,46 @@ impl Localnet {
         Ok(())
     }
 
+    /// Adds a full node to the running localnet (`localnet.sh add-node`: its own CometBFT
+    /// keys, the genesis and peers of the others), starts it and returns its index. It is
+    /// not a validator until it bonds on the staking contract.
+    pub fn add_node(&self) -> Result<usize> {
+        let out = run_checked(Command::new("bash").arg(script()).args([
+            "add-node",
+            "--dir",
+            self.dir.to_str().unwrap(),
+        ]))?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.trim()
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse().ok())
+            .with_context(|| format!("add-node printed no index: {text}"))
+    }
+
+    /// CometBFT's validator set at the latest height (`/validators`): (address hex, power).
+    pub async fn cometbft_validators(&self, i: usize) -> Result<Vec<(String, i64)>> {
+        let r = self
+            .client(i)
+            .rpc
+            .call("validators", serde_json::json!({"per_page": "100"}))
+            .await?;
+        Ok(r["validators"]
+            .as_array()
+            .context("a validators list")?
+            .iter()
+            .map(|v| {
+                (
+                    v["address"].as_str().unwrap_or_default().to_string(),
+                    v["voting_power"]
+                        .as_str()
+                        .and_then(|p| p.parse().ok())
+                        .unwrap_or(0),
+                )
+            })
+            .collect())
+    }
+
     pub fn home(&self, i: usize) -> PathBuf {
         self.dir.join(format!("node{i}"))
     }

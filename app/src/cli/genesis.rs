@@ -51,6 +51,18 @@ pub enum GenesisCmd {
         #[arg(long)]
         treasury: Option<String>,
     },
+    /// The validators module: the staking contract the validator set follows, its seats,
+    /// uspec per unit of power and the double-sign slash fraction.
+    SetValidators {
+        #[arg(long)]
+        staking: Option<String>,
+        #[arg(long)]
+        max_validators: Option<u32>,
+        #[arg(long)]
+        power_reduction: Option<String>,
+        #[arg(long)]
+        double_sign_slash_fraction: Option<String>,
+    },
     /// Give an address (or a key name from the keyring) coins at genesis.
     AddAccount {
         address_or_key: String,
@@ -203,6 +215,31 @@ pub fn run(home: &Path, cmd: GenesisCmd) -> Result<()> {
             }
             section.params = Some(params.into());
             doc["app_state"]["inference"] = serde_json::to_value(section)?;
+        }
+        GenesisCmd::SetValidators {
+            staking,
+            max_validators,
+            power_reduction,
+            double_sign_slash_fraction,
+        } => {
+            use inferchain_app::modules::validators::ValidatorsGenesis;
+            let mut section: ValidatorsGenesis =
+                serde_json::from_value(doc["app_state"]["validators"].take()).unwrap_or_default();
+            if let Some(s) = staking {
+                section.params.staking_contract = Some(s.parse::<Address>()?.to_bech32());
+            }
+            if max_validators.is_some() {
+                section.params.max_validators = max_validators;
+            }
+            if power_reduction.is_some() {
+                section.params.power_reduction = power_reduction;
+            }
+            if double_sign_slash_fraction.is_some() {
+                section.params.double_sign_slash_fraction = double_sign_slash_fraction;
+            }
+            inferchain_app::modules::validators::validate_params(&section.params())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            doc["app_state"]["validators"] = serde_json::to_value(section)?;
         }
         GenesisCmd::AddAccount {
             address_or_key,

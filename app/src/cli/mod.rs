@@ -8,6 +8,7 @@ mod keys;
 mod query;
 mod start;
 mod tx;
+mod validators;
 mod wasm;
 mod wasm_query;
 mod wasm_tx;

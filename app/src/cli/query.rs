@@ -20,6 +20,9 @@ pub enum QueryCmd {
     /// Architectures, models, challenges and proof dry runs (the inference module).
     #[command(subcommand)]
     Inference(super::inference::InferenceQuery),
+    /// The validator set and its params (the validators module).
+    #[command(subcommand)]
+    Validators(super::validators::ValidatorsQuery),
     /// A transaction by hash, once it is in a block.
     Tx {
         hash: String,
@@ -101,6 +104,7 @@ pub async fn run(cmd: QueryCmd) -> Result<()> {
         }
         QueryCmd::Wasm(cmd) => super::wasm_query::run(cmd).await?,
         QueryCmd::Inference(cmd) => super::inference::query(cmd).await?,
+        QueryCmd::Validators(cmd) => super::validators::query(cmd).await?,
         QueryCmd::Tx { hash, node } => {
             let c = Client::new(&node.node, "");
             match c.rpc.tx(hash.trim_start_matches("0x")).await? {

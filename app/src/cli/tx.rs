@@ -22,6 +22,9 @@ pub enum TxCmd {
     /// Models and proofs of score (the inference module).
     #[command(subcommand)]
     Inference(super::inference::InferenceTx),
+    /// The staking contract: bond as a validator with a consensus key, unbond.
+    #[command(subcommand)]
+    Staking(super::validators::StakingTx),
 }
 
 #[derive(Subcommand)]
@@ -57,5 +60,6 @@ pub async fn run(home: &Path, cmd: TxCmd) -> Result<()> {
         }
         TxCmd::Wasm(cmd) => super::wasm_tx::run(home, cmd).await,
         TxCmd::Inference(cmd) => super::inference::tx(home, cmd).await,
+        TxCmd::Staking(cmd) => super::validators::tx(home, cmd).await,
     }
 }

@@ -8,9 +8,11 @@ pub mod bank;
 pub mod block;
 pub mod inference;
 pub mod params;
+pub mod validators;
 pub mod wasm;
 
 use tendermint_proto::google::protobuf::Any;
+use tendermint_proto::v0_38::abci::ValidatorUpdate;
 
 use crate::ctx::Ctx;
 use crate::error::TxError;
@@ -35,6 +37,13 @@ pub trait Module: Send + Sync {
 
     fn end_block(&self, _ctx: &mut Ctx) -> Result<(), TxError> {
         Ok(())
+    }
+
+    /// Runs after every module's `end_block`: changes to CometBFT's validator set, returned
+    /// in `ResponseFinalizeBlock.validator_updates` (power 0 removes a validator; they take
+    /// effect two blocks later). One module of the chain owns the set (`validators`).
+    fn validator_updates(&self, _ctx: &mut Ctx) -> Result<Vec<ValidatorUpdate>, TxError> {
+        Ok(Vec::new())
     }
 
     /// Runs once when a node starts, over its committed state, before any block: work that

@@ -14,16 +14,19 @@ pub enum Substore {
     Wasm = 4,
     /// Architectures, models and their verified results (the inference module).
     Inference = 5,
+    /// The validator set that follows the staking contract (the validators module).
+    Validators = 6,
 }
 
 impl Substore {
     /// Every substore, in the order their roots enter the root tree.
-    pub const ALL: [Substore; 5] = [
+    pub const ALL: [Substore; 6] = [
         Substore::Acc,
         Substore::Bank,
         Substore::Params,
         Substore::Wasm,
         Substore::Inference,
+        Substore::Validators,
     ];
 
     pub fn id(self) -> u8 {
@@ -38,6 +41,7 @@ impl Substore {
             Substore::Params => "params",
             Substore::Wasm => "wasm",
             Substore::Inference => "inference",
+            Substore::Validators => "validators",
         }
     }
 

@@ -105,6 +105,7 @@ fn proposal_changes_a_contract_parameter() {
                 &stk::ExecuteMsg::Bond {
                     role: stk::Role::Modeler,
                     consensus_pubkey: None,
+                    consensus_key_proof: None,
                 },
                 2_000,
             )

@@ -5,7 +5,8 @@
 mod common;
 
 use common::*;
-use cosmwasm_std::{Binary, CosmosMsg, Decimal, Uint128, WasmMsg};
+use cosmwasm_std::{Binary, CosmosMsg, Decimal, StdResult, Uint128, WasmMsg};
+use cw_multi_test::AppResponse;
 use cw_multi_test::Executor;
 use inferchain_challenge::error::ContractError as ChError;
 use inferchain_challenge::msg as ch;
@@ -289,6 +290,7 @@ fn bond_below_minimum_stake_is_rejected() {
                 &stk::ExecuteMsg::Bond {
                     role: stk::Role::Modeler,
                     consensus_pubkey: None,
+                    consensus_key_proof: None,
                 },
                 999,
             )
@@ -345,6 +347,7 @@ fn bonding_a_second_role_or_a_modeler_pubkey_is_rejected() {
             &stk::ExecuteMsg::Bond {
                 role: stk::Role::Modeler,
                 consensus_pubkey: None,
+                consensus_key_proof: None,
             },
             1_000,
         )
@@ -356,6 +359,7 @@ fn bonding_a_second_role_or_a_modeler_pubkey_is_rejected() {
             &stk::ExecuteMsg::Bond {
                 role: stk::Role::Modeler,
                 consensus_pubkey: Some(Binary::from([7u8; 32])),
+                consensus_key_proof: None,
             },
             1_000,
         )
@@ -367,10 +371,76 @@ fn bonding_a_second_role_or_a_modeler_pubkey_is_rejected() {
             &stk::ExecuteMsg::Bond {
                 role: stk::Role::Validator,
                 consensus_pubkey: Some(Binary::from([7u8; 31])),
+                consensus_key_proof: None,
             },
             5_000,
         )
     });
+}
+
+/// A consensus key and its proof of possession for `operator` on the suite's chain.
+fn key_and_proof(s: &Suite, seed: u8, operator: &str) -> (Binary, Binary) {
+    let sk = ed25519_zebra::SigningKey::from([seed; 32]);
+    let pk: [u8; 32] = ed25519_zebra::VerificationKey::from(&sk).into();
+    let msg =
+        stk::consensus_key_proof_message(&s.app.block_info().chain_id, s.addr(operator).as_str());
+    (
+        Binary::from(pk.to_vec()),
+        Binary::from(sk.sign(&msg).to_bytes().to_vec()),
+    )
+}
+
+fn bond_validator(
+    s: &mut Suite,
+    who: &str,
+    pk: &Binary,
+    proof: Option<Binary>,
+) -> StdResult<AppResponse> {
+    s.exec(
+        who,
+        &s.staking.clone(),
+        &stk::ExecuteMsg::Bond {
+            role: stk::Role::Validator,
+            consensus_pubkey: Some(pk.clone()),
+            consensus_key_proof: proof,
+        },
+        5_000,
+    )
+}
+
+#[test]
+fn a_consensus_key_without_its_proof_or_of_another_operator_is_rejected() {
+    let mut s = Suite::new();
+    let (pk, proof) = key_and_proof(&s, 7, "v1");
+    s.assert_rejected(StkError::MissingKeyProof {}, |s| {
+        bond_validator(s, "v1", &pk, None)
+    });
+    let (_, for_v2) = key_and_proof(&s, 7, "v2");
+    let message = format!(
+        "inferchain/consensus-key/v1/{}/{}",
+        s.app.block_info().chain_id,
+        s.addr("v1")
+    );
+    s.assert_rejected(StkError::InvalidKeyProof { message }, |s| {
+        bond_validator(s, "v1", &pk, Some(for_v2.clone()))
+    });
+    bond_validator(&mut s, "v1", &pk, Some(proof)).unwrap();
+    let stakers: stk::StakersResponse = s.query(
+        &s.staking,
+        &stk::QueryMsg::Stakers {
+            role: stk::Role::Validator,
+            start_after: None,
+            limit: None,
+        },
+    );
+    assert_eq!(stakers.stakers[0].consensus_pubkey, Some(pk.clone()));
+    // v2 holds the same key file and proves it: the key stays v1's.
+    s.assert_rejected(
+        StkError::PubkeyInUse {
+            operator: s.addr("v1").to_string(),
+        },
+        |s| bond_validator(s, "v2", &pk, Some(for_v2)),
+    );
 }
 
 // --- challenge ----------------------------------------------------------------------------------

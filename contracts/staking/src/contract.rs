@@ -11,14 +11,14 @@ use cw_utils::must_pay;
 
 use crate::error::ContractError;
 use crate::msg::{
-    ConfigResponse, ExecuteMsg, InstantiateMsg, MigrateMsg, Params, PendingRewardsResponse,
-    QueryMsg, ReputationExecuteMsg, Role, SlashDestination, StakeInfo, StakeResponse,
-    StakersResponse, SudoMsg, TotalPowerResponse, TotalsResponse, UnbondingEntry,
-    UnbondingResponse, VotingPowerResponse,
+    consensus_key_proof_message, ConfigResponse, ConsensusKeyResponse, ExecuteMsg, InstantiateMsg,
+    MigrateMsg, Params, PendingRewardsResponse, QueryMsg, ReputationExecuteMsg, Role,
+    SlashDestination, StakeInfo, StakeResponse, StakersResponse, SudoMsg, TotalPowerResponse,
+    TotalsResponse, UnbondingEntry, UnbondingResponse, VotingPowerResponse,
 };
 use crate::state::{
-    stakers, Config, RewardPool, Staker, Totals, CONFIG, PARAMS, POWER, REWARD_POOLS, TOTALS,
-    TOTAL_POWER, UNBONDING,
+    stakers, Config, RewardPool, Staker, Totals, CONFIG, CONSENSUS_KEYS, PARAMS, POWER,
+    REWARD_POOLS, TOTALS, TOTAL_POWER, UNBONDING,
 };
 
 pub const CONTRACT_NAME: &str = "crates.io:inferchain-staking";
@@ -73,7 +73,8 @@ pub fn execute(
         ExecuteMsg::Bond {
             role,
             consensus_pubkey,
-        } => execute_bond(deps, env, info, role, consensus_pubkey),
+            consensus_key_proof,
+        } => execute_bond(deps, env, info, role, consensus_pubkey, consensus_key_proof),
         ExecuteMsg::Unbond { amount } => execute_unbond(deps, env, info, amount),
         ExecuteMsg::Claim {} => execute_claim(deps, env, info),
         ExecuteMsg::Slash {
@@ -143,6 +144,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
         QueryMsg::TotalPowerAtHeight { height } => {
             to_json_binary(&query_total_power(deps, env, height)?)
         }
+        QueryMsg::ConsensusKey { pubkey } => to_json_binary(&ConsensusKeyResponse {
+            operator: CONSENSUS_KEYS.may_load(deps.storage, pubkey.as_slice())?,
+        }),
     }
 }
 
@@ -215,15 +219,29 @@ pub fn execute_bond(
     info: MessageInfo,
     role: Role,
     consensus_pubkey: Option<Binary>,
+    consensus_key_proof: Option<Binary>,
 ) -> Result<Response, ContractError> {
     let amount = paid(&info)?;
-    if let Some(pk) = &consensus_pubkey {
-        if role != Role::Validator {
-            return Err(ContractError::PubkeyNotAllowed {});
+    match (&consensus_pubkey, &consensus_key_proof) {
+        (Some(pk), proof) => {
+            if role != Role::Validator {
+                return Err(ContractError::PubkeyNotAllowed {});
+            }
+            if pk.len() != 32 {
+                return Err(ContractError::InvalidPubkey { len: pk.len() });
+            }
+            let proof = proof.as_ref().ok_or(ContractError::MissingKeyProof {})?;
+            verify_key_proof(deps.as_ref(), &env, &info.sender, pk, proof)?;
+            if let Some(operator) = CONSENSUS_KEYS.may_load(deps.storage, pk.as_slice())? {
+                if operator != info.sender {
+                    return Err(ContractError::PubkeyInUse {
+                        operator: operator.into_string(),
+                    });
+                }
+            }
         }
-        if pk.len() != 32 {
-            return Err(ContractError::InvalidPubkey { len: pk.len() });
-        }
+        (None, Some(_)) => return Err(ContractError::ProofWithoutPubkey {}),
+        (None, None) => {}
     }
     let params = PARAMS.load(deps.storage)?;
     let pool = load_pool(deps.storage, role)?;
@@ -263,8 +281,15 @@ pub fn execute_bond(
     if role == Role::Modeler {
         staker.consensus_pubkey = None;
     }
-    if consensus_pubkey.is_some() {
-        staker.consensus_pubkey = consensus_pubkey;
+    if let Some(pk) = consensus_pubkey {
+        // A replaced key is free again for whoever proves it.
+        if let Some(old) = &staker.consensus_pubkey {
+            if *old != pk {
+                CONSENSUS_KEYS.remove(deps.storage, old.as_slice());
+            }
+        }
+        CONSENSUS_KEYS.save(deps.storage, pk.as_slice(), &info.sender)?;
+        staker.consensus_pubkey = Some(pk);
     }
     save_staker(deps.storage, env.block.height, &info.sender, &staker)?;
     let mut totals = TOTALS.load(deps.storage)?;
@@ -276,6 +301,30 @@ pub fn execute_bond(
         .add_attribute("role", format!("{role:?}").to_lowercase())
         .add_attribute("amount", amount)
         .add_attribute("bonded", staker.bonded))
+}
+
+/// Checks the proof of possession of a consensus key: its ed25519 signature over
+/// [`consensus_key_proof_message`] for this chain and `operator`.
+fn verify_key_proof(
+    deps: Deps,
+    env: &Env,
+    operator: &Addr,
+    pubkey: &Binary,
+    proof: &Binary,
+) -> Result<(), ContractError> {
+    let message = consensus_key_proof_message(&env.block.chain_id, operator.as_str());
+    // A malformed signature or key is an invalid proof, not a contract failure.
+    let valid = proof.len() == 64
+        && deps
+            .api
+            .ed25519_verify(&message, proof, pubkey)
+            .unwrap_or(false);
+    if !valid {
+        return Err(ContractError::InvalidKeyProof {
+            message: String::from_utf8_lossy(&message).into_owned(),
+        });
+    }
+    Ok(())
 }
 
 pub fn execute_unbond(
@@ -723,6 +772,7 @@ mod tests {
             ExecuteMsg::Bond {
                 role: Role::Validator,
                 consensus_pubkey: None,
+                consensus_key_proof: None,
             },
         )
         .unwrap();
@@ -832,5 +882,118 @@ mod tests {
                 amount: coins(100, DENOM)
             })
         );
+    }
+
+    /// A consensus key (seed `seed`) and its proof for `operator` on `chain_id`.
+    fn key_and_proof(seed: u8, chain_id: &str, operator: &Addr) -> (Binary, Binary) {
+        let sk = ed25519_zebra::SigningKey::from([seed; 32]);
+        let pk = ed25519_zebra::VerificationKey::from(&sk);
+        let sig = sk.sign(&consensus_key_proof_message(chain_id, operator.as_str()));
+        (
+            Binary::from(<[u8; 32]>::from(pk).to_vec()),
+            Binary::from(sig.to_bytes().to_vec()),
+        )
+    }
+
+    fn bond_key(
+        deps: DepsMut,
+        who: &Addr,
+        pubkey: Option<Binary>,
+        proof: Option<Binary>,
+    ) -> Result<Response, ContractError> {
+        execute(
+            deps,
+            mock_env(),
+            message_info(who, &coins(10, DENOM)),
+            ExecuteMsg::Bond {
+                role: Role::Validator,
+                consensus_pubkey: pubkey,
+                consensus_key_proof: proof,
+            },
+        )
+    }
+
+    fn key_owner(deps: Deps, pubkey: &Binary) -> Option<Addr> {
+        let r: ConsensusKeyResponse = from_json(
+            query(
+                deps,
+                mock_env(),
+                QueryMsg::ConsensusKey {
+                    pubkey: pubkey.clone(),
+                },
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        r.operator
+    }
+
+    #[test]
+    fn a_consensus_key_needs_a_proof_of_possession_for_this_chain_and_operator() {
+        let mut deps = setup();
+        let a = deps.api.addr_make("a");
+        let b = deps.api.addr_make("b");
+        let chain = mock_env().block.chain_id;
+        let (pk, proof) = key_and_proof(7, &chain, &a);
+        assert!(matches!(
+            bond_key(deps.as_mut(), &a, Some(pk.clone()), None).unwrap_err(),
+            ContractError::MissingKeyProof {}
+        ));
+        assert!(matches!(
+            bond_key(deps.as_mut(), &a, None, Some(proof.clone())).unwrap_err(),
+            ContractError::ProofWithoutPubkey {}
+        ));
+        // Signed for another operator, another chain, or by another key; or not 64 bytes.
+        let (_, for_b) = key_and_proof(7, &chain, &b);
+        let (_, other_chain) = key_and_proof(7, "other-chain-1", &a);
+        let (_, other_key) = key_and_proof(8, &chain, &a);
+        let short = Binary::from(proof.as_slice()[..63].to_vec());
+        for bad in [for_b, other_chain, other_key, short] {
+            let err = bond_key(deps.as_mut(), &a, Some(pk.clone()), Some(bad)).unwrap_err();
+            assert!(
+                matches!(&err, ContractError::InvalidKeyProof { message }
+                    if *message == format!("inferchain/consensus-key/v1/{chain}/{a}")),
+                "{err}"
+            );
+        }
+        bond_key(deps.as_mut(), &a, Some(pk.clone()), Some(proof)).unwrap();
+        assert_eq!(key_owner(deps.as_ref(), &pk), Some(a.clone()));
+        let stake: StakeResponse = from_json(
+            query(
+                deps.as_ref(),
+                mock_env(),
+                QueryMsg::Stake {
+                    address: a.to_string(),
+                },
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(stake.stake.unwrap().consensus_pubkey, Some(pk));
+    }
+
+    #[test]
+    fn one_consensus_key_belongs_to_one_operator_until_replaced() {
+        let mut deps = setup();
+        let a = deps.api.addr_make("a");
+        let b = deps.api.addr_make("b");
+        let chain = mock_env().block.chain_id;
+        let (pk, proof_a) = key_and_proof(7, &chain, &a);
+        bond_key(deps.as_mut(), &a, Some(pk.clone()), Some(proof_a.clone())).unwrap();
+        // b holds the key too (a shared key file) and proves it: still a's.
+        let (_, proof_b) = key_and_proof(7, &chain, &b);
+        let err = bond_key(deps.as_mut(), &b, Some(pk.clone()), Some(proof_b.clone())).unwrap_err();
+        assert!(
+            matches!(&err, ContractError::PubkeyInUse { operator } if *operator == a.to_string())
+        );
+        // a registers the same key again (a top-up with it): fine.
+        bond_key(deps.as_mut(), &a, Some(pk.clone()), Some(proof_a)).unwrap();
+        // a moves to another key: the old one is free for b.
+        let (pk2, proof2) = key_and_proof(9, &chain, &a);
+        bond_key(deps.as_mut(), &a, Some(pk2.clone()), Some(proof2)).unwrap();
+        assert_eq!(key_owner(deps.as_ref(), &pk), None);
+        assert_eq!(key_owner(deps.as_ref(), &pk2), Some(a));
+        bond_key(deps.as_mut(), &b, Some(pk.clone()), Some(proof_b)).unwrap();
+        assert_eq!(key_owner(deps.as_ref(), &pk), Some(b));
     }
 }

@@ -25,6 +25,18 @@ pub enum ContractError {
     #[error("consensus public key must be 32 bytes (ed25519), got {len}")]
     InvalidPubkey { len: usize },
 
+    #[error("a consensus public key needs consensus_key_proof: its ed25519 signature over inferchain/consensus-key/v1/<chain id>/<operator>")]
+    MissingKeyProof {},
+
+    #[error("consensus_key_proof is not the consensus key's signature over {message:?}")]
+    InvalidKeyProof { message: String },
+
+    #[error("consensus_key_proof without a consensus_pubkey")]
+    ProofWithoutPubkey {},
+
+    #[error("consensus public key is already registered by {operator}")]
+    PubkeyInUse { operator: String },
+
     #[error("nothing bonded")]
     NotBonded {},
 

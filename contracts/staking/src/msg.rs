@@ -21,6 +21,12 @@ impl Role {
     }
 }
 
+/// The bytes a consensus key signs to prove its holder registers it for `operator` on
+/// `chain_id` (the chain id binds the proof to one chain, the operator to one account).
+pub fn consensus_key_proof_message(chain_id: &str, operator: &str) -> Vec<u8> {
+    format!("inferchain/consensus-key/v1/{chain_id}/{operator}").into_bytes()
+}
+
 /// Where slashed coins go.
 #[cw_serde]
 pub enum SlashDestination {
@@ -59,10 +65,16 @@ pub struct InstantiateMsg {
 pub enum ExecuteMsg {
     /// Bond the `uspec` sent with the message. The first bond fixes the role and must reach
     /// the role's minimum stake; later bonds top up. A validator may register (or replace) a
-    /// 32-byte ed25519 consensus public key.
+    /// 32-byte ed25519 consensus public key, with a proof of possession: the key's signature
+    /// over [`consensus_key_proof_message`] (`inferchain/consensus-key/v1/<chain id>/<sender>`),
+    /// so nobody registers a key they do not hold (and so takes another node's place in the
+    /// validator set). One key belongs to one operator.
     Bond {
         role: Role,
         consensus_pubkey: Option<Binary>,
+        /// The 64-byte ed25519 signature by `consensus_pubkey`; required with it.
+        #[serde(default)]
+        consensus_key_proof: Option<Binary>,
     },
     /// Move `amount` of bonded stake into the unbonding queue. What stays bonded must be zero
     /// or at least the role's minimum.
@@ -138,6 +150,14 @@ pub enum QueryMsg {
     /// Total bonded stake at the start of block `height` (current block when `None`).
     #[returns(TotalPowerResponse)]
     TotalPowerAtHeight { height: Option<u64> },
+    /// The operator that registered consensus public key `pubkey` (32 bytes), if any.
+    #[returns(ConsensusKeyResponse)]
+    ConsensusKey { pubkey: Binary },
+}
+
+#[cw_serde]
+pub struct ConsensusKeyResponse {
+    pub operator: Option<Addr>,
 }
 
 #[cw_serde]

@@ -65,6 +65,8 @@ pub const PARAMS: Item<Params> = Item::new("params");
 pub const TOTALS: Item<Totals> = Item::new("totals");
 pub const REWARD_POOLS: Map<u8, RewardPool> = Map::new("reward_pools");
 pub const UNBONDING: Map<&Addr, Vec<UnbondingEntry>> = Map::new("unbonding");
+/// Registered consensus public keys (32 bytes) → their operator: one key, one operator.
+pub const CONSENSUS_KEYS: Map<&[u8], Addr> = Map::new("consensus_keys");
 
 /// Bonded stake per address, with history, for governance voting power.
 pub const POWER: SnapshotMap<&Addr, Uint128> = SnapshotMap::new(

@@ -18,6 +18,11 @@ pub trait BankRead: StateRead {
     fn supply_of(&mut self, denom: &str) -> Result<u128, TxError> {
         Ok(self.get_u128(&key::supply(denom))?.unwrap_or(0))
     }
+
+    /// At most `limit` of `addr`'s balances, by denom.
+    fn balances(&mut self, addr: &Address, limit: usize) -> Result<Vec<Coin>, TxError> {
+        coins_of(self.prefixed(&key::balances(addr), None, limit)?)
+    }
 }
 
 impl<S: StateRead + ?Sized> BankRead for S {}

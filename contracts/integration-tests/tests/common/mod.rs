@@ -340,6 +340,7 @@ impl Suite {
             &stk::ExecuteMsg::Bond {
                 role,
                 consensus_pubkey: None,
+                consensus_key_proof: None,
             },
             amount,
         )
