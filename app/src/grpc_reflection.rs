@@ -209,6 +209,7 @@ mod tests {
             "inferchain.inference.v1.QueryVerifyProofResponse" => inferchain_proto::inferchain::inference::v1::QueryVerifyProofResponse,
             "inferchain.inference.v1.Feed" => inferchain_proto::inferchain::inference::v1::Feed,
             "inferchain.inference.v1.InferenceRequest" => inferchain_proto::inferchain::inference::v1::InferenceRequest,
+            "inferchain.inference.v1.InferenceOutput" => inferchain_proto::inferchain::inference::v1::InferenceOutput,
             "inferchain.inference.v1.QueryFeedRequest" => inferchain_proto::inferchain::inference::v1::QueryFeedRequest,
             "inferchain.inference.v1.QueryFeedResponse" => inferchain_proto::inferchain::inference::v1::QueryFeedResponse,
             "inferchain.inference.v1.QueryFeedsRequest" => inferchain_proto::inferchain::inference::v1::QueryFeedsRequest,
