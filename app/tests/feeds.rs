@@ -3,49 +3,25 @@
 //! binding, the fee split, the SLA (refund, slash, timeout callback), consumer callbacks
 //! that fail, panic or loop, and the escrow's books after every step.
 
-use cosmos_sdk_proto::cosmwasm::wasm::v1::MsgExecuteContract;
 use inferchain_app::address::Address;
-use inferchain_app::harness::{artifact, fee_for, Account, Harness, CHAIN_ID};
-use inferchain_app::modules::inference::circuits;
-use inferchain_app::modules::inference::genesis::ArchitectureJson;
+use inferchain_app::harness::economy::{economy as setup, query, Economy, ARCH};
+use inferchain_app::harness::{artifact, fee_for, Harness, CHAIN_ID};
 use inferchain_app::modules::to_any;
 use inferchain_proto::inferchain::inference::v1 as pb;
-use inferchain_verifier::{
-    prove_inference, request_binding, ArchSpec, Mode, ProofKind, QuantModel,
-};
+use inferchain_verifier::{prove_inference, request_binding, ArchSpec, Mode, ProofKind};
 use prost::Message;
 use serde_json::json;
 use tendermint_proto::google::protobuf::Any;
 use tendermint_proto::v0_38::abci::ExecTxResult;
 
-const ARCH: &str = "mlp-16-32-16-1";
 const FEE: u128 = 10_000;
-const STAKE: u128 = 5_000_000;
 
-struct Economy {
-    chain: Harness,
-    alice: Account,
-    bob: Account,
-    carol: Account,
-    staking: String,
-    model: QuantModel,
-    model_id: u64,
-}
-
-fn exec(sender: &Account, contract: &str, msg: serde_json::Value, funds: u128) -> Any {
-    to_any(&MsgExecuteContract {
-        sender: sender.address.to_bech32(),
-        contract: contract.into(),
-        msg: msg.to_string().into_bytes(),
-        funds: if funds == 0 {
-            vec![]
-        } else {
-            vec![cosmos_sdk_proto::cosmos::base::v1beta1::Coin {
-                denom: "uspec".into(),
-                amount: funds.to_string(),
-            }]
-        },
-    })
+fn economy(dir: &std::path::Path, aggregate: bool) -> Economy {
+    let mut circuits = vec![(ProofKind::Inference, Mode::Public)];
+    if aggregate {
+        circuits.push((ProofKind::Aggregate { rows: 2 }, Mode::Private));
+    }
+    setup(dir, &circuits, 100_000_000)
 }
 
 fn ok(r: &ExecTxResult) {
@@ -60,15 +36,6 @@ fn assert_code(r: &ExecTxResult, code: u32, says: &str) {
         r.log
     );
     assert!(r.log.contains(says), "log should say {says:?}: {}", r.log);
-}
-
-fn query<R: Message + Default>(chain: &Harness, method: &str, req: impl Message) -> R {
-    let r = chain.query(
-        &format!("/inferchain.inference.v1.Query/{method}"),
-        req.encode_to_vec(),
-    );
-    assert_eq!(r.code, 0, "{method}: {}", r.log);
-    R::decode(r.value.as_ref()).unwrap()
 }
 
 fn request_of(chain: &Harness, id: u64) -> pb::InferenceRequest {
@@ -87,11 +54,7 @@ fn feed_of(chain: &Harness, id: u64) -> pb::Feed {
 fn escrow(chain: &Harness) -> pb::QueryEscrowResponse {
     let e: pb::QueryEscrowResponse = query(chain, "Escrow", pb::QueryEscrowRequest {});
     let owed: u128 = e.deposits.parse::<u128>().unwrap() + e.pending_fees.parse::<u128>().unwrap();
-    assert_eq!(
-        e.balance.parse::<u128>().unwrap(),
-        owed,
-        "escrow books: {e:?}"
-    );
+    assert_eq!(e.balance.parse::<u128>().unwrap(), owed, "escrow books: {e:?}");
     e
 }
 
@@ -102,90 +65,6 @@ fn attr(r: &ExecTxResult, kind: &str, key: &str) -> Option<String> {
         .flat_map(|e| &e.attributes)
         .find(|a| a.key == key)
         .map(|a| a.value.clone())
-}
-
-/// A chain (authority alice) whose genesis registers public single inferences and private
-/// aggregates of 2 for the small model; the staking contract wired into the module; bob a
-/// bonded modeler with a registered model.
-fn economy(dir: &std::path::Path, aggregate: bool) -> Economy {
-    let mut alice = Account::from_seed(1, 0);
-    let mut bob = Account::from_seed(2, 0);
-    let mut carol = Account::from_seed(3, 0);
-    let mut circuits_wanted = vec![(ProofKind::Inference, Mode::Public)];
-    if aggregate {
-        circuits_wanted.push((ProofKind::Aggregate { rows: 2 }, Mode::Private));
-    }
-    let arch: ArchitectureJson = circuits::describe_architecture(ARCH, &circuits_wanted)
-        .unwrap()
-        .into();
-    let mut chain = Harness::with_sections(
-        dir,
-        &[&alice.address, &bob.address, &carol.address],
-        100_000_000,
-        json!({
-            "params": {"authority": alice.address.to_bech32()},
-            "inference": {"architectures": [arch], "params": {"min_model_stake": "1000000"}},
-        }),
-        None,
-        inferchain_app::app::modules,
-    );
-    for a in [&mut alice, &mut bob, &mut carol] {
-        a.number = chain.account_number(&a.address);
-    }
-    let (a, b) = (alice.address.to_bech32(), bob.address.to_bech32());
-    let code = chain.store_code(&mut alice, &artifact("staking"));
-    let staking = chain.instantiate(
-        &mut alice,
-        code,
-        json!({"owner": a, "slashers": [], "params": {
-            "min_stake_modeler": "1000000", "min_stake_validator": "1000000",
-            "unbonding_period": 60, "max_unbonding_entries": 7,
-            "slash_destination": {"address": {"address": a}}}}),
-        "staking",
-    );
-    let mut params = query::<pb::QueryParamsResponse>(&chain, "Params", pb::QueryParamsRequest {})
-        .params
-        .unwrap();
-    params.staking_contract = staking.clone();
-    let r = chain.run(
-        &mut alice,
-        vec![to_any(&pb::MsgUpdateParams {
-            authority: a.clone(),
-            params: Some(params),
-        })],
-        500_000,
-    );
-    ok(&r);
-    let bond = exec(
-        &bob,
-        &staking,
-        json!({"bond": {"role": "modeler", "consensus_pubkey": null}}),
-        STAKE,
-    );
-    ok(&chain.run(&mut bob, vec![bond], 1_000_000));
-    let spec = ArchSpec::parse(ARCH).unwrap();
-    let model = QuantModel::pseudo_random(&spec, 42);
-    let r = chain.run(
-        &mut bob,
-        vec![to_any(&pb::MsgRegisterModel {
-            owner: b.clone(),
-            commitment: model.commitment().unwrap().to_hex(),
-            architecture: ARCH.into(),
-            mode: "public".into(),
-            metadata_uri: String::new(),
-        })],
-        1_000_000,
-    );
-    ok(&r);
-    Economy {
-        chain,
-        alice,
-        bob,
-        carol,
-        staking,
-        model,
-        model_id: 1,
-    }
 }
 
 fn create_feed(owner: &str, model_id: u64, sla: u64, deposit: u128, callback: &str) -> Any {

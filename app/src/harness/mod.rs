@@ -3,6 +3,8 @@
 //! a test can propose any block (a byzantine proposer's too) and run thousands of
 //! transactions in seconds. The real-CometBFT tests in `tests/` cover what needs consensus.
 
+pub mod economy;
+
 use std::path::Path;
 use std::sync::Arc;
 
