@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: install what's missing, build, start a fresh localnet (1 validator by default,
 # `--validators 4` for four), deploy the four contracts (localnet/deploy.sh), start the prover
-# sidecar, and keep it all running until Ctrl-C.
+# sidecar (gRPC) and the chain sidecar answering the demo feed (localnet/feed.sh), and keep it all
+# running until Ctrl-C.
 #   localnet/run.sh [--validators N] [--keep]   (--keep resumes the existing localnet)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -26,7 +27,10 @@ if ((keep == 0)) || [ ! -d "$dir/node0" ]; then
   "$INFERCHAIN_ROOT/localnet/localnet.sh" init --validators "$validators" --dir "$dir"
 fi
 stop_all() {
-  [ -f "$dir/prover.pid" ] && kill "$(cat "$dir/prover.pid")" 2>/dev/null || true
+  local pidfile
+  for pidfile in "$dir/prover.pid" "$dir/sidecar.pid"; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
   "$INFERCHAIN_ROOT/localnet/localnet.sh" stop --dir "$dir"
   log "stopped"
 }
@@ -53,9 +57,15 @@ inferchain-prover serve --models "$dir/models" --listen 127.0.0.1:50071 >"$dir/p
 echo $! >"$dir/prover.pid"
 wait_for 30 "the prover" bash -c "exec 3<>/dev/tcp/127.0.0.1/50071"
 log "prover listening on 127.0.0.1:50071 (model commitment: $(inferchain-prover commit --model "$model" 2>/dev/null | tail -1))"
+# The demo feed: alice's model registered, feed 1 open, the sidecar proving its requests.
+"$INFERCHAIN_ROOT/localnet/feed.sh" --dir "$dir" --model "$model"
+feed_id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["feed_id"])' <"$dir/feed.json")
 log "Try:"
+log "  source localnet/env.sh; H=$dir/node0"
+log "  inferchaind --home \$H tx inference request $feed_id --input 64,-32,128,0,12,-256,90,40,7,-7,300,-1,5,18,-90,33 --from faucet --wait -o json"
+log "  inferchaind --home \$H query inference request <request_id from its inference_request event>   # status, output, proof_hash (the sidecar answers in a few seconds)"
+log "  inferchaind --home \$H query inference escrow; curl -s 127.0.0.1:9464/metrics   # the escrow's books, the sidecar's counters"
 log "  localnet/demo.sh challenge    # a challenge scored by zero-knowledge proofs, end to end (~4 min)"
-log "  source localnet/env.sh"
 log "  inferchaind --home $dir/node0 keys list"
 log "  inferchaind --home $dir/node0 tx bank send alice \$(inferchaind --home $dir/node0 keys show bob -a) 1000uspec --wait"
 log "  inferchaind --home $dir/node0 query bank balances \$(inferchaind --home $dir/node0 keys show bob -a)"
@@ -64,7 +74,7 @@ log "  inferchaind --home $dir/node0 query wasm contract-state smart \$STAKING '
 log "Ctrl-C stops the localnet (state is kept; --keep resumes it)."
 while true; do
   sleep 5
-  for pidfile in "$dir"/node*/app.pid "$dir"/node*/cometbft.pid "$dir/prover.pid"; do
+  for pidfile in "$dir"/node*/app.pid "$dir"/node*/cometbft.pid "$dir/prover.pid" "$dir/sidecar.pid"; do
     alive() { [ -r "/proc/$1/stat" ] && ! grep -q ') Z' "/proc/$1/stat"; }
     alive "$(cat "$pidfile")" || die "$(basename "$(dirname "$pidfile")") stopped ($pidfile); see its logs"
   done

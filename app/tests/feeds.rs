@@ -54,7 +54,11 @@ fn feed_of(chain: &Harness, id: u64) -> pb::Feed {
 fn escrow(chain: &Harness) -> pb::QueryEscrowResponse {
     let e: pb::QueryEscrowResponse = query(chain, "Escrow", pb::QueryEscrowRequest {});
     let owed: u128 = e.deposits.parse::<u128>().unwrap() + e.pending_fees.parse::<u128>().unwrap();
-    assert_eq!(e.balance.parse::<u128>().unwrap(), owed, "escrow books: {e:?}");
+    assert_eq!(
+        e.balance.parse::<u128>().unwrap(),
+        owed,
+        "escrow books: {e:?}"
+    );
     e
 }
 

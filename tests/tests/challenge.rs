@@ -6,7 +6,8 @@
 //! way: every rejection a hostile or careless submitter meets (forged, tampered, other model,
 //! other challenge, another modeler's binding — the front-runner — public mode, after the
 //! deadline, a reveal that doesn't match its hash, the 31-byte oversized claim), and a
-//! validator killed with `kill -9` mid-scoring that recovers and agrees.
+//! validator killed with `kill -9` mid-scoring that recovers and agrees. Then, on the same
+//! chain, an inference feed on the winners consumed by the lending pool (`challenge/feeds.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,6 +15,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use inferchain_e2e::{attr, repo_root, Localnet};
+
+#[path = "challenge/feeds.rs"]
+mod feeds;
 use serde_json::{json, Value};
 
 const ARCH: &str = "mlp-16-32-16-1";
@@ -1065,6 +1069,24 @@ async fn a_challenge_is_scored_by_proofs_on_four_validators() {
         (BOUNTY + DEPOSIT).to_string(),
         "only the other challenge stays escrowed: {liabilities}"
     );
+
+    // The sequel: an inference feed on the winners, consumed by the lending pool.
+    let winners: Vec<&Modeler> = entries
+        .iter()
+        .take(3)
+        .map(|e| {
+            modelers
+                .iter()
+                .find(|m| e["modeler"] == m.address.as_str())
+                .unwrap()
+        })
+        .collect();
+    let dirs: Vec<PathBuf> = winners
+        .iter()
+        .map(|m| m.dir.join(format!("model-{}", seed_of(m.key))))
+        .collect();
+    feeds::inference_feed_on_the_winners(&net, &work, cid, &winners, &dirs, &deployed).await;
+
     let h = net.common_height().await;
     net.assert_same_app_hash(h).await;
 }
