@@ -139,6 +139,48 @@ impl<'a> Ctx<'a> {
     pub fn emit(&mut self, kind: &str, attrs: &[(&str, String)]) {
         self.events.push(event(kind, attrs));
     }
+
+    /// Runs `f` (typically a contract call a native module makes) in a state layer of its own,
+    /// metered by a gas meter of its own limited to `gas_limit`: on success its writes and
+    /// events are kept; on failure — an error, a trap, out of gas, a panic — they are dropped
+    /// and the error returned, so the caller's own work stands (CosmWasm's reply-on-error, for
+    /// native callers). This context's meter is charged the gas used either way.
+    pub fn isolated<R>(
+        &mut self,
+        gas_limit: u64,
+        f: impl FnOnce(&mut Ctx) -> Result<R, TxError>,
+    ) -> Result<R, TxError> {
+        let depth = self.state.depth();
+        self.state.begin();
+        let mut gas = GasMeter::new(gas_limit);
+        let (result, events) = {
+            let mut sub = Ctx::new(&mut *self.state, &mut gas, self.block, self.router.clone());
+            sub.tx = self.tx;
+            sub.simulate = self.simulate;
+            sub.depth = self.depth;
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut sub)))
+                .unwrap_or_else(|p| {
+                    Err(TxError::internal(format!(
+                        "panic: {}",
+                        crate::app::panic_message(p.as_ref())
+                    )))
+                });
+            (result, std::mem::take(&mut sub.events))
+        };
+        match &result {
+            Ok(_) => {
+                self.state.keep();
+                self.events.extend(events);
+            }
+            Err(_) => {
+                while self.state.depth() > depth {
+                    self.state.discard();
+                }
+            }
+        }
+        self.gas.consume(gas.used(), "isolated call")?;
+        result
+    }
 }
 
 impl StateRead for Ctx<'_> {

@@ -2,7 +2,7 @@
 //! missed one, the usage and penalty reports to the contracts, and the consumer's callback.
 //!
 //! Everything outside the module's own books — a contract's report, the slash, the consumer's
-//! callback — runs [`isolated`]: in a state layer of its own with a gas limit of its own, so a
+//! callback — runs isolated ([`Ctx::isolated`]): in a state layer of its own with a gas limit of its own, so a
 //! contract that fails, panics or loops loses only its own writes and never undoes the
 //! payment (CosmWasm's reply-on-error, as the chain applies it to native calls).
 
@@ -15,7 +15,6 @@ use super::state::{InferenceRead, InferenceWrite};
 use crate::address::Address;
 use crate::ctx::Ctx;
 use crate::error::TxError;
-use crate::gas::GasMeter;
 use crate::modules::bank::FEE_COLLECTOR;
 use crate::modules::wasm::WasmKeeper;
 
@@ -57,38 +56,6 @@ fn treasury(params: &pb::Params) -> Result<Address, TxError> {
         .map_err(|e| TxError::internal(format!("params.treasury {:?}: {e}", params.treasury)))
 }
 
-/// Runs `f` in a state layer of its own, metered by a gas meter of its own limited to
-/// `gas_limit`: on success its writes and events are kept, on failure (an error, a trap, out
-/// of gas) they are dropped and the error returned. The caller's meter pays the gas used
-/// either way.
-pub fn isolated<R>(
-    ctx: &mut Ctx,
-    gas_limit: u64,
-    f: impl FnOnce(&mut Ctx) -> Result<R, TxError>,
-) -> Result<R, TxError> {
-    ctx.state.begin();
-    let mut gas = GasMeter::new(gas_limit);
-    let (result, events) = {
-        let mut sub = Ctx::new(&mut *ctx.state, &mut gas, ctx.block, ctx.router.clone());
-        sub.tx = ctx.tx;
-        sub.simulate = ctx.simulate;
-        sub.depth = ctx.depth;
-        let result = f(&mut sub);
-        let events = std::mem::take(&mut sub.events);
-        (result, events)
-    };
-    match &result {
-        Ok(_) => {
-            ctx.state.keep();
-            ctx.events.extend(events);
-        }
-        Err(_) => ctx.state.discard(),
-    }
-    ctx.gas
-        .consume(gas.used(), "inference module's contract call")?;
-    result
-}
-
 /// An isolated `sudo` of `contract`; a failure becomes an `inference_contract_error` event and
 /// `Err(log)` for the record.
 pub fn sudo_isolated(
@@ -100,7 +67,7 @@ pub fn sudo_isolated(
     msg: &serde_json::Value,
 ) -> Result<(), String> {
     let bytes = msg.to_string().into_bytes();
-    match isolated(ctx, gas_limit, |sub| keeper.sudo(sub, contract, &bytes)) {
+    match ctx.isolated(gas_limit, |sub| keeper.sudo(sub, contract, &bytes)) {
         Ok(_) => Ok(()),
         Err(e) => {
             ctx.emit(

@@ -42,7 +42,6 @@ use crate::address::{valcons_bech32, Address};
 use crate::coins::{Coin, Coins};
 use crate::ctx::{Ctx, Misbehavior, MisbehaviorKind};
 use crate::error::TxError;
-use crate::gas::GasMeter;
 use crate::genesis::Genesis;
 use crate::modules::bank::{self, BankRead};
 use crate::modules::wasm::state::WasmRead;
@@ -88,30 +87,9 @@ fn isolated<R>(
     what: &str,
     f: impl FnOnce(&mut Ctx) -> Result<R, TxError>,
 ) -> Option<R> {
-    let depth = ctx.state.depth();
-    ctx.state.begin();
-    let mut gas = GasMeter::new(gas_limit);
-    let (result, events) = {
-        let mut sub = Ctx::new(&mut *ctx.state, &mut gas, ctx.block, ctx.router.clone());
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut sub)))
-            .unwrap_or_else(|p| {
-                Err(TxError::internal(format!(
-                    "panic: {}",
-                    crate::app::panic_message(p.as_ref())
-                )))
-            });
-        (result, sub.events)
-    };
-    match result {
-        Ok(r) => {
-            ctx.state.keep();
-            ctx.events.extend(events);
-            Some(r)
-        }
+    match ctx.isolated(gas_limit, f) {
+        Ok(r) => Some(r),
         Err(e) => {
-            while ctx.state.depth() > depth {
-                ctx.state.discard();
-            }
             tracing::warn!(what, error = %e.log, "validators module: isolated call failed");
             ctx.emit(
                 "validators_error",
