@@ -150,12 +150,15 @@ impl MsgHandler<pb::MsgFulfillInference> for MsgServer {
         )
         .map_err(|e| InferenceError::InvalidProof(e.to_string()))?;
         let hash = proof_hash(&m.proof);
+        let answer = settle::Answer {
+            request,
+            output: m.output.clone(),
+        };
         settle::fulfil(
             &self.keeper,
             ctx,
             &params,
-            request,
-            m.output.clone(),
+            vec![answer],
             &hash,
             &m.submitter,
         )?;
@@ -234,17 +237,15 @@ impl MsgHandler<pb::MsgFulfillInferences> for MsgServer {
         verify_aggregate(&spec, &m.proof, &claims)
             .map_err(|e| InferenceError::InvalidProof(e.to_string()))?;
         let hash = proof_hash(&m.proof);
-        for (request, claim) in requests.into_iter().zip(claims) {
-            settle::fulfil(
-                &self.keeper,
-                ctx,
-                &params,
+        let answers = requests
+            .into_iter()
+            .zip(claims)
+            .map(|(request, claim)| settle::Answer {
                 request,
-                claim.output,
-                &hash,
-                &m.submitter,
-            )?;
-        }
+                output: claim.output,
+            })
+            .collect();
+        settle::fulfil(&self.keeper, ctx, &params, answers, &hash, &m.submitter)?;
         Ok(to_any(&pb::MsgFulfillInferencesResponse {
             proof_hash: hash,
         }))

@@ -6,6 +6,8 @@
 //! contract that fails, panics or loops loses only its own writes and never undoes the
 //! payment (CosmWasm's reply-on-error, as the chain applies it to native calls).
 
+use std::collections::BTreeMap;
+
 use base64::Engine;
 use inferchain_proto::inferchain::inference::v1 as pb;
 use serde_json::json;
@@ -137,89 +139,147 @@ pub fn call_back(
 /// Gas a report to the challenge or reputation contract may use.
 const REPORT_GAS: u64 = 2_000_000;
 
-/// Pays a verified fulfilment: the fee split out of escrow, the request, feed and model
-/// records, the usage reports, then the consumer's callback.
-#[allow(clippy::too_many_arguments)]
+/// One verified answer to a request, ready to be paid.
+pub struct Answer {
+    pub request: pb::InferenceRequest,
+    pub output: Vec<i64>,
+}
+
+/// Pays verified fulfilments (one, or an aggregate's): each request's fee split out of escrow,
+/// its record resolved, then the usage reports and the consumers' callbacks. Payments, feed
+/// and model records and reports are summed per recipient, so a batch of 32 pays each party
+/// once and writes each feed and model once — the per-request cost of an aggregate is its
+/// request's own record.
 pub fn fulfil(
     keeper: &WasmKeeper,
     ctx: &mut Ctx,
     params: &pb::Params,
-    mut request: pb::InferenceRequest,
-    output: Vec<i64>,
+    answers: Vec<Answer>,
     proof_hash: &str,
     fulfiller: &str,
 ) -> Result<(), TxError> {
-    let mut feed = ctx
-        .feed(request.feed_id)?
-        .ok_or_else(|| TxError::internal(format!("feed {} vanished", request.feed_id)))?;
-    let mut model = ctx
-        .model(request.model_id)?
-        .ok_or_else(|| TxError::internal(format!("model {} vanished", request.model_id)))?;
-    let fee = parse_amount("fee", &request.fee)?;
-    let parts = split(fee, params);
-    let owner: Address = model
-        .owner
-        .parse()
-        .map_err(|e| TxError::internal(format!("model {} owner: {e}", model.id)))?;
-    pay_out(ctx, &owner, parts.modeler)?;
-    pay_out(ctx, &Address::module(FEE_COLLECTOR), parts.validators)?;
-    pay_out(ctx, &treasury(params)?, parts.treasury)?;
-    let mut books = ctx.escrow_books()?;
-    books.pending_fees -= fee;
-    books.pending_requests -= 1;
-    ctx.put_escrow_books(books)?;
+    let mut feeds: BTreeMap<u64, pb::Feed> = BTreeMap::new();
+    let mut models: BTreeMap<u64, pb::Model> = BTreeMap::new();
+    let mut payouts: BTreeMap<Address, u128> = BTreeMap::new();
+    // (challenge id, modeler) → (count, modeler fees); modeler → count.
+    let mut challenge_usage: BTreeMap<(u64, String), (u64, u128)> = BTreeMap::new();
+    let mut reputation_usage: BTreeMap<String, u64> = BTreeMap::new();
+    let mut fees = 0u128;
+    let treasury = treasury(params)?;
+    let collector = Address::module(FEE_COLLECTOR);
+    let mut callbacks = Vec::with_capacity(answers.len());
+    for Answer {
+        mut request,
+        output,
+    } in answers
+    {
+        if !feeds.contains_key(&request.feed_id) {
+            let feed = ctx
+                .feed(request.feed_id)?
+                .ok_or_else(|| TxError::internal(format!("feed {} vanished", request.feed_id)))?;
+            feeds.insert(feed.id, feed);
+        }
+        if !models.contains_key(&request.model_id) {
+            let model = ctx
+                .model(request.model_id)?
+                .ok_or_else(|| TxError::internal(format!("model {} vanished", request.model_id)))?;
+            models.insert(model.id, model);
+        }
+        let feed = feeds.get_mut(&request.feed_id).expect("inserted above");
+        let model = models.get_mut(&request.model_id).expect("inserted above");
+        let fee = parse_amount("fee", &request.fee)?;
+        fees += fee;
+        let parts = split(fee, params);
+        let owner: Address = model
+            .owner
+            .parse()
+            .map_err(|e| TxError::internal(format!("model {} owner: {e}", model.id)))?;
+        *payouts.entry(owner).or_default() += parts.modeler;
+        *payouts.entry(collector.clone()).or_default() += parts.validators;
+        *payouts.entry(treasury.clone()).or_default() += parts.treasury;
 
-    request.status = STATUS_FULFILLED.into();
-    request.output = output.clone();
-    request.proof_hash = proof_hash.to_string();
-    request.resolved_height = ctx.block.height;
-    request.fulfiller = fulfiller.to_string();
-    ctx.resolve_request(&request)?;
-    feed.fulfilled += 1;
-    feed.pending_fees = (parse_amount("pending_fees", &feed.pending_fees)? - fee).to_string();
-    ctx.update_feed(&feed)?;
-    model.inferences += 1;
-    model.fees_earned =
-        (parse_amount("fees_earned", &model.fees_earned)? + parts.modeler).to_string();
-    ctx.update_model(&model)?;
-    ctx.emit(
-        "inference_fulfilled",
-        &[
-            ("request_id", request.id.to_string()),
-            ("feed_id", feed.id.to_string()),
-            ("model_id", model.id.to_string()),
-            ("proof_hash", proof_hash.to_string()),
-            (
-                "output",
-                output
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
-            ("fee", fee.to_string()),
-            ("modeler_share", parts.modeler.to_string()),
-            ("validator_share", parts.validators.to_string()),
-            ("treasury_share", parts.treasury.to_string()),
-            ("fulfiller", fulfiller.to_string()),
-        ],
-    );
+        request.status = STATUS_FULFILLED.into();
+        request.output = output.clone();
+        request.proof_hash = proof_hash.to_string();
+        request.resolved_height = ctx.block.height;
+        request.fulfiller = fulfiller.to_string();
+        ctx.resolve_request(&request)?;
+        feed.fulfilled += 1;
+        feed.pending_fees = (parse_amount("pending_fees", &feed.pending_fees)? - fee).to_string();
+        model.inferences += 1;
+        model.fees_earned =
+            (parse_amount("fees_earned", &model.fees_earned)? + parts.modeler).to_string();
+        *reputation_usage.entry(model.owner.clone()).or_default() += 1;
+        if feed.challenge_id != 0 {
+            let u = challenge_usage
+                .entry((feed.challenge_id, model.owner.clone()))
+                .or_default();
+            u.0 += 1;
+            u.1 += parts.modeler;
+        }
+        ctx.emit(
+            "inference_fulfilled",
+            &[
+                ("request_id", request.id.to_string()),
+                ("feed_id", feed.id.to_string()),
+                ("model_id", model.id.to_string()),
+                ("proof_hash", proof_hash.to_string()),
+                (
+                    "output",
+                    output
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+                ("fee", fee.to_string()),
+                ("modeler_share", parts.modeler.to_string()),
+                ("validator_share", parts.validators.to_string()),
+                ("treasury_share", parts.treasury.to_string()),
+                ("fulfiller", fulfiller.to_string()),
+            ],
+        );
+        callbacks.push((
+            request.feed_id,
+            request.id,
+            json!({"fulfilled": {
+                "output": output,
+                "model_id": model.id,
+                "model_commitment": model.commitment,
+                "proof_hash": proof_hash,
+                "height": ctx.block.height,
+            }}),
+        ));
+    }
+    for (to, amount) in &payouts {
+        pay_out(ctx, to, *amount)?;
+    }
+    let mut books = ctx.escrow_books()?;
+    books.pending_fees -= fees;
+    books.pending_requests -= callbacks.len() as u64;
+    ctx.put_escrow_books(books)?;
+    for feed in feeds.values() {
+        ctx.update_feed(feed)?;
+    }
+    for model in models.values() {
+        ctx.update_model(model)?;
+    }
 
     // Usage: best effort, as the reputation report of the challenge contract always was.
-    if !params.reputation_contract.is_empty() {
-        if let Ok(rep) = params.reputation_contract.parse::<Address>() {
+    if let Ok(rep) = params.reputation_contract.parse::<Address>() {
+        for (modeler, count) in reputation_usage {
             let _ = sudo_isolated(
                 keeper,
                 ctx,
                 REPORT_GAS,
                 &rep,
                 "record_consumption",
-                &json!({"record_consumption": {"modeler": model.owner, "count": 1}}),
+                &json!({"record_consumption": {"modeler": modeler, "count": count}}),
             );
         }
     }
-    if feed.challenge_id != 0 && !params.challenge_contract.is_empty() {
-        if let Ok(challenge) = params.challenge_contract.parse::<Address>() {
+    if let Ok(challenge) = params.challenge_contract.parse::<Address>() {
+        for ((challenge_id, modeler), (count, earned)) in challenge_usage {
             let _ = sudo_isolated(
                 keeper,
                 ctx,
@@ -227,28 +287,18 @@ pub fn fulfil(
                 &challenge,
                 "record_consumption",
                 &json!({"record_consumption": {
-                    "challenge_id": feed.challenge_id,
-                    "modeler": model.owner,
-                    "count": 1,
-                    "fees": parts.modeler.to_string(),
+                    "challenge_id": challenge_id,
+                    "modeler": modeler,
+                    "count": count,
+                    "fees": earned.to_string(),
                 }}),
             );
         }
     }
-    call_back(
-        keeper,
-        ctx,
-        params,
-        &feed,
-        request.id,
-        json!({"fulfilled": {
-            "output": output,
-            "model_id": model.id,
-            "model_commitment": model.commitment,
-            "proof_hash": proof_hash,
-            "height": ctx.block.height,
-        }}),
-    )
+    for (feed_id, request_id, outcome) in callbacks {
+        call_back(keeper, ctx, params, &feeds[&feed_id], request_id, outcome)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
