@@ -209,6 +209,16 @@ enum Cmd {
         #[arg(long)]
         mode: Mode,
     },
+    /// Print the chain's inference requests as they are made (JSON lines): what `serve
+    /// --chain` listens to, for checking a node's websocket.
+    WatchRequests {
+        /// CometBFT RPC of a node (http://host:port).
+        #[arg(long)]
+        chain: String,
+        /// The event query (default: the sidecar's).
+        #[arg(long)]
+        query: Option<String>,
+    },
     /// Run the prover: the chain sidecar (--chain: answer the chain's inference requests for
     /// the --model files) and/or the gRPC prover service (--listen, --models).
     Serve {
@@ -260,6 +270,22 @@ struct SidecarArgs {
     /// every websocket (re)connection).
     #[arg(long, default_value_t = 30)]
     scan_secs: u64,
+}
+
+/// Ctrl-C or SIGTERM (a service manager's stop). A kill -9 is safe too: see the journal.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// The CLI's default home, as `inferchaind`'s: `$HOME/.inferchain`.
@@ -339,10 +365,7 @@ fn serve(
                 }
             });
         }
-        inferchain_prover::sidecar::run(cfg, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+        inferchain_prover::sidecar::run(cfg, stop_signal()).await
     });
     // A proof still running on a blocking thread is abandoned (nothing was sent for it).
     rt.shutdown_timeout(std::time::Duration::from_secs(1));
@@ -799,6 +822,32 @@ fn main() -> Result<()> {
                     built.data.common.degree_bits()
                 ),
             );
+        }
+        Cmd::WatchRequests { chain, query } => {
+            use inferchain_prover::sidecar::{events, ws};
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async move {
+                let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+                let url = events::websocket_url(&chain);
+                let query = query.unwrap_or_else(|| events::SUBSCRIBE_QUERY.to_string());
+                eprintln!("watching {url} for {query}");
+                tokio::spawn(ws::run(url, query, tx, Default::default()));
+                let stop = stop_signal();
+                tokio::pin!(stop);
+                loop {
+                    let ev = tokio::select! {
+                        _ = &mut stop => break,
+                        ev = rx.recv() => ev,
+                    };
+                    let line = match ev {
+                        Some(ws::WsEvent::Connected) => json!({"event": "subscribed"}),
+                        Some(ws::WsEvent::Disconnected) => json!({"event": "disconnected"}),
+                        Some(ws::WsEvent::Requests(r)) => json!({"event": "tx", "requests": r}),
+                        None => break,
+                    };
+                    println!("{line}");
+                }
+            });
         }
         Cmd::Serve {
             listen,

@@ -713,7 +713,10 @@ async fn daemon_answers_requests_aggregates_a_block_and_never_submits_twice_acro
     let m = get_metrics(maddr).await;
     assert_eq!(metric(&m, "inferchain_prover_requests_seen_total"), 3.0);
     assert_eq!(metric(&m, "inferchain_prover_requests_proved_total"), 3.0);
-    assert_eq!(metric(&m, "inferchain_prover_requests_submitted_total"), 3.0);
+    assert_eq!(
+        metric(&m, "inferchain_prover_requests_submitted_total"),
+        3.0
+    );
     assert_eq!(metric(&m, "inferchain_prover_requests_failed_total"), 0.0);
     assert_eq!(metric(&m, "inferchain_prover_proving_seconds_count"), 2.0);
     wait_until("fulfilments confirmed", 30, || {
@@ -765,14 +768,21 @@ async fn daemon_answers_requests_aggregates_a_block_and_never_submits_twice_acro
     daemon.abort();
     let _ = daemon.await;
     node.with(|st| {
-        assert_eq!(st.broadcasts.len(), before, "nothing sent after the restart");
+        assert_eq!(
+            st.broadcasts.len(),
+            before,
+            "nothing sent after the restart"
+        );
         assert_eq!(st.refused_not_pending, 0);
         for id in 1..=4 {
             assert_eq!(st.fulfilled.get(&id), Some(&1), "request {id}");
         }
     });
     assert_eq!(metric(&m, "inferchain_prover_requests_proved_total"), 0.0);
-    assert_eq!(metric(&m, "inferchain_prover_requests_fulfilled_total"), 1.0);
+    assert_eq!(
+        metric(&m, "inferchain_prover_requests_fulfilled_total"),
+        1.0
+    );
     assert_eq!(metric(&m, "inferchain_prover_requests_pending"), 0.0);
 }
 
@@ -847,5 +857,8 @@ async fn a_submission_journaled_before_a_crash_is_finished_with_the_same_bytes()
     });
     assert_eq!(metric(&m, "inferchain_prover_requests_proved_total"), 0.0);
     let (jr, _) = journal::Journal::open(&s.state_dir).unwrap();
-    assert!(matches!(jr.state(5), Some(journal::RequestState::Done { .. })));
+    assert!(matches!(
+        jr.state(5),
+        Some(journal::RequestState::Done { .. })
+    ));
 }

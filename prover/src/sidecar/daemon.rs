@@ -68,6 +68,15 @@ const MEMO: &str = "inferchain-prover sidecar";
 /// CheckTx's "incorrect account sequence" (the SDK's code 32).
 const WRONG_SEQUENCE: u32 = 32;
 
+/// Longest wait for one answer from the node (the RPC client has no timeout of its own).
+const RPC_TIMEOUT: Duration = Duration::from_secs(30);
+
+async fn timed<T>(what: &str, f: impl std::future::Future<Output = T>) -> Result<T> {
+    tokio::time::timeout(RPC_TIMEOUT, f)
+        .await
+        .map_err(|_| anyhow!("{what}: no answer from the node within {RPC_TIMEOUT:?}"))
+}
+
 /// Reads from the chain that the sidecar needs, over `Client`'s ABCI queries.
 pub struct Chain {
     pub client: Client,
@@ -82,7 +91,7 @@ impl Chain {
 
     /// (chain id, latest height) from the node's `status`.
     pub async fn status(&self) -> Result<(String, u64)> {
-        let s = self.client.rpc.status().await?;
+        let s = timed("status", self.client.rpc.status()).await??;
         Ok((
             s["node_info"]["network"]
                 .as_str()
@@ -101,17 +110,18 @@ impl Chain {
         let mut out = Vec::new();
         let mut start_after = 0;
         loop {
-            let r: pb::QueryModelsResponse = self
-                .client
-                .query(
+            let r: pb::QueryModelsResponse = timed(
+                "query",
+                self.client.query(
                     "/inferchain.inference.v1.Query/Models",
                     &pb::QueryModelsRequest {
                         start_after,
                         limit: 200,
                         ..Default::default()
                     },
-                )
-                .await?;
+                ),
+            )
+            .await??;
             out.extend(r.models);
             if r.next == 0 || r.next <= start_after {
                 return Ok(out);
@@ -121,24 +131,26 @@ impl Chain {
     }
 
     pub async fn architecture(&self, name: &str) -> Result<Option<pb::Architecture>> {
-        let r: pb::QueryArchitectureResponse = self
-            .client
-            .query(
+        let r: pb::QueryArchitectureResponse = timed(
+            "query",
+            self.client.query(
                 "/inferchain.inference.v1.Query/Architecture",
                 &pb::QueryArchitectureRequest { name: name.into() },
-            )
-            .await?;
+            ),
+        )
+        .await??;
         Ok(r.architecture)
     }
 
     pub async fn request(&self, id: u64) -> Result<Option<pb::InferenceRequest>> {
-        let r: pb::QueryRequestResponse = self
-            .client
-            .query(
+        let r: pb::QueryRequestResponse = timed(
+            "query",
+            self.client.query(
                 "/inferchain.inference.v1.Query/Request",
                 &pb::QueryRequestRequest { id },
-            )
-            .await?;
+            ),
+        )
+        .await??;
         Ok(r.request)
     }
 
@@ -147,9 +159,9 @@ impl Chain {
         let mut out = Vec::new();
         let mut start_after = 0;
         loop {
-            let r: pb::QueryRequestsResponse = self
-                .client
-                .query(
+            let r: pb::QueryRequestsResponse = timed(
+                "query",
+                self.client.query(
                     "/inferchain.inference.v1.Query/Requests",
                     &pb::QueryRequestsRequest {
                         status: "pending".into(),
@@ -158,8 +170,9 @@ impl Chain {
                         limit: 200,
                         ..Default::default()
                     },
-                )
-                .await?;
+                ),
+            )
+            .await??;
             out.extend(r.requests);
             if r.next == 0 || r.next <= start_after {
                 return Ok(out);
@@ -169,13 +182,14 @@ impl Chain {
     }
 
     pub async fn feed(&self, id: u64) -> Result<Option<pb::Feed>> {
-        let r: pb::QueryFeedResponse = self
-            .client
-            .query(
+        let r: pb::QueryFeedResponse = timed(
+            "query",
+            self.client.query(
                 "/inferchain.inference.v1.Query/Feed",
                 &pb::QueryFeedRequest { id },
-            )
-            .await?;
+            ),
+        )
+        .await??;
         Ok(r.feed)
     }
 }
@@ -391,7 +405,12 @@ pub async fn run(
     }
 
     let (tx, mut rx) = mpsc::channel(1024);
-    tokio::spawn(ws::run(websocket_url(&cfg.node), tx, sc.metrics.clone()));
+    tokio::spawn(ws::run(
+        websocket_url(&cfg.node),
+        super::events::SUBSCRIBE_QUERY.to_string(),
+        tx,
+        sc.metrics.clone(),
+    ));
 
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -854,10 +873,9 @@ impl Sidecar {
             return Ok(a);
         }
         let addr = Address::from_secp256k1(&pubkey_bytes(&self.key));
-        let acc =
-            self.chain.client.account(&addr).await.with_context(|| {
-                format!("the sidecar's account {} (fund it first)", self.address)
-            })?;
+        let acc = timed("account", self.chain.client.account(&addr))
+            .await?
+            .with_context(|| format!("the sidecar's account {} (fund it first)", self.address))?;
         let a = (acc.account_number, acc.sequence);
         self.account = Some(a);
         Ok(a)
@@ -873,11 +891,13 @@ impl Sidecar {
     ) -> Result<Submitted> {
         for _ in 0..3 {
             let (number, sequence) = self.account().await?;
-            let used = match self
-                .chain
-                .client
-                .simulate(&self.key, msgs.clone(), MEMO, sequence)
-                .await
+            let used = match timed(
+                "simulate",
+                self.chain
+                    .client
+                    .simulate(&self.key, msgs.clone(), MEMO, sequence),
+            )
+            .await?
             {
                 Ok(g) => g,
                 Err(ClientError::Query { code, log, .. }) => {
@@ -1017,7 +1037,7 @@ impl Sidecar {
         if since.elapsed() < Duration::from_secs(2) {
             return Ok(());
         }
-        if let Some(res) = self.chain.client.rpc.tx(hash).await? {
+        if let Some(res) = timed("tx", self.chain.client.rpc.tx(hash)).await?? {
             return self.included(hash, &res);
         }
         if since.elapsed() < STALE {
@@ -1026,9 +1046,9 @@ impl Sidecar {
         // Not in a block after a while. Committed sequence past ours: another transaction used
         // it, so ours can never land (looked up once more in case it landed meanwhile).
         let addr = Address::from_secp256k1(&pubkey_bytes(&self.key));
-        let acc = self.chain.client.account(&addr).await?;
+        let acc = timed("account", self.chain.client.account(&addr)).await??;
         if acc.sequence > sequence {
-            if let Some(res) = self.chain.client.rpc.tx(hash).await? {
+            if let Some(res) = timed("tx", self.chain.client.rpc.tx(hash)).await?? {
                 return self.included(hash, &res);
             }
             return self.abandon(

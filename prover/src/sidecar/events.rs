@@ -18,14 +18,14 @@ pub const EVENT_TYPE: &str = "inference_request";
 pub const SUBSCRIBE_QUERY: &str = "tm.event='Tx' AND inference_request.model_id EXISTS";
 
 /// The JSON-RPC `subscribe` call.
-pub fn subscribe_request(id: u64) -> String {
+pub fn subscribe_request(id: u64, query: &str) -> String {
     json!({"jsonrpc": "2.0", "method": "subscribe", "id": id,
-           "params": {"query": SUBSCRIBE_QUERY}})
+           "params": {"query": query}})
     .to_string()
 }
 
 /// One `inference_request` event.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct RequestEvent {
     pub request_id: u64,
     pub feed_id: u64,
@@ -307,7 +307,7 @@ mod tests {
         let block = r#"{"jsonrpc":"2.0","id":1,"result":{"query":"tm.event='NewBlock'","data":{"type":"tendermint/event/NewBlock","value":{}},"events":{}}}"#;
         assert_eq!(parse(block).unwrap(), WsMessage::Other);
         assert!(parse("not json").is_err());
-        let sub: Value = serde_json::from_str(&subscribe_request(1)).unwrap();
+        let sub: Value = serde_json::from_str(&subscribe_request(1, SUBSCRIBE_QUERY)).unwrap();
         assert_eq!(sub["method"], "subscribe");
         assert_eq!(sub["params"]["query"], SUBSCRIBE_QUERY);
     }

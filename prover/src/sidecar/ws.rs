@@ -17,7 +17,7 @@ use super::metrics::Metrics;
 pub enum WsEvent {
     /// Subscribed (again): rescan the chain.
     Connected,
-    /// One committed transaction's requests.
+    /// One committed transaction's requests (possibly none).
     Requests(Vec<RequestEvent>),
     Disconnected,
 }
@@ -31,13 +31,14 @@ pub fn backoff(n: u32) -> Duration {
     Duration::from_secs(1u64 << n.min(6)).min(MAX_BACKOFF)
 }
 
-/// Runs until `tx` is closed.
-pub async fn run(url: String, tx: mpsc::Sender<WsEvent>, metrics: Arc<Metrics>) {
+/// Subscribes with `query` (the daemon: [`events::SUBSCRIBE_QUERY`]) and runs until `tx` is
+/// closed.
+pub async fn run(url: String, query: String, tx: mpsc::Sender<WsEvent>, metrics: Arc<Metrics>) {
     let mut failures = 0u32;
     loop {
         match tokio_tungstenite::connect_async(url.as_str()).await {
             Ok((mut ws, _)) => {
-                let sub = events::subscribe_request(1);
+                let sub = events::subscribe_request(1, &query);
                 if let Err(e) = ws.send(Message::Text(sub.into())).await {
                     tracing::warn!(%url, error = %e, "websocket: subscribe failed");
                 } else {
@@ -64,12 +65,12 @@ pub async fn run(url: String, tx: mpsc::Sender<WsEvent>, metrics: Arc<Metrics>) 
                             Ok(WsMessage::Subscribed) => {
                                 failures = 0;
                                 Metrics::inc(&metrics.connects, 1);
-                                tracing::info!(%url, query = events::SUBSCRIBE_QUERY, "websocket: subscribed");
+                                tracing::info!(%url, %query, "websocket: subscribed");
                                 if tx.send(WsEvent::Connected).await.is_err() {
                                     return;
                                 }
                             }
-                            Ok(WsMessage::Requests(r)) if !r.is_empty() => {
+                            Ok(WsMessage::Requests(r)) => {
                                 if tx.send(WsEvent::Requests(r)).await.is_err() {
                                     return;
                                 }
