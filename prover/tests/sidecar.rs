@@ -21,7 +21,9 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use cosmos_sdk_proto::cosmos::auth::v1beta1::{BaseAccount, QueryAccountResponse};
 use cosmos_sdk_proto::cosmos::base::abci::v1beta1::GasInfo;
-use cosmos_sdk_proto::cosmos::tx::v1beta1::{AuthInfo, Fee, SimulateResponse, TxBody, TxRaw};
+use cosmos_sdk_proto::cosmos::tx::v1beta1::{
+    AuthInfo, Fee, SimulateRequest, SimulateResponse, TxBody, TxRaw,
+};
 use futures_util::{SinkExt, StreamExt};
 use inferchain_app::client::Client;
 use inferchain_app::keyring::Keyring;
@@ -155,6 +157,8 @@ struct ChainState {
     check_seq: u64,
     /// Hold accepted txs in the "mempool" instead of including them at once.
     hold: bool,
+    /// Refuse aggregates in simulation (as a chain that wants single proofs would).
+    refuse_aggregates: bool,
     mempool: Vec<(String, Vec<u8>)>,
     /// tx hash -> (height, code, log).
     included: BTreeMap<String, (u64, u32, String)>,
@@ -259,6 +263,18 @@ fn abci(st: &ChainState, path: &str, data: &[u8]) -> Result<Vec<u8>, (u32, Strin
             }),
         }
         .encode_to_vec(),
+        "/cosmos.tx.v1beta1.Service/Simulate"
+            if st.refuse_aggregates && {
+                let q = SimulateRequest::decode(data).unwrap();
+                let raw = TxRaw::decode(q.tx_bytes.as_slice()).unwrap();
+                let body = TxBody::decode(raw.body_bytes.as_slice()).unwrap();
+                body.messages
+                    .iter()
+                    .any(|m| m.type_url.ends_with("MsgFulfillInferences"))
+            } =>
+        {
+            return Err((9, "aggregates are not accepted here".into()))
+        }
         "/cosmos.tx.v1beta1.Service/Simulate" => SimulateResponse {
             gas_info: Some(GasInfo {
                 gas_wanted: 0,
@@ -861,4 +877,62 @@ async fn a_submission_journaled_before_a_crash_is_finished_with_the_same_bytes()
         jr.state(5),
         Some(journal::RequestState::Done { .. })
     ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_aggregates_go_singly_sequences_resync_and_expired_requests_are_skipped() {
+    let s = setup();
+    let mut chain = chain_for(&s);
+    chain.refuse_aggregates = true;
+    // Another transaction of the key is in the mempool: CheckTx expects sequence 1 while the
+    // committed account says 0.
+    chain.check_seq = 1;
+    let node = MockNode::start(chain).await;
+    let block = node.requests(&[(6, 1, &s.inputs[5]), (7, 1, &s.inputs[6])], 50);
+    // Its deadline is the block it was made in: too late for any fulfilment.
+    let late = node.requests(&[(8, 1, &s.inputs[7])], 0);
+    let maddr = free_port();
+    let daemon = tokio::spawn(sidecar::run(
+        config(&s, &node, Some(maddr)),
+        std::future::pending(),
+    ));
+    node.announce(&block);
+    node.announce(&late);
+    wait_until("requests 6 and 7 fulfilled", 300, || {
+        node.with(|st| st.fulfilled.get(&6) == Some(&1) && st.fulfilled.get(&7) == Some(&1))
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let m = get_metrics(maddr).await;
+    daemon.abort();
+    let _ = daemon.await;
+    node.with(|st| {
+        assert!(
+            st.broadcasts.iter().all(|(_, ids)| ids.len() == 1),
+            "the refused aggregate was never broadcast: {:?}",
+            st.broadcasts
+        );
+        assert!(
+            st.broadcasts.iter().all(|(_, ids)| ids[0] != 8),
+            "8 was never sent"
+        );
+        assert_eq!(st.requests[&8].status, "pending");
+        // One broadcast refused for its sequence, then 6 and 7 once each.
+        assert_eq!(st.broadcasts.len(), 3, "{:?}", st.broadcasts);
+        assert_eq!(st.refused_not_pending, 0);
+    });
+    // The aggregate's public inner proofs were reused: two proofs, one proving run.
+    assert_eq!(metric(&m, "inferchain_prover_requests_proved_total"), 2.0);
+    assert_eq!(metric(&m, "inferchain_prover_proving_seconds_count"), 1.0);
+    assert_eq!(
+        metric(&m, "inferchain_prover_requests_submitted_total"),
+        2.0
+    );
+    assert_eq!(metric(&m, "inferchain_prover_requests_failed_total"), 1.0);
+    let text = std::fs::read_to_string(s.state_dir.join(journal::FILE_NAME)).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.contains("\"abandoned\"") && l.contains("CheckTx code 32")),
+        "{text}"
+    );
 }
