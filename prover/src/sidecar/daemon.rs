@@ -29,7 +29,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::events::{websocket_url, RequestEvent};
 use super::fulfil::{self, ProvedAggregate, ProvedSingle};
-use super::journal::{Journal, Record};
+use super::journal::{Journal, Record, RequestState};
 use super::metrics::Metrics;
 use super::plan::{self, Job, Unit};
 use super::ws::{self, WsEvent};
@@ -590,7 +590,17 @@ impl Sidecar {
     }
 
     /// Drops a request for good (not pending, past its deadline…).
-    fn drop_request(&mut self, id: u64, failed: bool) {
+    fn drop_request(&mut self, id: u64, failed: bool, reason: &str) {
+        // A request we submitted before (its tx failed or was abandoned) is closed in the
+        // journal too, so that the file tells the whole story.
+        if matches!(self.journal.state(id), Some(RequestState::Retryable { .. })) {
+            if let Err(e) = self.journal.append(Record::Done {
+                requests: vec![id],
+                reason: reason.into(),
+            }) {
+                tracing::error!(request = id, error = %e, "journal write failed");
+            }
+        }
         self.queue.remove(&id);
         self.proved.remove(&id);
         self.retry.remove(&id);
@@ -642,7 +652,7 @@ impl Sidecar {
                 Ok(Some(r)) => r,
                 Ok(None) => {
                     tracing::warn!(request = id, "request not found on chain; dropped");
-                    self.drop_request(id, false);
+                    self.drop_request(id, false, "not found");
                     continue;
                 }
                 Err(e) => {
@@ -652,7 +662,7 @@ impl Sidecar {
             };
             if r.status != "pending" {
                 tracing::info!(request = id, status = %r.status, fulfiller = %r.fulfiller, "request no longer pending; dropped");
-                self.drop_request(id, r.status == "timed_out");
+                self.drop_request(id, r.status == "timed_out", &r.status);
                 continue;
             }
             if r.deadline <= height {
@@ -662,7 +672,7 @@ impl Sidecar {
                     height,
                     "deadline passed before we could answer; skipped"
                 );
-                self.drop_request(id, true);
+                self.drop_request(id, true, "deadline passed");
                 continue;
             }
             if !self.ours.contains_key(&r.model_id) {
@@ -776,7 +786,7 @@ impl Sidecar {
                     height,
                     "deadline passed; skipped"
                 );
-                self.drop_request(job.request_id, true);
+                self.drop_request(job.request_id, true, "deadline passed");
                 continue;
             }
             let reuse = agg
@@ -855,7 +865,7 @@ impl Sidecar {
                 height,
                 "deadline passed while proving; not sent"
             );
-            self.drop_request(job.request_id, true);
+            self.drop_request(job.request_id, true, "deadline passed");
             return Ok(());
         }
         let msg = to_any(&fulfil::single_msg(&self.address, &p));
@@ -1037,23 +1047,25 @@ impl Sidecar {
         if since.elapsed() < Duration::from_secs(2) {
             return Ok(());
         }
-        if let Some(res) = timed("tx", self.chain.client.rpc.tx(hash)).await?? {
+        if let Some(res) = self.lookup(hash).await {
             return self.included(hash, &res);
         }
         if since.elapsed() < STALE {
             return Ok(());
         }
-        // Not in a block after a while. Committed sequence past ours: another transaction used
-        // it, so ours can never land (looked up once more in case it landed meanwhile).
+        // Not in a block after a while (or the node does not index txs). Committed sequence
+        // past ours: ours landed unseen or another transaction used the sequence; either way
+        // nothing of it is pending any more, and the requests are re-checked on chain
+        // (looked up once more first, in case it landed meanwhile).
         let addr = Address::from_secp256k1(&pubkey_bytes(&self.key));
         let acc = timed("account", self.chain.client.account(&addr)).await??;
         if acc.sequence > sequence {
-            if let Some(res) = timed("tx", self.chain.client.rpc.tx(hash)).await?? {
+            if let Some(res) = self.lookup(hash).await {
                 return self.included(hash, &res);
             }
             return self.abandon(
                 hash,
-                &format!("not included and sequence {sequence} was used by another transaction"),
+                &format!("not found in a block and sequence {sequence} is used"),
             );
         }
         let Some(bytes) = self.in_flight.get(hash).and_then(|f| f.bytes.clone()) else {
@@ -1076,6 +1088,22 @@ impl Sidecar {
             Err(e) => tracing::warn!(tx = %hash, error = %format!("{e:#}"), "rebroadcast failed"),
         }
         Ok(())
+    }
+
+    /// The tx's result if it is in a block; None if not found or the lookup failed (a node
+    /// without a tx index answers with an error: the sequence check then decides).
+    async fn lookup(&self, hash: &str) -> Option<serde_json::Value> {
+        match timed("tx", self.chain.client.rpc.tx(hash)).await {
+            Ok(Ok(found)) => found,
+            Ok(Err(e)) => {
+                tracing::warn!(tx = %hash, error = %e, "tx lookup failed");
+                None
+            }
+            Err(e) => {
+                tracing::warn!(tx = %hash, error = %format!("{e:#}"), "tx lookup failed");
+                None
+            }
+        }
     }
 
     fn included(&mut self, hash: &str, res: &serde_json::Value) -> Result<()> {
