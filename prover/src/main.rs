@@ -209,14 +209,167 @@ enum Cmd {
         #[arg(long)]
         mode: Mode,
     },
-    /// Run the gRPC prover service with the models under --models.
+    /// Print the chain's inference requests as they are made (JSON lines): what `serve
+    /// --chain` listens to, for checking a node's websocket.
+    WatchRequests {
+        /// CometBFT RPC of a node (http://host:port).
+        #[arg(long)]
+        chain: String,
+        /// The event query (default: the sidecar's).
+        #[arg(long)]
+        query: Option<String>,
+    },
+    /// Run the prover: the chain sidecar (--chain: answer the chain's inference requests for
+    /// the --model files) and/or the gRPC prover service (--listen, --models).
     Serve {
-        #[arg(long, default_value = "127.0.0.1:50071")]
-        listen: std::net::SocketAddr,
+        /// gRPC listen address (default 127.0.0.1:50071 when --chain is not given; with
+        /// --chain, gRPC is served only if this is given).
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
         /// Directory of quantized models (`*.json` or `*/quant.json`).
         #[arg(long)]
-        models: PathBuf,
+        models: Option<PathBuf>,
+        #[command(flatten)]
+        sidecar: SidecarArgs,
     },
+}
+
+/// `serve --chain …`: the sidecar that answers inference requests on chain.
+#[derive(clap::Args)]
+struct SidecarArgs {
+    /// CometBFT RPC of a node (http://host:port): run the chain sidecar against it.
+    #[arg(long)]
+    chain: Option<String>,
+    /// The key that signs fulfilments (name or address in the keyring under --home): the
+    /// models' owner or their operator (`MsgSetModelOperator`).
+    #[arg(long, requires = "chain")]
+    key: Option<String>,
+    /// The CLI's home (its keyring), as `inferchaind --home`.
+    #[arg(long, env = "INFERCHAIN_HOME")]
+    home: Option<PathBuf>,
+    /// Checked against the node's chain id (default: the node's).
+    #[arg(long, env = "INFERCHAIN_CHAIN_ID")]
+    chain_id: Option<String>,
+    /// A quantized model (quant.json, or a `train` directory); repeatable.
+    #[arg(long = "model")]
+    model: Vec<PathBuf>,
+    /// Where the journal of submissions lives (default <home>/prover-sidecar).
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
+    /// Serve Prometheus metrics on this address (GET /metrics).
+    #[arg(long)]
+    metrics: Option<std::net::SocketAddr>,
+    /// Largest aggregate proof (1: answer every request singly).
+    #[arg(long, default_value_t = 32)]
+    max_batch: usize,
+    #[arg(long, default_value = "0.025uspec")]
+    gas_prices: String,
+    #[arg(long, default_value_t = 1.4)]
+    gas_adjustment: f64,
+    /// Seconds between full rescans of the chain's pending requests (besides the scan at
+    /// every websocket (re)connection).
+    #[arg(long, default_value_t = 30)]
+    scan_secs: u64,
+}
+
+/// Ctrl-C or SIGTERM (a service manager's stop). A kill -9 is safe too: see the journal.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// The CLI's default home, as `inferchaind`'s: `$HOME/.inferchain`.
+fn default_home() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default()
+        .join(".inferchain")
+}
+
+fn serve(
+    listen: Option<std::net::SocketAddr>,
+    models: Option<PathBuf>,
+    sc: SidecarArgs,
+) -> Result<()> {
+    let rt = tokio::runtime::Runtime::new()?;
+    let Some(node) = sc.chain else {
+        let models = models.ok_or_else(|| {
+            anyhow!(
+                "give --models DIR (gRPC service) or --chain URL --key NAME --model FILE (sidecar)"
+            )
+        })?;
+        let listen = listen.unwrap_or_else(|| "127.0.0.1:50071".parse().expect("address"));
+        let svc = ProverService::load_dir(&models)?;
+        eprintln!(
+            "inferchain.prover.v1.Prover on {listen}, {} model(s): {:?}",
+            svc.commitments().len(),
+            svc.commitments()
+        );
+        return rt.block_on(inferchain_prover::service::serve(listen, svc, async {
+            let _ = tokio::signal::ctrl_c().await;
+        }));
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let key = sc
+        .key
+        .ok_or_else(|| anyhow!("--chain needs --key NAME (the models' owner or operator)"))?;
+    let home = sc.home.unwrap_or_else(default_home);
+    let mut files = Vec::new();
+    for p in &sc.model {
+        files.push((p.clone(), load_model(p)?));
+    }
+    if let Some(dir) = &models {
+        let svc = ProverService::load_dir(dir)?;
+        for m in svc.models() {
+            files.push((dir.clone(), m));
+        }
+    }
+    let cfg = inferchain_prover::sidecar::Config {
+        node,
+        chain_id: sc.chain_id,
+        key,
+        state_dir: sc.state_dir.unwrap_or_else(|| home.join("prover-sidecar")),
+        home,
+        models: files.clone(),
+        metrics: sc.metrics,
+        max_batch: sc.max_batch,
+        gas_prices: sc.gas_prices,
+        gas_adjustment: sc.gas_adjustment,
+        scan_interval: std::time::Duration::from_secs(sc.scan_secs.max(1)),
+    };
+    let res = rt.block_on(async move {
+        if let Some(addr) = listen {
+            let svc = ProverService::new(files.into_iter().map(|(_, m)| m).collect())?;
+            tracing::info!("inferchain.prover.v1.Prover on {addr}");
+            tokio::spawn(async move {
+                if let Err(e) =
+                    inferchain_prover::service::serve(addr, svc, std::future::pending()).await
+                {
+                    tracing::error!(error = %e, "gRPC service failed");
+                }
+            });
+        }
+        inferchain_prover::sidecar::run(cfg, stop_signal()).await
+    });
+    // A proof still running on a blocking thread is abandoned (nothing was sent for it).
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
+    res
 }
 
 /// The `inferchaind` command that submits a proof of score (the model id is the modeler's).
@@ -670,18 +823,37 @@ fn main() -> Result<()> {
                 ),
             );
         }
-        Cmd::Serve { listen, models } => {
-            let svc = ProverService::load_dir(&models)?;
-            eprintln!(
-                "inferchain.prover.v1.Prover on {listen}, {} model(s): {:?}",
-                svc.commitments().len(),
-                svc.commitments()
-            );
+        Cmd::WatchRequests { chain, query } => {
+            use inferchain_prover::sidecar::{events, ws};
             let rt = tokio::runtime::Runtime::new()?;
-            rt.block_on(inferchain_prover::service::serve(listen, svc, async {
-                let _ = tokio::signal::ctrl_c().await;
-            }))?;
+            rt.block_on(async move {
+                let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+                let url = events::websocket_url(&chain);
+                let query = query.unwrap_or_else(|| events::SUBSCRIBE_QUERY.to_string());
+                eprintln!("watching {url} for {query}");
+                tokio::spawn(ws::run(url, query, tx, Default::default()));
+                let stop = stop_signal();
+                tokio::pin!(stop);
+                loop {
+                    let ev = tokio::select! {
+                        _ = &mut stop => break,
+                        ev = rx.recv() => ev,
+                    };
+                    let line = match ev {
+                        Some(ws::WsEvent::Connected) => json!({"event": "subscribed"}),
+                        Some(ws::WsEvent::Disconnected) => json!({"event": "disconnected"}),
+                        Some(ws::WsEvent::Requests(r)) => json!({"event": "tx", "requests": r}),
+                        None => break,
+                    };
+                    println!("{line}");
+                }
+            });
         }
+        Cmd::Serve {
+            listen,
+            models,
+            sidecar,
+        } => serve(listen, models, sidecar)?,
     }
     Ok(())
 }

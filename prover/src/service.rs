@@ -90,6 +90,11 @@ impl ProverService {
         Self::new(models)
     }
 
+    /// The models held, by commitment.
+    pub fn models(&self) -> Vec<QuantModel> {
+        self.models.values().cloned().collect()
+    }
+
     pub fn commitments(&self) -> Vec<String> {
         self.models.keys().cloned().collect()
     }
