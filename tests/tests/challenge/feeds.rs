@@ -216,7 +216,12 @@ pub async fn inference_feed_on_the_winners(
     let mut sidecar = start_sidecar(net, &dirs, &state, &log);
     poll(120, "the sidecar's metrics", || {
         Command::new("curl")
-            .args(["-sf", &format!("http://{METRICS}/metrics")])
+            .args([
+                "-sf",
+                "-o",
+                "/dev/null",
+                &format!("http://{METRICS}/metrics"),
+            ])
             .status()
             .ok()
             .filter(|s| s.success())
@@ -307,7 +312,10 @@ pub async fn inference_feed_on_the_winners(
     assert_eq!(num(&escrow1["pending_fees"]), 0);
     assert_eq!(num(&escrow1["balance"]), num(&escrow1["deposits"]));
 
-    // kill -9 the sidecar while it works on a request; restarted, it fulfils it once.
+    // kill -9 the sidecar while it works on a request (as soon as it has seen it: a public
+    // proof takes ~0.2 s, so this lands mid-proof or mid-submission); restarted, it fulfils
+    // the request exactly once.
+    let seen0 = metric("inferchain_prover_requests_seen_total");
     let r = ok(
         tx(
             net,
@@ -327,7 +335,6 @@ pub async fn inference_feed_on_the_winners(
         .unwrap()
         .parse()
         .unwrap();
-    let seen0 = metric("inferchain_prover_requests_seen_total");
     poll(60, "the sidecar to see request 2", || {
         (metric("inferchain_prover_requests_seen_total") > seen0).then_some(())
     })
