@@ -617,6 +617,11 @@ struct Setup {
 }
 
 fn setup() -> Setup {
+    // The daemon's logs, shown when a test fails.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("inferchain_prover=info"))
+        .try_init();
     let (model, inputs) = trained();
     let home = tempfile::tempdir().unwrap();
     let mut kr = Keyring::open(home.path()).unwrap();
@@ -746,7 +751,17 @@ async fn daemon_answers_requests_aggregates_a_block_and_never_submits_twice_acro
     let agg = node.with(|st| st.broadcasts.iter().any(|(_, ids)| *ids == vec![2, 3]));
     assert!(agg, "2 and 3 went in one aggregate");
 
-    let m = get_metrics(maddr).await;
+    // The mock applies a fulfilment before its broadcast is answered: wait for the answer.
+    let start = Instant::now();
+    let m = loop {
+        let m = get_metrics(maddr).await;
+        if metric(&m, "inferchain_prover_requests_submitted_total") >= 3.0
+            || start.elapsed() > Duration::from_secs(30)
+        {
+            break m;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     assert_eq!(metric(&m, "inferchain_prover_requests_seen_total"), 3.0);
     assert_eq!(metric(&m, "inferchain_prover_requests_proved_total"), 3.0);
     assert_eq!(
