@@ -159,6 +159,8 @@ struct ChainState {
     hold: bool,
     /// Refuse aggregates in simulation (as a chain that wants single proofs would).
     refuse_aggregates: bool,
+    /// Simulate without checking the sequence (so that CheckTx is what refuses it).
+    lax_simulate: bool,
     mempool: Vec<(String, Vec<u8>)>,
     /// tx hash -> (height, code, log).
     included: BTreeMap<String, (u64, u32, String)>,
@@ -274,6 +276,20 @@ fn abci(st: &ChainState, path: &str, data: &[u8]) -> Result<Vec<u8>, (u32, Strin
             } =>
         {
             return Err((9, "aggregates are not accepted here".into()))
+        }
+        "/cosmos.tx.v1beta1.Service/Simulate"
+            if !st.lax_simulate && {
+                let q = SimulateRequest::decode(data).unwrap();
+                let raw = TxRaw::decode(q.tx_bytes.as_slice()).unwrap();
+                let auth = AuthInfo::decode(raw.auth_info_bytes.as_slice()).unwrap();
+                auth.signer_infos[0].sequence != st.check_seq
+            } =>
+        {
+            // As the node answers: code 1, the SDK's message.
+            return Err((1, format!(
+                "rpc error: code = Internal desc = account sequence mismatch, expected {}, got ?: incorrect account sequence [codespace sdk code 32]",
+                st.check_seq
+            )));
         }
         "/cosmos.tx.v1beta1.Service/Simulate" => SimulateResponse {
             gas_info: Some(GasInfo {
@@ -601,6 +617,11 @@ struct Setup {
 }
 
 fn setup() -> Setup {
+    // The daemon's logs, shown when a test fails.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("inferchain_prover=info"))
+        .try_init();
     let (model, inputs) = trained();
     let home = tempfile::tempdir().unwrap();
     let mut kr = Keyring::open(home.path()).unwrap();
@@ -703,7 +724,11 @@ fn free_port() -> SocketAddr {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn daemon_answers_requests_aggregates_a_block_and_never_submits_twice_across_a_kill() {
     let s = setup();
-    let node = MockNode::start(chain_for(&s)).await;
+    let mut chain = chain_for(&s);
+    // A transaction of the key is in the mempool: the committed account says sequence 0, the
+    // node's simulation wants 1 (and says so).
+    chain.check_seq = 1;
+    let node = MockNode::start(chain).await;
     // Pending before the sidecar starts: found by the startup scan.
     node.requests(&[(1, 1, &s.inputs[0])], 50);
     let maddr = free_port();
@@ -726,7 +751,17 @@ async fn daemon_answers_requests_aggregates_a_block_and_never_submits_twice_acro
     let agg = node.with(|st| st.broadcasts.iter().any(|(_, ids)| *ids == vec![2, 3]));
     assert!(agg, "2 and 3 went in one aggregate");
 
-    let m = get_metrics(maddr).await;
+    // The mock applies a fulfilment before its broadcast is answered: wait for the answer.
+    let start = Instant::now();
+    let m = loop {
+        let m = get_metrics(maddr).await;
+        if metric(&m, "inferchain_prover_requests_submitted_total") >= 3.0
+            || start.elapsed() > Duration::from_secs(30)
+        {
+            break m;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     assert_eq!(metric(&m, "inferchain_prover_requests_seen_total"), 3.0);
     assert_eq!(metric(&m, "inferchain_prover_requests_proved_total"), 3.0);
     assert_eq!(
@@ -884,6 +919,7 @@ async fn refused_aggregates_go_singly_sequences_resync_and_expired_requests_are_
     let s = setup();
     let mut chain = chain_for(&s);
     chain.refuse_aggregates = true;
+    chain.lax_simulate = true;
     // Another transaction of the key is in the mempool: CheckTx expects sequence 1 while the
     // committed account says 0.
     chain.check_seq = 1;

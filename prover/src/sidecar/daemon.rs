@@ -246,6 +246,16 @@ pub fn expected_sequence(log: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
+/// The sequence to use after a wrong-sequence refusal: CheckTx answers code 32, a simulation
+/// code 1 with the SDK's message ("account sequence mismatch, expected 13, got 12: incorrect
+/// account sequence [codespace sdk code 32]").
+pub fn sequence_mismatch(code: u32, log: &str) -> Option<u64> {
+    let mismatch = code == WRONG_SEQUENCE
+        || log.contains("account sequence mismatch")
+        || log.contains("incorrect account sequence");
+    mismatch.then(|| expected_sequence(log)).flatten()
+}
+
 fn already_in_mempool(e: &ClientError) -> bool {
     matches!(e, ClientError::Rpc(RpcError::Rpc(m)) if m.contains("already exists in cache"))
 }
@@ -911,7 +921,7 @@ impl Sidecar {
             {
                 Ok(g) => g,
                 Err(ClientError::Query { code, log, .. }) => {
-                    if let Some(seq) = expected_sequence(&log).filter(|_| code == WRONG_SEQUENCE) {
+                    if let Some(seq) = sequence_mismatch(code, &log) {
                         tracing::info!(
                             local = sequence,
                             chain = seq,
@@ -920,6 +930,8 @@ impl Sidecar {
                         self.account = Some((number, seq));
                         continue;
                     }
+                    // Re-read the account before the next try, in case ours is stale.
+                    self.account = None;
                     return Ok(Submitted::Refused { code, log });
                 }
                 Err(e) => return Err(e.into()),
@@ -968,7 +980,7 @@ impl Sidecar {
                 Ok((code, log)) => {
                     // CheckTx refused it: it is in no mempool and can never be included.
                     self.abandon(&hash, &format!("CheckTx code {code}: {log}"))?;
-                    if let Some(seq) = expected_sequence(&log).filter(|_| code == WRONG_SEQUENCE) {
+                    if let Some(seq) = sequence_mismatch(code, &log) {
                         self.account = Some((number, seq));
                         continue;
                     }
@@ -1154,6 +1166,14 @@ mod tests {
             Some(7)
         );
         assert_eq!(expected_sequence("out of gas"), None);
+        // What a simulation answers (the node's words, code 1).
+        let sim = "rpc error: code = Internal desc = account sequence mismatch, expected 13, got 12: incorrect account sequence [codespace sdk code 32]";
+        assert_eq!(sequence_mismatch(1, sim), Some(13));
+        assert_eq!(
+            sequence_mismatch(32, "account sequence mismatch, expected 2, got 1"),
+            Some(2)
+        );
+        assert_eq!(sequence_mismatch(5, "expected 3 outputs"), None);
     }
 
     #[test]
