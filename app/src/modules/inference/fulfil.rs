@@ -152,6 +152,8 @@ impl MsgHandler<pb::MsgFulfillInference> for MsgServer {
         let hash = proof_hash(&m.proof);
         let answer = settle::Answer {
             request,
+            feed,
+            model,
             output: m.output.clone(),
         };
         settle::fulfil(
@@ -221,7 +223,7 @@ impl MsgHandler<pb::MsgFulfillInferences> for MsgServer {
                 output: out.values.clone(),
                 binding: request_binding(self.keeper.chain_id(), id),
             });
-            requests.push(request);
+            requests.push((request, feed, model));
         }
         let architecture = architecture.expect("at least two requests");
         // Aggregates are zero-knowledge: they satisfy private and public feeds alike.
@@ -240,8 +242,10 @@ impl MsgHandler<pb::MsgFulfillInferences> for MsgServer {
         let answers = requests
             .into_iter()
             .zip(claims)
-            .map(|(request, claim)| settle::Answer {
+            .map(|((request, feed, model), claim)| settle::Answer {
                 request,
+                feed,
+                model,
                 output: claim.output,
             })
             .collect();

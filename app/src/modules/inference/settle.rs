@@ -139,9 +139,12 @@ pub fn call_back(
 /// Gas a report to the challenge or reputation contract may use.
 const REPORT_GAS: u64 = 2_000_000;
 
-/// One verified answer to a request, ready to be paid.
+/// One verified answer to a request, ready to be paid, with the request's feed and model as
+/// the checks before verification read them (nothing wrote them since).
 pub struct Answer {
     pub request: pb::InferenceRequest,
+    pub feed: pb::Feed,
+    pub model: pb::Model,
     pub output: Vec<i64>,
 }
 
@@ -168,25 +171,15 @@ pub fn fulfil(
     let treasury = treasury(params)?;
     let collector = Address::module(FEE_COLLECTOR);
     let mut callbacks = Vec::with_capacity(answers.len());
-    for Answer {
-        mut request,
-        output,
-    } in answers
-    {
-        if !feeds.contains_key(&request.feed_id) {
-            let feed = ctx
-                .feed(request.feed_id)?
-                .ok_or_else(|| TxError::internal(format!("feed {} vanished", request.feed_id)))?;
-            feeds.insert(feed.id, feed);
-        }
-        if !models.contains_key(&request.model_id) {
-            let model = ctx
-                .model(request.model_id)?
-                .ok_or_else(|| TxError::internal(format!("model {} vanished", request.model_id)))?;
-            models.insert(model.id, model);
-        }
-        let feed = feeds.get_mut(&request.feed_id).expect("inserted above");
-        let model = models.get_mut(&request.model_id).expect("inserted above");
+    for answer in answers {
+        let Answer {
+            mut request,
+            output,
+            ..
+        } = answer;
+        // The first answer's copy of a feed or model is the record; later ones add to it.
+        let feed = feeds.entry(request.feed_id).or_insert(answer.feed);
+        let model = models.entry(request.model_id).or_insert(answer.model);
         let fee = parse_amount("fee", &request.fee)?;
         fees += fee;
         let parts = split(fee, params);
