@@ -43,9 +43,21 @@ fn main() {
     served.push(root.join("inferchain/params/v1/query.proto"));
     served.push(root.join("inferchain/inference/v1/query.proto"));
     served.push(root.join("inferchain/validators/v1/query.proto"));
+    // And their transaction messages, so a transaction's `Any`s decode by name (REST's
+    // `@type` JSON, reflection clients).
+    served.push(root.join("inferchain/params/v1/tx.proto"));
+    served.push(root.join("inferchain/inference/v1/tx.proto"));
+    served.push(root.join("inferchain/validators/v1/tx.proto"));
     println!("cargo:rerun-if-changed=reflection");
-    let served_fds =
+    let mut served_fds =
         protox::compile(&served, [&reflection_root, &root]).expect("compiling reflection protos");
+    // Transactions carry those messages; their `Msg` services are not gRPC-served (a message
+    // is delivered in a transaction), so reflection must not list them.
+    for file in &mut served_fds.file {
+        if file.name().starts_with("inferchain/") && file.name().ends_with("/tx.proto") {
+            file.service.clear();
+        }
+    }
     std::fs::write(
         out_dir.join("cosmos_descriptor.bin"),
         prost::Message::encode_to_vec(&served_fds),

@@ -19,6 +19,7 @@ pub use modules::params;
 pub mod node;
 pub mod outcome;
 pub mod query;
+pub mod rest;
 pub mod router;
 pub mod rpc_client;
 pub mod state;

@@ -270,6 +270,11 @@ impl Router {
         })
     }
 
+    /// Every routed message type URL (for docs and descriptors).
+    pub fn msg_type_urls(&self) -> impl Iterator<Item = &str> {
+        self.msgs.keys().map(String::as_str)
+    }
+
     /// The module that handles messages of `type_url`.
     pub fn msg_module(&self, type_url: &str) -> Option<&'static str> {
         self.msgs.get(type_url).map(|r| r.module)

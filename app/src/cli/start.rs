@@ -1,4 +1,5 @@
-//! `inferchaind start`: the ABCI server CometBFT connects to, plus the gRPC server.
+//! `inferchaind start`: the ABCI server CometBFT connects to, plus the gRPC server and the
+//! REST server (with the web app).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -7,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use inferchain_app::coins::GasPrice;
 use inferchain_app::node::{AbciApp, Node, NodeConfig};
+use inferchain_app::rest::web::SiteConfig;
 use inferchain_app::store::Store;
 
 #[derive(Args)]
@@ -26,6 +28,17 @@ pub struct StartArgs {
     /// Keep this many recent versions provable (0 keeps all).
     #[arg(long, default_value_t = 100_000)]
     pub pruning_keep_recent: u64,
+    /// Address of the REST (LCD) server and web app; "off" disables it. It answers through
+    /// the gRPC server, so it needs `--grpc-address`.
+    #[arg(long, default_value = "127.0.0.1:1317")]
+    pub api_address: String,
+    /// The web app's built bundle (`web/dist`), served at `/` by the REST server.
+    #[arg(long)]
+    pub web_dir: Option<std::path::PathBuf>,
+    /// A JSON object merged into the web app's `config.json` (e.g. the prover sidecar's URL
+    /// and the contracts' addresses).
+    #[arg(long)]
+    pub web_config: Option<std::path::PathBuf>,
 }
 
 pub fn run(home: &Path, args: StartArgs) -> Result<()> {
@@ -49,7 +62,7 @@ pub fn run(home: &Path, args: StartArgs) -> Result<()> {
         store,
         NodeConfig {
             chain_id: chain_id.clone(),
-            min_gas_price,
+            min_gas_price: min_gas_price.clone(),
             keep_recent: args.pruning_keep_recent,
             wasm_dir: data.join("wasm"),
         },
@@ -61,13 +74,31 @@ pub fn run(home: &Path, args: StartArgs) -> Result<()> {
         .with_context(|| format!("binding ABCI server to {}", args.abci))?;
     let abci = std::thread::spawn(move || server.listen());
 
+    if args.api_address != "off" && args.grpc_address == "off" {
+        anyhow::bail!("the REST server (--api-address) answers through gRPC: set --grpc-address");
+    }
     if args.grpc_address != "off" {
-        let addr = args.grpc_address.parse().context("--grpc-address")?;
+        let addr: std::net::SocketAddr = args.grpc_address.parse().context("--grpc-address")?;
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()?;
-        rt.block_on(inferchain_app::grpc::serve(node, addr, &args.rpc))?;
+        let grpc = inferchain_app::grpc::serve(node, addr, &args.rpc);
+        if args.api_address == "off" {
+            rt.block_on(grpc)?;
+        } else {
+            let api = args.api_address.parse().context("--api-address")?;
+            let site = SiteConfig {
+                chain_id,
+                rpc: args.rpc.clone(),
+                web_dir: args.web_dir,
+                web_config: args.web_config,
+                min_gas_price,
+            };
+            rt.block_on(async {
+                tokio::try_join!(grpc, inferchain_app::rest::serve(api, addr, site)).map(|_| ())
+            })?;
+        }
     }
     match abci.join() {
         Ok(r) => r.context("ABCI server stopped"),
