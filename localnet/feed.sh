@@ -7,7 +7,8 @@
 #   requests on it, proves them and fulfils them on chain.
 #   localnet/feed.sh [--dir DIR] [--model DIR]     (idempotent: reuses what exists)
 # Prints the model and feed ids; the sidecar's pid is in DIR/sidecar.pid, its log in
-# DIR/sidecar.log, its metrics on 127.0.0.1:9464/metrics.
+# DIR/sidecar.log, its metrics on 127.0.0.1:9464/metrics, and the web app's playground there
+# too (--playground: the demo model's weights are published, proofs on demand).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -60,7 +61,7 @@ if [ -f "$dir/sidecar.pid" ] && kill -0 "$(cat "$dir/sidecar.pid")" 2>/dev/null;
   log "the sidecar is already running (pid $(cat "$dir/sidecar.pid"))"
 else
   inferchain-prover serve --chain "$node" --key alice --home "$home" --chain-id "$INFERCHAIN_CHAIN_ID" \
-    --model "$model" --state-dir "$dir/sidecar" --metrics 127.0.0.1:9464 >>"$dir/sidecar.log" 2>&1 &
+    --model "$model" --state-dir "$dir/sidecar" --metrics 127.0.0.1:9464 --playground >>"$dir/sidecar.log" 2>&1 &
   echo $! >"$dir/sidecar.pid"
   wait_for 60 "the sidecar's metrics" bash -c "curl -sf http://127.0.0.1:9464/metrics >/dev/null"
   log "sidecar answering feed $feed_id as alice (pid $(cat "$dir/sidecar.pid"), log $dir/sidecar.log)"

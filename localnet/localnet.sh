@@ -7,7 +7,8 @@
 #   localnet.sh add-node [--dir DIR]   adds a full node (next index) to a running localnet and
 #                     starts it: its own CometBFT keys, node0's genesis, the others as peers;
 #                     prints its index. It validates once it bonds (tx staking bond-validator).
-# Node i listens on p2p 26656+100i+K, RPC 26657+100i+K, ABCI 26658+100i+K, gRPC 9090+i+K.
+# Node i listens on p2p 26656+100i+K, RPC 26657+100i+K, ABCI 26658+100i+K, gRPC 9090+i+K,
+# REST + web app 1317+i+K (the web app's bundle from web/dist, its extra config from DIR/web.json).
 # Logs: DIR/nodeI/app.log and DIR/nodeI/cometbft.log. Keys and mnemonics of the funded dev
 # accounts: DIR/accounts.json (keyring in DIR/node0).
 set -euo pipefail
@@ -30,6 +31,7 @@ rpc_port()  { echo $((26657 + 100 * $1 + offset)); }
 p2p_port()  { echo $((26656 + 100 * $1 + offset)); }
 abci_port() { echo $((26658 + 100 * $1 + offset)); }
 grpc_port() { echo $((9090 + $1 + offset)); }
+api_port()  { echo $((1317 + $1 + offset)); }
 
 # A killed process can linger as a zombie until reaped; it is not running.
 alive() { [ -r "/proc/$1/stat" ] && ! grep -q ') Z' "/proc/$1/stat"; }
@@ -52,20 +54,7 @@ init() {
   local peer_list; peer_list=$(IFS=,; echo "${peers[*]}")
   # Contract uploads (800 KiB) must reach the app's own size check: CometBFT's default caps
   # on the RPC body (1 MB, base64 inflates a tx by 4/3) and on mempool txs are raised.
-  for ((i = 0; i < validators; i++)); do
-    python3 "$INFERCHAIN_ROOT/localnet/configure_node.py" "$dir/node$i/config/config.toml" \
-      ".proxy_app=\"tcp://127.0.0.1:$(abci_port $i)\"" \
-      ".moniker=\"node$i\"" \
-      "rpc.laddr=\"tcp://127.0.0.1:$(rpc_port $i)\"" \
-      "p2p.laddr=\"tcp://127.0.0.1:$(p2p_port $i)\"" \
-      "p2p.persistent_peers=\"$peer_list\"" \
-      "p2p.addr_book_strict=false" \
-      "p2p.allow_duplicate_ip=true" \
-      "consensus.timeout_commit=\"$block_time\"" \
-      "tx_index.indexer=\"kv\"" \
-      "rpc.max_body_bytes=4000000" \
-      "mempool.max_tx_bytes=2097152"
-  done
+  for ((i = 0; i < validators; i++)); do configure "$i" "$peer_list"; done
   local home0="$dir/node0"
   inferchaind --home "$home0" genesis init --chain-id "$INFERCHAIN_CHAIN_ID"
   local accounts="[" sep="" name out
@@ -127,13 +116,14 @@ start_node() {
   fi
   inferchaind --home "$home" start --abci "127.0.0.1:$(abci_port "$i")" \
     --grpc-address "127.0.0.1:$(grpc_port "$i")" --rpc "http://127.0.0.1:$(rpc_port "$i")" \
-    >>"$home/app.log" 2>&1 &
+    --api-address "127.0.0.1:$(api_port "$i")" --web-dir "$INFERCHAIN_ROOT/web/dist" \
+    --web-config "$dir/web.json" >>"$home/app.log" 2>&1 &
   echo $! > "$home/app.pid"
   # A node builds the verifier of every registered circuit before it listens (seconds each).
   wait_for 240 "node$i ABCI server (building proof verifiers first)" port_open "$(abci_port "$i")"
   cometbft start --home "$home" >>"$home/cometbft.log" 2>&1 &
   echo $! > "$home/cometbft.pid"
-  log "node$i: RPC http://127.0.0.1:$(rpc_port "$i")  gRPC 127.0.0.1:$(grpc_port "$i")  logs $home/{app,cometbft}.log"
+  log "node$i: RPC http://127.0.0.1:$(rpc_port "$i")  gRPC 127.0.0.1:$(grpc_port "$i")  REST + web app http://127.0.0.1:$(api_port "$i")  logs $home/{app,cometbft}.log"
 }
 
 start() {
@@ -166,6 +156,7 @@ configure() { # configure I PEERS
     "consensus.timeout_commit=\"$(cat "$dir/block-time" 2>/dev/null || echo "$block_time")\"" \
     "tx_index.indexer=\"kv\"" \
     "rpc.max_body_bytes=4000000" \
+    "rpc.cors_allowed_origins=[\"*\"]" \
     "mempool.max_tx_bytes=2097152"
 }
 

@@ -19,6 +19,8 @@ done
 
 "$INFERCHAIN_ROOT/localnet/install-deps.sh"
 "$INFERCHAIN_ROOT/localnet/build.sh"
+# The web app (its wasm module, then the bundle), served by node 0's REST server.
+"$INFERCHAIN_ROOT/web/build.sh"
 # The contracts' wasm (rebuilt only when their sources changed): genesis names the governance
 # contract's address, and deploy.sh uploads them.
 INFERCHAIN_WASM_CHECK="inferchaind wasm check" "$INFERCHAIN_ROOT/contracts/build.sh" >/dev/null
@@ -36,6 +38,7 @@ stop_all() {
 }
 trap stop_all EXIT
 "$INFERCHAIN_ROOT/localnet/localnet.sh" start --dir "$dir"
+log "web app: http://127.0.0.1:1317  (explorer, challenges, models & feeds, playground; REST for wallets on the same port)"
 wait_for 60 "the first blocks" bash -c "curl -sf http://127.0.0.1:26657/status | grep -q '\"latest_block_height\": *\"[1-9]'"
 log "chain $INFERCHAIN_CHAIN_ID is producing blocks"
 # The four contracts (staking, challenge, reputation, governance), wired, governance as admin.
@@ -60,6 +63,16 @@ log "prover listening on 127.0.0.1:50071 (model commitment: $(inferchain-prover 
 # The demo feed: alice's model registered, feed 1 open, the sidecar proving its requests.
 "$INFERCHAIN_ROOT/localnet/feed.sh" --dir "$dir" --model "$model"
 feed_id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["feed_id"])' <"$dir/feed.json")
+# The web app's config.json extras: the contracts and the sidecar's playground.
+python3 - "$dir" <<'PYEOF2'
+import json, sys
+d = sys.argv[1]
+contracts = {k: v["address"] for k, v in json.load(open(f"{d}/contracts.json")).items()}
+json.dump({"sidecar": "http://127.0.0.1:9464", "contracts": contracts}, open(f"{d}/web.json", "w"), indent=1)
+PYEOF2
+log "Open http://127.0.0.1:1317 — the explorer, the challenges' leaderboards, models and feeds, and the"
+log "  playground (the demo model runs in your browser; 'Prove & verify' checks a zero-knowledge proof there)."
+log "  REST (LCD) for Keplr and explorers on the same port: curl -s 127.0.0.1:1317/cosmos/base/tendermint/v1beta1/node_info"
 log "Try:"
 log "  source localnet/env.sh; H=$dir/node0"
 log "  inferchaind --home \$H tx inference request $feed_id --input 64,-32,128,0,12,-256,90,40,7,-7,300,-1,5,18,-90,33 --from faucet --wait -o json"

@@ -270,6 +270,10 @@ struct SidecarArgs {
     /// every websocket (re)connection).
     #[arg(long, default_value_t = 30)]
     scan_secs: u64,
+    /// Serve the web app's playground on the --metrics address: publish the weights of the
+    /// models served (anyone may then run them) and prove queries off chain on demand.
+    #[arg(long)]
+    playground: bool,
 }
 
 /// Ctrl-C or SIGTERM (a service manager's stop). A kill -9 is safe too: see the journal.
@@ -352,6 +356,7 @@ fn serve(
         gas_prices: sc.gas_prices,
         gas_adjustment: sc.gas_adjustment,
         scan_interval: std::time::Duration::from_secs(sc.scan_secs.max(1)),
+        playground: sc.playground,
     };
     let res = rt.block_on(async move {
         if let Some(addr) = listen {

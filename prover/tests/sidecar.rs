@@ -693,6 +693,7 @@ fn config(s: &Setup, node: &MockNode, metrics: Option<SocketAddr>) -> sidecar::C
         gas_prices: "0.025uspec".into(),
         gas_adjustment: 1.4,
         scan_interval: Duration::from_secs(2),
+        playground: false,
     }
 }
 

@@ -31,6 +31,7 @@ use super::events::{websocket_url, RequestEvent};
 use super::fulfil::{self, ProvedAggregate, ProvedSingle};
 use super::journal::{Journal, Record, RequestState};
 use super::metrics::Metrics;
+use super::playground::{Playground, Published};
 use super::plan::{self, Job, Unit};
 use super::ws::{self, WsEvent};
 
@@ -54,6 +55,9 @@ pub struct Config {
     pub gas_adjustment: f64,
     /// Full rescans of the chain's pending requests, besides those at each (re)connection.
     pub scan_interval: Duration,
+    /// Publish the served models' weights and prove playground queries on the metrics
+    /// address (the web app's playground; see [`super::playground`]).
+    pub playground: bool,
 }
 
 /// Tries of one request before giving up on it (until the next restart).
@@ -298,6 +302,7 @@ struct Sidecar {
     in_flight: BTreeMap<String, Flight>,
     journal: Journal,
     metrics: Arc<Metrics>,
+    playground: Option<Arc<Playground>>,
     /// (account number, next sequence), None until (re)queried.
     account: Option<(u64, u64)>,
     gas_price: GasPrice,
@@ -361,12 +366,18 @@ pub async fn run(
         in_flight = journal.in_flight().count(), "journal replayed");
 
     let metrics = Arc::new(Metrics::default());
+    let playground = cfg.playground.then(|| Arc::new(Playground::default()));
     if let Some(addr) = cfg.metrics {
-        let l = super::metrics::bind(addr)
+        let l = super::http::bind(addr)
             .await
             .with_context(|| format!("binding --metrics {addr}"))?;
         tracing::info!("metrics on http://{}/metrics", l.local_addr()?);
-        tokio::spawn(super::metrics::serve(l, metrics.clone()));
+        if playground.is_some() {
+            tracing::info!("playground on http://{}/playground/models (the served models' weights are public)", l.local_addr()?);
+        }
+        tokio::spawn(super::http::serve(l, metrics.clone(), playground.clone()));
+    } else if playground.is_some() {
+        bail!("--playground is served on the --metrics address: give --metrics");
     }
 
     let mut sc = Sidecar {
@@ -385,6 +396,7 @@ pub async fn run(
         in_flight: BTreeMap::new(),
         journal,
         metrics,
+        playground,
         account: None,
         gas_price,
         gas_adjustment: cfg.gas_adjustment,
@@ -532,6 +544,24 @@ impl Sidecar {
             tracing::info!(models = ?m.ours.keys().collect::<Vec<_>>(), "serving registered models");
         }
         self.ours = m.ours;
+        if let Some(pg) = &self.playground {
+            let published = registered
+                .iter()
+                .filter_map(|r| {
+                    let model = self.ours.get(&r.id)?;
+                    Some((
+                        r.id,
+                        Published {
+                            model_id: r.id,
+                            mode: r.mode.parse().ok()?,
+                            commitment: r.commitment.to_ascii_lowercase(),
+                            model: model.clone(),
+                        },
+                    ))
+                })
+                .collect();
+            pg.publish(published);
+        }
         let archs: BTreeSet<String> = self.ours.values().map(|q| q.arch.clone()).collect();
         for a in archs {
             match self.chain.architecture(&a).await {

@@ -1,13 +1,10 @@
 //! Prometheus metrics of the sidecar, in the text exposition format (version 0.0.4), served
-//! by a tiny HTTP/1.1 responder: `GET /metrics`.
+//! at `GET /metrics` by [`super::http`].
 
 use std::fmt::Write as _;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 /// Upper bounds (seconds) of the proving-time histogram's buckets.
 pub const PROVING_BUCKETS: [f64; 10] = [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0];
@@ -137,78 +134,6 @@ impl Metrics {
     }
 }
 
-/// The HTTP answer to one request head.
-fn respond(head: &str, metrics: &Metrics) -> String {
-    let line = head.lines().next().unwrap_or_default();
-    let mut parts = line.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let path = path.split('?').next().unwrap_or("");
-    let (status, ctype, body) = match (method, path) {
-        ("GET", "/metrics") => (
-            "200 OK",
-            "text/plain; version=0.0.4; charset=utf-8",
-            metrics.render(),
-        ),
-        ("GET", "/") => (
-            "200 OK",
-            "text/plain; charset=utf-8",
-            "inferchain-prover sidecar: metrics at /metrics\n".to_string(),
-        ),
-        ("GET", _) => ("404 Not Found", "text/plain", "not found\n".to_string()),
-        _ => (
-            "405 Method Not Allowed",
-            "text/plain",
-            "only GET\n".to_string(),
-        ),
-    };
-    format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-}
-
-/// Binds `addr` (errors surface here, at start) and returns the serving future.
-pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    TcpListener::bind(addr).await
-}
-
-/// Answers `GET /metrics` on `listener` forever (one short connection at a time per task).
-pub async fn serve(listener: TcpListener, metrics: Arc<Metrics>) {
-    loop {
-        let Ok((mut sock, _)) = listener.accept().await else {
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            continue;
-        };
-        let metrics = metrics.clone();
-        tokio::spawn(async move {
-            let mut buf = Vec::with_capacity(1024);
-            let mut chunk = [0u8; 1024];
-            let read = async {
-                loop {
-                    let n = sock.read(&mut chunk).await?;
-                    if n == 0 {
-                        break;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    if buf.windows(4).any(|w| w == b"\r\n\r\n") || buf.len() > 8192 {
-                        break;
-                    }
-                }
-                Ok::<_, std::io::Error>(())
-            };
-            if tokio::time::timeout(std::time::Duration::from_secs(5), read)
-                .await
-                .is_err()
-            {
-                return;
-            }
-            let answer = respond(&String::from_utf8_lossy(&buf), &metrics);
-            let _ = sock.write_all(answer.as_bytes()).await;
-            let _ = sock.shutdown().await;
-        });
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,37 +193,5 @@ mod tests {
             assert!(typed.contains(family), "{l} has no TYPE before it");
         }
         assert!(text.ends_with('\n'));
-    }
-
-    #[tokio::test]
-    async fn serves_get_metrics_over_http() {
-        let listener = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let m = Arc::new(Metrics::default());
-        Metrics::inc(&m.seen, 5);
-        tokio::spawn(serve(listener, m));
-        let get = |path: &'static str| async move {
-            let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-            s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
-                .await
-                .unwrap();
-            let mut out = String::new();
-            s.read_to_string(&mut out).await.unwrap();
-            out
-        };
-        let ok = get("/metrics").await;
-        assert!(ok.starts_with("HTTP/1.1 200 OK\r\n"), "{ok}");
-        assert!(ok.contains("Content-Type: text/plain; version=0.0.4"));
-        assert!(ok.contains("\r\n\r\n# HELP inferchain_prover_requests_seen_total"));
-        assert!(ok.contains("\ninferchain_prover_requests_seen_total 5\n"));
-        let (head, body) = ok.split_once("\r\n\r\n").unwrap();
-        let len: usize = head
-            .lines()
-            .find_map(|l| l.strip_prefix("Content-Length: "))
-            .unwrap()
-            .parse()
-            .unwrap();
-        assert_eq!(len, body.len());
-        assert!(get("/nope").await.starts_with("HTTP/1.1 404"));
     }
 }

@@ -6,9 +6,11 @@
 pub mod daemon;
 pub mod events;
 pub mod fulfil;
+pub mod http;
 pub mod journal;
 pub mod metrics;
 pub mod plan;
+pub mod playground;
 pub mod ws;
 
 pub use daemon::{run, Config};

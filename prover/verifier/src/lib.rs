@@ -31,7 +31,8 @@ use plonky2::plonk::proof::{CompressedProofWithPublicInputs, ProofWithPublicInpu
 pub use circuit::BuiltCircuit;
 pub use envelope::{Envelope, EnvelopeError};
 pub use quant::{
-    binding_of, check_input, input_hash, request_binding, score, score_binding, Digest, QuantError,
+    binding_of, check_input, input_hash, playground_binding, request_binding, score, score_binding,
+    Digest, QuantError,
     QuantLayer, QuantModel, Salt, Score, TestSet,
 };
 pub use registry::RegistryError;

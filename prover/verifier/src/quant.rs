@@ -103,6 +103,13 @@ pub fn request_binding(chain_id: &str, request_id: u64) -> Digest {
     binding_of(format!("inferchain/request/v1/{chain_id}/{request_id}").as_bytes())
 }
 
+/// The binding of an off-chain playground proof (the web app's "prove & verify"): a nonce the
+/// page chose, so the page knows the proof answers its own question, under a domain no
+/// on-chain binding shares (a playground proof can never fulfil a request or score).
+pub fn playground_binding(nonce: &str) -> Digest {
+    binding_of(format!("inferchain/playground/v1/{nonce}").as_bytes())
+}
+
 /// Fixed-point sigmoid used by score proofs, indexed by
 /// `c = clamp(floor(z / 16) + 128, 0, 255)` for a logit `z` at scale 256:
 /// `SIGMOID[c] = round(256 * sigmoid((16 * (c - 128) + 8) / 256))` (bucket midpoints over
