@@ -186,6 +186,21 @@ mod tests {
             "cosmwasm.wasm.v1.MsgSudoContract" => wasm::MsgSudoContract,
             "cosmwasm.wasm.v1.MsgPinCodes" => wasm::MsgPinCodes,
             "cosmwasm.wasm.v1.MsgUnpinCodes" => wasm::MsgUnpinCodes,
+            "cosmos.bank.v1beta1.MsgSendResponse" => bank::MsgSendResponse,
+            "cosmos.bank.v1beta1.MsgMultiSendResponse" => bank::MsgMultiSendResponse,
+            "cosmwasm.wasm.v1.MsgStoreCodeResponse" => wasm::MsgStoreCodeResponse,
+            "cosmwasm.wasm.v1.MsgInstantiateContractResponse" => wasm::MsgInstantiateContractResponse,
+            "cosmwasm.wasm.v1.MsgInstantiateContract2Response" => wasm::MsgInstantiateContract2Response,
+            "cosmwasm.wasm.v1.MsgExecuteContractResponse" => wasm::MsgExecuteContractResponse,
+            "cosmwasm.wasm.v1.MsgMigrateContractResponse" => wasm::MsgMigrateContractResponse,
+            "cosmwasm.wasm.v1.MsgUpdateAdminResponse" => wasm::MsgUpdateAdminResponse,
+            "cosmwasm.wasm.v1.MsgClearAdminResponse" => wasm::MsgClearAdminResponse,
+            "cosmwasm.wasm.v1.MsgUpdateContractLabelResponse" => wasm::MsgUpdateContractLabelResponse,
+            "cosmwasm.wasm.v1.MsgUpdateInstantiateConfigResponse" => wasm::MsgUpdateInstantiateConfigResponse,
+            "cosmwasm.wasm.v1.MsgUpdateParamsResponse" => wasm::MsgUpdateParamsResponse,
+            "cosmwasm.wasm.v1.MsgSudoContractResponse" => wasm::MsgSudoContractResponse,
+            "cosmwasm.wasm.v1.MsgPinCodesResponse" => wasm::MsgPinCodesResponse,
+            "cosmwasm.wasm.v1.MsgUnpinCodesResponse" => wasm::MsgUnpinCodesResponse,
             "cosmos.bank.v1beta1.SendEnabled" => bank::SendEnabled,
             "cosmos.bank.v1beta1.QueryBalanceRequest" => bank::QueryBalanceRequest,
             "cosmos.bank.v1beta1.QueryBalanceResponse" => bank::QueryBalanceResponse,
@@ -434,11 +449,13 @@ mod tests {
         let app = crate::app::App::new(None, std::sync::Arc::new(vm)).unwrap();
         let pool = pool();
         for url in app.router().msg_type_urls() {
-            assert!(
-                pool.get_message_by_name(url.trim_start_matches('/'))
-                    .is_some(),
-                "{url} is routed but not described"
-            );
+            let name = url.trim_start_matches('/');
+            for name in [name.to_string(), format!("{name}Response")] {
+                assert!(
+                    pool.get_message_by_name(&name).is_some(),
+                    "{name} is routed (or answers a routed message) but is not described"
+                );
+            }
         }
     }
 

@@ -233,6 +233,11 @@ impl Localnet {
         format!("http://127.0.0.1:{}", 9090 + i as u32 + self.offset)
     }
 
+    /// Node `i`'s REST (LCD) server and web app.
+    pub fn rest(&self, i: usize) -> String {
+        format!("http://127.0.0.1:{}", 1317 + i as u32 + self.offset)
+    }
+
     pub fn client(&self, i: usize) -> Client {
         Client::new(&self.rpc(i), CHAIN_ID)
     }

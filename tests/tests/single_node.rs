@@ -12,6 +12,9 @@ use inferchain_app::store::proof_spec;
 use inferchain_e2e::{Localnet, CHAIN_ID};
 use prost::Message;
 
+#[path = "single_node/rest.rs"]
+mod rest;
+
 fn send_msg(from: &str, to: &str, amount: u128) -> tendermint_proto::google::protobuf::Any {
     to_any(&MsgSend {
         from_address: from.into(),
@@ -43,6 +46,7 @@ async fn single_node_localnet() {
     bad_input_is_rejected_without_state_change(&net).await;
     ics23_proof_verifies_against_app_hash(&net).await;
     cosmjs_reads_and_sends(&net).await;
+    rest::rest_answers_as_the_sdk_does(&net).await;
     cosmpy_reads_and_sends(&net).await;
     grpc_serves_the_same_state(&net).await;
     grpc_reflection_describes_every_served_method(&net).await;

@@ -43,6 +43,33 @@ pub(super) async fn block_at(
     Ok((id, block))
 }
 
+/// The SDK's form of a block (`sdk_block`): the same block, its proposer as a bech32
+/// `infervalcons…` address (what explorers show).
+fn sdk_block(block: &tendermint_proto::types::Block) -> tmv1::Block {
+    let header = block.header.as_ref().map(|h| tmv1::Header {
+        version: h.version.clone(),
+        chain_id: h.chain_id.clone(),
+        height: h.height,
+        time: h.time.clone(),
+        last_block_id: h.last_block_id.clone(),
+        last_commit_hash: h.last_commit_hash.clone(),
+        data_hash: h.data_hash.clone(),
+        validators_hash: h.validators_hash.clone(),
+        next_validators_hash: h.next_validators_hash.clone(),
+        consensus_hash: h.consensus_hash.clone(),
+        app_hash: h.app_hash.clone(),
+        last_results_hash: h.last_results_hash.clone(),
+        evidence_hash: h.evidence_hash.clone(),
+        proposer_address: crate::address::valcons_bech32(&h.proposer_address),
+    });
+    tmv1::Block {
+        header,
+        data: block.data.clone(),
+        evidence: block.evidence.clone(),
+        last_commit: block.last_commit.clone(),
+    }
+}
+
 struct ValidatorSet {
     height: i64,
     validators: Vec<tmv1::Validator>,
@@ -161,8 +188,8 @@ impl tmv1::service_server::Service for TendermintService {
         #[allow(deprecated)]
         Ok(Response::new(tmv1::GetLatestBlockResponse {
             block_id: Some(id),
+            sdk_block: Some(sdk_block(&block)),
             block: Some(block),
-            sdk_block: None,
         }))
     }
 
@@ -174,8 +201,8 @@ impl tmv1::service_server::Service for TendermintService {
         #[allow(deprecated)]
         Ok(Response::new(tmv1::GetBlockByHeightResponse {
             block_id: Some(id),
+            sdk_block: Some(sdk_block(&block)),
             block: Some(block),
-            sdk_block: None,
         }))
     }
 

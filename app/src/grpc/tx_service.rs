@@ -67,9 +67,49 @@ fn tx_response(t: &Value) -> Result<(TxResponse, Vec<u8>), Status> {
         gas_wanted: num(&r["gas_wanted"]) as i64,
         gas_used: num(&r["gas_used"]) as i64,
         events,
+        // The SDK's answers carry the transaction again, as an `Any` (explorers read it).
+        tx: decode_tx(&tx_bytes).map(|tx| tendermint_proto::google::protobuf::Any {
+            type_url: "/cosmos.tx.v1beta1.Tx".into(),
+            value: tx.encode_to_vec(),
+        }),
         ..Default::default()
     };
     Ok((resp, tx_bytes))
+}
+
+/// Fills each answer's `timestamp` with its block's time (CometBFT's `/header`, once per
+/// height), as the SDK does; left empty if the header can't be read.
+async fn with_timestamps(rpc: &CometRpc, responses: &mut [TxResponse]) {
+    let mut times = std::collections::BTreeMap::new();
+    for r in responses.iter_mut() {
+        if !times.contains_key(&r.height) {
+            let time = rpc
+                .call(
+                    "header",
+                    serde_json::json!({"height": r.height.to_string()}),
+                )
+                .await
+                .ok()
+                .and_then(|h| h["header"]["time"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            times.insert(r.height, time);
+        }
+        r.timestamp = times[&r.height].clone();
+    }
+}
+
+/// The SDK's code and log for CometBFT's pre-CheckTx refusals (`ErrTxInMempoolCache` 19,
+/// `ErrMempoolIsFull` 20, `ErrTxTooLarge` 21).
+fn mempool_refusal(msg: &str) -> Option<(u32, &'static str)> {
+    if msg.contains("tx already exists in cache") {
+        Some((19, "tx already in mempool"))
+    } else if msg.contains("mempool is full") {
+        Some((20, "mempool is full"))
+    } else if msg.contains("tx too large") {
+        Some((21, "tx too large"))
+    } else {
+        None
+    }
 }
 
 fn decode_tx(bytes: &[u8]) -> Option<txv1::Tx> {
@@ -95,11 +135,22 @@ impl txv1::service_server::Service for TxService {
         req: Request<txv1::BroadcastTxRequest>,
     ) -> Result<Response<txv1::BroadcastTxResponse>, Status> {
         let req = req.into_inner();
-        let r = self
-            .rpc
-            .broadcast_sync(&req.tx_bytes)
-            .await
-            .map_err(rpc_status)?;
+        let r = match self.rpc.broadcast_sync(&req.tx_bytes).await {
+            Ok(r) => r,
+            // CometBFT refuses some transactions before CheckTx with an RPC error; the SDK
+            // answers those as a result with its own code (its `CheckCometError`), so
+            // clients see a refused transaction, not a node failure.
+            Err(crate::rpc_client::RpcError::Rpc(msg)) if mempool_refusal(&msg).is_some() => {
+                let (code, log) = mempool_refusal(&msg).unwrap_or_default();
+                crate::rpc_client::CheckTxResult {
+                    code,
+                    codespace: "sdk".into(),
+                    log: log.into(),
+                    hash: hex::encode_upper(<sha2::Sha256 as sha2::Digest>::digest(&req.tx_bytes)),
+                }
+            }
+            Err(e) => return Err(rpc_status(e)),
+        };
         Ok(Response::new(txv1::BroadcastTxResponse {
             tx_response: Some(TxResponse {
                 code: r.code,
@@ -122,7 +173,8 @@ impl txv1::service_server::Service for TxService {
             .await
             .map_err(rpc_status)?
             .ok_or_else(|| Status::not_found(format!("tx not found: {hash}")))?;
-        let (resp, bytes) = tx_response(&t)?;
+        let (mut resp, bytes) = tx_response(&t)?;
+        with_timestamps(&self.rpc, std::slice::from_mut(&mut resp)).await;
         Ok(Response::new(txv1::GetTxResponse {
             tx: decode_tx(&bytes),
             tx_response: Some(resp),
@@ -159,6 +211,7 @@ impl txv1::service_server::Service for TxService {
             txs.push(decode_tx(&bytes).unwrap_or_default());
             tx_responses.push(resp);
         }
+        with_timestamps(&self.rpc, &mut tx_responses).await;
         #[allow(deprecated)]
         Ok(Response::new(txv1::GetTxsEventResponse {
             txs,
