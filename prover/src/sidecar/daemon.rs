@@ -31,8 +31,8 @@ use super::events::{websocket_url, RequestEvent};
 use super::fulfil::{self, ProvedAggregate, ProvedSingle};
 use super::journal::{Journal, Record, RequestState};
 use super::metrics::Metrics;
-use super::playground::{Playground, Published};
 use super::plan::{self, Job, Unit};
+use super::playground::{Playground, Published};
 use super::ws::{self, WsEvent};
 
 /// How the sidecar is run (`inferchain-prover serve --chain …`).
@@ -373,7 +373,10 @@ pub async fn run(
             .with_context(|| format!("binding --metrics {addr}"))?;
         tracing::info!("metrics on http://{}/metrics", l.local_addr()?);
         if playground.is_some() {
-            tracing::info!("playground on http://{}/playground/models (the served models' weights are public)", l.local_addr()?);
+            tracing::info!(
+                "playground on http://{}/playground/models (the served models' weights are public)",
+                l.local_addr()?
+            );
         }
         tokio::spawn(super::http::serve(l, metrics.clone(), playground.clone()));
     } else if playground.is_some() {

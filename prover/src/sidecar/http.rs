@@ -34,12 +34,10 @@ pub async fn serve(
     metrics: Arc<Metrics>,
     playground: Option<Arc<Playground>>,
 ) {
-    let app = axum::Router::new()
-        .fallback(handle)
-        .with_state(Served {
-            metrics,
-            playground,
-        });
+    let app = axum::Router::new().fallback(handle).with_state(Served {
+        metrics,
+        playground,
+    });
     if let Err(e) = axum::serve(listener, app).await {
         tracing::error!("the sidecar's HTTP server stopped: {e}");
     }
@@ -137,12 +135,20 @@ mod tests {
         tokio::spawn(serve(listener, m, None));
         let ok = get(addr, "GET", "/metrics").await;
         assert!(ok.starts_with("HTTP/1.1 200 OK\r\n"), "{ok}");
-        assert!(ok.contains("content-type: text/plain; version=0.0.4"), "{ok}");
+        assert!(
+            ok.contains("content-type: text/plain; version=0.0.4"),
+            "{ok}"
+        );
         assert!(ok.contains("access-control-allow-origin: *"), "{ok}");
         assert!(ok.contains("\ninferchain_prover_requests_seen_total 5\n"));
         assert!(get(addr, "GET", "/nope").await.starts_with("HTTP/1.1 404"));
-        assert!(get(addr, "DELETE", "/metrics").await.starts_with("HTTP/1.1 405"));
+        assert!(get(addr, "DELETE", "/metrics")
+            .await
+            .starts_with("HTTP/1.1 405"));
         let pg = get(addr, "GET", "/playground/models").await;
-        assert!(pg.starts_with("HTTP/1.1 404") && pg.contains("--playground"), "{pg}");
+        assert!(
+            pg.starts_with("HTTP/1.1 404") && pg.contains("--playground"),
+            "{pg}"
+        );
     }
 }

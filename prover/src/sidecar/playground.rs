@@ -87,7 +87,10 @@ impl Playground {
             return error(400, "model_id must be a model id");
         };
         let Some(p) = self.get(model_id) else {
-            return error(404, format!("model {model_id} is not offered by this playground"));
+            return error(
+                404,
+                format!("model {model_id} is not offered by this playground"),
+            );
         };
         let input: Option<Vec<i64>> = req["input"].as_array().and_then(|a| {
             a.iter()
@@ -103,7 +106,9 @@ impl Playground {
         let nonce = req["nonce"].as_str().unwrap_or_default().to_string();
         if nonce.is_empty()
             || nonce.len() > MAX_NONCE
-            || !nonce.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            || !nonce
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         {
             return error(
                 400,
@@ -126,10 +131,9 @@ impl Playground {
         let binding = playground_binding(&nonce);
         let (model, mode) = (p.model.clone(), p.mode);
         let started = Instant::now();
-        let proved = tokio::task::spawn_blocking(move || {
-            prove_inference(&model, &input, mode, &binding)
-        })
-        .await;
+        let proved =
+            tokio::task::spawn_blocking(move || prove_inference(&model, &input, mode, &binding))
+                .await;
         let proof = match proved {
             Ok(Ok(proof)) => proof,
             Ok(Err(e)) => return error(500, format!("proving failed: {e}")),
@@ -180,10 +184,22 @@ mod tests {
         let (pg, _) = playground();
         let cases: [(&[u8], u16, &str); 5] = [
             (b"nope", 400, "not JSON"),
-            (br#"{"model_id":"9","input":[],"nonce":"a"}"#, 404, "not offered"),
-            (br#"{"model_id":"3","input":[1,2],"nonce":"a"}"#, 400, "input"),
+            (
+                br#"{"model_id":"9","input":[],"nonce":"a"}"#,
+                404,
+                "not offered",
+            ),
+            (
+                br#"{"model_id":"3","input":[1,2],"nonce":"a"}"#,
+                400,
+                "input",
+            ),
             (br#"{"model_id":"3","input":"x","nonce":"a"}"#, 400, "input"),
-            (br#"{"model_id":3,"input":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0],"nonce":"a b"}"#, 400, "nonce"),
+            (
+                br#"{"model_id":3,"input":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0],"nonce":"a b"}"#,
+                400,
+                "nonce",
+            ),
         ];
         for (body, status, says) in cases {
             let (s, v) = pg.prove(body).await;
@@ -211,8 +227,25 @@ mod tests {
         let arch = ArchSpec::parse("mlp-16-32-16-1").unwrap();
         let commitment = model.commitment().unwrap();
         let ih = inferchain_verifier::input_hash(&input);
-        verify_inference(&arch, Mode::Public, &proof, &commitment, &ih, &output, &playground_binding("n-1"))
-            .expect("verifies for its nonce");
-        assert!(verify_inference(&arch, Mode::Public, &proof, &commitment, &ih, &output, &playground_binding("n-2")).is_err());
+        verify_inference(
+            &arch,
+            Mode::Public,
+            &proof,
+            &commitment,
+            &ih,
+            &output,
+            &playground_binding("n-1"),
+        )
+        .expect("verifies for its nonce");
+        assert!(verify_inference(
+            &arch,
+            Mode::Public,
+            &proof,
+            &commitment,
+            &ih,
+            &output,
+            &playground_binding("n-2")
+        )
+        .is_err());
     }
 }

@@ -32,8 +32,7 @@ pub use circuit::BuiltCircuit;
 pub use envelope::{Envelope, EnvelopeError};
 pub use quant::{
     binding_of, check_input, input_hash, playground_binding, request_binding, score, score_binding,
-    Digest, QuantError,
-    QuantLayer, QuantModel, Salt, Score, TestSet,
+    Digest, QuantError, QuantLayer, QuantModel, Salt, Score, TestSet,
 };
 pub use registry::RegistryError;
 pub use spec::{ArchSpec, Mode, ProofKind, SpecError};
