@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Walks a newcomer through InferChain's flows on the running localnet (localnet/run.sh).
-#   localnet/demo.sh challenge [--rows 16|64|256] [--dir DIR]
+#   localnet/demo.sh challenge [--rows 16|64|256] [--dir DIR] [--until-scored]
 # challenge: a creator (faucet) opens a challenge with a 10 SPEC bounty and a hidden test set;
 #   alice and bob bond stake as modelers, train two models (different seeds), register them with
 #   the inference module and submit their commitments; the creator reveals the test set; each
@@ -8,16 +8,20 @@
 #   the revealed test set from the chain, and submits the proof; the chain verifies it natively
 #   and records the score; `finalize` pays the bounty by rank; reputation ranks the modelers.
 #   No trusted evaluator anywhere. Takes about four minutes (the deadlines are real block times).
+#   --until-scored stops once both scores are on chain (the leaderboard is ranked; about a
+#   minute and a half), before the scoring deadline and finalize. Either way DIR/demo.json
+#   names the challenge and the modelers.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 flow="${1:-}"; shift || true
-rows=64; dir="$INFERCHAIN_ROOT/localnet/.home"
+rows=64; dir="$INFERCHAIN_ROOT/localnet/.home"; until_scored=0
 while (($#)); do
   case "$1" in
     --rows) rows="$2"; shift 2 ;;
     --dir) dir="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --until-scored) until_scored=1; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) die "unknown flag $1 (see --help)" ;;
   esac
 done
@@ -108,6 +112,11 @@ for who in alice bob; do
   log "   $who: proved $correct/$rows correct in ${secs}s; chain verified it (gas $(json_get "d['gas_used']" <<<"$res")), score $(attr score_proof score <<<"$res")"
 done
 log "   a copied proof is useless to anyone else: it is bound to its modeler's address"
+echo "{\"challenge_id\": $id, \"rows\": $rows, \"models\": {\"alice\": ${model_id[alice]}, \"bob\": ${model_id[bob]}}}" >"$dir/demo.json"
+if ((until_scored)); then
+  log "scored (--until-scored): the leaderboard of challenge $id is ranked; stopping before finalize"
+  exit 0
+fi
 
 wait_until "$score" "the scoring deadline"
 log "6. anyone finalizes: the bounty is paid by rank"

@@ -5,19 +5,20 @@
 #   SLA of 20 blocks, 1000 uspec per inference, a 1 SPEC deposit); the sidecar
 #   (`inferchain-prover serve --chain`) holds alice's key and the model, watches CometBFT for
 #   requests on it, proves them and fulfils them on chain.
-#   localnet/feed.sh [--dir DIR] [--model DIR]     (idempotent: reuses what exists)
+#   localnet/feed.sh [--dir DIR] [--model DIR] [--metrics HOST:PORT]   (idempotent: reuses what exists)
 # Prints the model and feed ids; the sidecar's pid is in DIR/sidecar.pid, its log in
 # DIR/sidecar.log, its metrics on 127.0.0.1:9464/metrics, and the web app's playground there
 # too (--playground: the demo model's weights are published, proofs on demand).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-dir="$INFERCHAIN_ROOT/localnet/.home"; model=""
+dir="$INFERCHAIN_ROOT/localnet/.home"; model=""; metrics="127.0.0.1:9464"
 while (($#)); do
   case "$1" in
     --dir) dir="$2"; shift 2 ;;
     --model) model="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --metrics) metrics="$2"; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) die "unknown flag $1 (see --help)" ;;
   esac
 done
@@ -61,9 +62,9 @@ if [ -f "$dir/sidecar.pid" ] && kill -0 "$(cat "$dir/sidecar.pid")" 2>/dev/null;
   log "the sidecar is already running (pid $(cat "$dir/sidecar.pid"))"
 else
   inferchain-prover serve --chain "$node" --key alice --home "$home" --chain-id "$INFERCHAIN_CHAIN_ID" \
-    --model "$model" --state-dir "$dir/sidecar" --metrics 127.0.0.1:9464 --playground >>"$dir/sidecar.log" 2>&1 &
+    --model "$model" --state-dir "$dir/sidecar" --metrics "$metrics" --playground >>"$dir/sidecar.log" 2>&1 &
   echo $! >"$dir/sidecar.pid"
-  wait_for 60 "the sidecar's metrics" bash -c "curl -sf http://127.0.0.1:9464/metrics >/dev/null"
+  wait_for 60 "the sidecar's metrics" bash -c "curl -sf http://$metrics/metrics >/dev/null"
   log "sidecar answering feed $feed_id as alice (pid $(cat "$dir/sidecar.pid"), log $dir/sidecar.log)"
 fi
 echo "{\"model_id\": $model_id, \"feed_id\": $feed_id}" >"$dir/feed.json"
