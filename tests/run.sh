@@ -5,7 +5,8 @@ set -euo pipefail
 source "$(dirname "$0")/../localnet/env.sh"
 cd "$INFERCHAIN_ROOT"
 
-"$INFERCHAIN_ROOT/localnet/install-deps.sh"
+# Debian's Chromium: the browser the web app's test drives (playwright-core downloads none).
+"$INFERCHAIN_ROOT/localnet/install-deps.sh" chromium
 if [ ! -d tests/cosmjs/node_modules/@cosmjs/cosmwasm-stargate ] || [ tests/cosmjs/package-lock.json -nt tests/cosmjs/node_modules ]; then
   log "installing CosmJS (npm ci)"
   (cd tests/cosmjs && npm ci --no-audit --no-fund --loglevel=error)
@@ -21,9 +22,13 @@ if [ ! -f "$stamp" ] || [ tests/cosmpy/requirements.txt -nt "$stamp" ]; then
   touch "$stamp"
 fi
 "$INFERCHAIN_ROOT/localnet/build.sh"
+# The web app: its WebAssembly module (Debian's rustc, like the contracts), then the bundle.
+"$INFERCHAIN_ROOT/web/build.sh"
 # Contracts to wasm (Debian's rustc + build-std; see contracts/build.sh), each checked by the
 # chain's own upload validation (`inferchaind wasm check`, cosmwasm-vm's checks and compile).
 INFERCHAIN_WASM_CHECK="inferchaind wasm check" contracts/build.sh
 log "running tests"
+# The web app's own unit tests (transaction encoding, config overrides; Node, seconds).
+(cd web && npm test --silent)
 # Each e2e test binary starts its own localnet on its own ports.
 cargo test --release --workspace

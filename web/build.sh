@@ -6,8 +6,8 @@
 # Idempotent: `npm ci` only when node_modules is missing or older than package-lock.json;
 # then `npm run build` (esbuild: minified app.js + chunks, app.css, worker.js, sourcemaps,
 # index.html, config.json, and the WebAssembly module copied from web/pkg/). It does not
-# compile the WebAssembly module: web/build-wasm.sh does, and is run first when web/pkg is
-# missing. --no-wasm builds without the module (the playground then says it is missing);
+# compile the WebAssembly module itself: web/build-wasm.sh does, and is run first (it skips
+# when web/pkg is newer than the verifier's sources). --no-wasm builds without the module (the playground then says it is missing);
 # --dev skips minification.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -35,11 +35,10 @@ fi
 
 args=()
 if [ "$no_wasm" = 0 ]; then
-  if [ ! -f pkg/inferchain_web_bg.wasm ] || [ ! -f pkg/inferchain_web.js ]; then
-    if [ -f build-wasm.sh ]; then
-      echo "build.sh: web/pkg missing: running web/build-wasm.sh"
-      bash build-wasm.sh
-    fi
+  # The module follows the verifier's sources: build-wasm.sh rebuilds it only when they
+  # changed (a no-op takes well under a second).
+  if [ -f build-wasm.sh ]; then
+    bash build-wasm.sh
   fi
   args+=(--require-wasm)
 fi
