@@ -71,7 +71,9 @@ async fn web_app_in_a_real_browser() {
     let dir = net.dir.clone();
     let dir_s = dir.to_str().unwrap().to_string();
     run(
-        Command::new("bash").arg(script("deploy.sh")).args(["--dir", &dir_s]),
+        Command::new("bash")
+            .arg(script("deploy.sh"))
+            .args(["--dir", &dir_s]),
         "deploy.sh",
     );
     let model = dir.join("models/mlp-16-32-16-1");
@@ -97,14 +99,21 @@ async fn web_app_in_a_real_browser() {
         ]),
         "feed.sh",
     );
-    let feed: Value = serde_json::from_slice(&std::fs::read(dir.join("feed.json")).unwrap()).unwrap();
+    let feed: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("feed.json")).unwrap()).unwrap();
     run(
-        Command::new("bash")
-            .arg(script("demo.sh"))
-            .args(["challenge", "--rows", "16", "--dir", &dir_s, "--until-scored"]),
+        Command::new("bash").arg(script("demo.sh")).args([
+            "challenge",
+            "--rows",
+            "16",
+            "--dir",
+            &dir_s,
+            "--until-scored",
+        ]),
         "demo.sh challenge",
     );
-    let demo: Value = serde_json::from_slice(&std::fs::read(dir.join("demo.json")).unwrap()).unwrap();
+    let demo: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("demo.json")).unwrap()).unwrap();
 
     // What the page is told (as run.sh writes it): the contracts and the sidecar.
     let contracts: Value =
@@ -125,8 +134,18 @@ async fn web_app_in_a_real_browser() {
     let bob = net.account("bob").address.clone();
     let sent = net
         .cli_json(&[
-            "tx", "bank", "send", "alice", &bob, "31337uspec", "--node", &net.rpc(0), "--wait",
-            "-o", "json", "-y",
+            "tx",
+            "bank",
+            "send",
+            "alice",
+            &bob,
+            "31337uspec",
+            "--node",
+            &net.rpc(0),
+            "--wait",
+            "-o",
+            "json",
+            "-y",
         ])
         .expect("a transfer");
     assert_eq!(sent["code"], 0, "{sent}");
@@ -161,8 +180,14 @@ async fn web_app_in_a_real_browser() {
     assert_eq!(ranks.len(), 2, "both demo modelers are scored: {board}");
 
     // The playground's expected output: the prover CLI's integer inference.
-    let input: Vec<i64> = vec![64, -32, 128, 0, 12, -256, 90, 40, 7, -7, 300, -1, 5, 18, -90, 33];
-    let csv = input.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",");
+    let input: Vec<i64> = vec![
+        64, -32, 128, 0, 12, -256, 90, 40, 7, -7, 300, -1, 5, 18, -90, 33,
+    ];
+    let csv = input
+        .iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
     let infer: Value = serde_json::from_str(&run(
         Command::new("inferchain-prover").args([
             "--output",
@@ -226,5 +251,8 @@ async fn web_app_in_a_real_browser() {
         artifacts.display(),
         dir.join("node0/app.log").display()
     );
-    assert!(Path::new(&artifacts).read_dir().unwrap().next().is_some(), "screenshots saved");
+    assert!(
+        Path::new(&artifacts).read_dir().unwrap().next().is_some(),
+        "screenshots saved"
+    );
 }

@@ -58,20 +58,26 @@ pub async fn serve(addr: SocketAddr, grpc: SocketAddr, site: web::SiteConfig) ->
     Ok(())
 }
 
-fn cors(resp: &mut Response<Body>) {
-    let h = resp.headers_mut();
-    h.insert(
+/// CORS for browser pages on other origins: any origin, the methods a gateway answers, the
+/// request headers it reads (`allow_headers`). Shared with the prover sidecar's server.
+pub fn allow_any_origin(headers: &mut HeaderMap, allow_headers: &'static str) {
+    headers.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         HeaderValue::from_static("*"),
     );
-    h.insert(
+    headers.insert(
         header::ACCESS_CONTROL_ALLOW_METHODS,
         HeaderValue::from_static("GET, POST, OPTIONS"),
     );
-    h.insert(
+    headers.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("content-type, x-cosmos-block-height"),
+        HeaderValue::from_static(allow_headers),
     );
+}
+
+fn cors(resp: &mut Response<Body>) {
+    let h = resp.headers_mut();
+    allow_any_origin(h, "content-type, x-cosmos-block-height");
     h.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
         HeaderValue::from_static("grpc-metadata-x-cosmos-block-height"),

@@ -88,19 +88,7 @@ async fn handle(State(s): State<Served>, req: Request<Body>) -> Response<Body> {
         (&Method::GET, _) => reply(404, "text/plain", "not found\n"),
         _ => reply(405, "text/plain", "method not allowed\n"),
     };
-    let h = resp.headers_mut();
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, POST, OPTIONS"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("content-type"),
-    );
+    inferchain_app::rest::allow_any_origin(resp.headers_mut(), "content-type");
     resp
 }
 
