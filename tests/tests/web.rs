@@ -12,6 +12,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
 use inferchain_e2e::{repo_root, Localnet};
 use serde_json::{json, Value};
 
@@ -46,12 +47,18 @@ impl Drop for Sidecar {
     }
 }
 
+fn rest_base(net: &Localnet) -> String {
+    net.rest(0)
+}
+
 async fn rest_get(base: &str, path: &str) -> Value {
     let r = reqwest::get(format!("{base}{path}"))
         .await
         .unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert!(r.status().is_success(), "{path}: {}", r.status());
-    r.json().await.unwrap()
+    let status = r.status();
+    let body = r.text().await.unwrap_or_default();
+    assert!(status.is_success(), "{path}: {status} {body}");
+    serde_json::from_str(&body).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -130,6 +137,25 @@ async fn web_app_in_a_real_browser() {
     )
     .unwrap();
 
+    // The SDK's staking params (as relayers and wallets ask them), from the staking contract.
+    let staking = rest_get(&rest_base(&net), "/cosmos/staking/v1beta1/params").await;
+    let q = base64::engine::general_purpose::STANDARD.encode(r#"{"params":{}}"#);
+    let config = rest_get(
+        &rest_base(&net),
+        &format!(
+            "/cosmwasm/wasm/v1/contract/{}/smart/{q}",
+            contracts["staking"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(
+        staking["params"]["unbonding_time"],
+        format!("{}s", config["data"]["unbonding_period"]),
+        "{staking} vs {config}"
+    );
+    assert_eq!(staking["params"]["bond_denom"], "uspec");
+    assert!(staking["params"]["historical_entries"].as_u64().unwrap() > 0);
+
     // A transaction for the explorer to show.
     let bob = net.account("bob").address.clone();
     let sent = net
@@ -153,7 +179,6 @@ async fn web_app_in_a_real_browser() {
     // The leaderboard the contract reports, for the plot to match.
     let rest = net.rest(0);
     let challenge_id = demo["challenge_id"].as_u64().unwrap();
-    use base64::Engine as _;
     let q = base64::engine::general_purpose::STANDARD
         .encode(json!({"leaderboard": {"challenge_id": challenge_id}}).to_string());
     let board = rest_get(

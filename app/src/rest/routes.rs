@@ -52,6 +52,8 @@ pub const ROUTES: &[Route] = routes![
     GET "/cosmos/tx/v1beta1/txs/block/{height}" => "/cosmos.tx.v1beta1.Service/GetBlockWithTxs",
     POST "/cosmos/tx/v1beta1/decode" => "/cosmos.tx.v1beta1.Service/TxDecode",
     POST "/cosmos/tx/v1beta1/encode" => "/cosmos.tx.v1beta1.Service/TxEncode",
+    // cosmos.staking.v1beta1 (staking is a contract: its params, as relayers ask them)
+    GET "/cosmos/staking/v1beta1/params" => "/cosmos.staking.v1beta1.Query/Params",
     // cosmos.consensus.v1
     GET "/cosmos/consensus/v1/params" => "/cosmos.consensus.v1.Query/Params",
     // cosmwasm.wasm.v1 (wasmd's paths)

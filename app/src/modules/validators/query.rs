@@ -10,6 +10,13 @@ use crate::router::{Askers, Routes, StateQuery};
 use crate::state::StateRead;
 
 const SERVICE: &str = "inferchain.validators.v1.Query";
+/// The SDK's staking query service, which relayers and wallets ask for the unbonding time
+/// (Hermes refuses a client whose trusting period is not below it). Staking is a contract
+/// here; its answer comes from the staking contract's config and this module's params.
+const SDK_STAKING: &str = "cosmos.staking.v1beta1.Query";
+/// `historical_entries`: how many recent heights' headers a counterparty may ask this chain
+/// about — the store keeps every version within `--pruning-keep-recent`, far more than this.
+pub const HISTORICAL_ENTRIES: u32 = 10_000;
 
 pub fn register(routes: &mut Routes) {
     let methods: &[(&str, Askers, StateQuery)] = &[
@@ -17,6 +24,53 @@ pub fn register(routes: &mut Routes) {
         ("ValidatorSet", Askers::ClientsAndContracts, validator_set),
     ];
     routes.state_queries(NAME, SERVICE, methods);
+    let sdk: &[(&str, Askers, StateQuery)] =
+        &[("Params", Askers::ClientsAndContracts, sdk_staking_params)];
+    routes.state_queries(NAME, SDK_STAKING, sdk);
+}
+
+/// The staking contract's params (its `Item` "params") that the SDK's params carry.
+#[derive(serde::Deserialize)]
+struct ContractStakingParams {
+    unbonding_period: u64,
+    max_unbonding_entries: u32,
+}
+
+fn sdk_staking_params(q: &mut dyn StateRead, data: &[u8]) -> Result<Vec<u8>, QueryError> {
+    use cosmos_sdk_proto::cosmos::staking::v1beta1 as staking;
+    let _: staking::QueryParamsRequest = decode_request(data)?;
+    let p = q.validators_params()?;
+    if p.staking_contract.is_empty() {
+        return Err(QueryError::not_found(
+            "no staking contract is configured (inferchain.validators.v1 params)",
+        ));
+    }
+    let contract = p
+        .staking_contract
+        .parse()
+        .map_err(|e| QueryError::internal(format!("params.staking_contract: {e}")))?;
+    let raw = crate::modules::wasm::contract_raw(q, &contract, b"params")?.ok_or_else(|| {
+        QueryError::not_found(format!(
+            "the staking contract {} has no params (not instantiated yet)",
+            p.staking_contract
+        ))
+    })?;
+    let config: ContractStakingParams = serde_json::from_slice(&raw)
+        .map_err(|e| QueryError::internal(format!("the staking contract's params: {e}")))?;
+    Ok(staking::QueryParamsResponse {
+        params: Some(staking::Params {
+            unbonding_time: Some(tendermint_proto::google::protobuf::Duration {
+                seconds: config.unbonding_period.min(i64::MAX as u64) as i64,
+                nanos: 0,
+            }),
+            max_validators: p.max_validators,
+            max_entries: config.max_unbonding_entries,
+            historical_entries: HISTORICAL_ENTRIES,
+            bond_denom: crate::coins::NATIVE_DENOM.into(),
+            min_commission_rate: "0.000000000000000000".into(),
+        }),
+    }
+    .encode_to_vec())
 }
 
 fn params(q: &mut dyn StateRead, data: &[u8]) -> Result<Vec<u8>, QueryError> {

@@ -32,6 +32,18 @@ pub use querier::{QueryCodeInfoRequest, QueryCodeInfoResponse};
 pub use upload::{check_wasm, decode_upload, UploadError, MAX_UNCOMPRESSED_WASM, MAX_UPLOAD_BYTES};
 pub use vm::Vm;
 
+/// The raw value a contract stored under `key` (e.g. a cw-storage-plus `Item`'s name), for a
+/// native module's read-only view of a contract's state (what `RawContractState` serves).
+pub fn contract_raw(
+    state: &mut dyn crate::state::StateRead,
+    contract: &Address,
+    key: &[u8],
+) -> Result<Option<Vec<u8>>, TxError> {
+    let mut full = state_key::contract_store(contract);
+    full.extend_from_slice(key);
+    state.get_raw(&full)
+}
+
 use crate::address::Address;
 use crate::coins::Coins;
 use crate::ctx::Ctx;
