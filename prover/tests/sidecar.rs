@@ -699,7 +699,7 @@ fn config(s: &Setup, node: &MockNode, metrics: Option<SocketAddr>) -> sidecar::C
 
 async fn get_metrics(addr: SocketAddr) -> String {
     let mut s = TcpStream::connect(addr).await.unwrap();
-    s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         .await
         .unwrap();
     let mut out = String::new();
