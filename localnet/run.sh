@@ -17,6 +17,8 @@ while (($#)); do
   esac
 done
 
+log "InferChain localnet: once it is up, open http://127.0.0.1:1317 (the web app; REST on the same port)."
+log "  First: install what is missing and build (minutes the first time); the URL is repeated when ready."
 "$INFERCHAIN_ROOT/localnet/install-deps.sh"
 "$INFERCHAIN_ROOT/localnet/build.sh"
 # The web app (its wasm module, then the bundle), served by node 0's REST server.
