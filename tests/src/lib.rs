@@ -64,6 +64,39 @@ pub fn attr(res: &Value, ty: &str, key: &str) -> Option<String> {
         })
 }
 
+/// `ours` has the SDK's shape: the same keys at every level and the same JSON types (a
+/// fixture's `null` matches anything: optional in the SDK's answers).
+/// The Cosmos SDK's answer on a REST route, for shape comparisons (`tests/fixtures/rest/`).
+pub fn rest_fixture(name: &str) -> Value {
+    let path = repo_root().join(format!("tests/fixtures/rest/{name}.json"));
+    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+pub fn same_shape(sdk: &Value, ours: &Value, at: &str) -> Result<(), String> {
+    match (sdk, ours) {
+        (Value::Null, _) => Ok(()),
+        (Value::Object(a), Value::Object(b)) => {
+            let (ka, kb): (Vec<_>, Vec<_>) = (a.keys().collect(), b.keys().collect());
+            if ka != kb {
+                return Err(format!("{at}: keys {kb:?}, the SDK's {ka:?}"));
+            }
+            a.iter()
+                .try_for_each(|(k, v)| same_shape(v, &b[k], &format!("{at}.{k}")))
+        }
+        (Value::Array(a), Value::Array(b)) => match a.first() {
+            Some(first) => b
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, v)| same_shape(first, v, &format!("{at}[{i}]"))),
+            None => Ok(()),
+        },
+        (Value::String(_), Value::String(_))
+        | (Value::Number(_), Value::Number(_))
+        | (Value::Bool(_), Value::Bool(_)) => Ok(()),
+        (a, b) => Err(format!("{at}: {b} where the SDK has {a}")),
+    }
+}
+
 pub struct DevAccount {
     pub name: String,
     pub address: String,

@@ -156,6 +156,59 @@ async fn web_app_in_a_real_browser() {
     assert_eq!(staking["params"]["bond_denom"], "uspec");
     assert!(staking["params"]["historical_entries"].as_u64().unwrap() > 0);
 
+    // wasmd's REST routes, in wasmd's shapes (tests/fixtures/rest/wasm_*.json).
+    let challenge_addr = contracts["challenge"].as_str().unwrap().to_string();
+    let info = rest_get(
+        &rest_base(&net),
+        &format!("/cosmwasm/wasm/v1/contract/{challenge_addr}"),
+    )
+    .await;
+    let code_id = info["contract_info"]["code_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (path, fixture) in [
+        ("/cosmwasm/wasm/v1/code".to_string(), "wasm_codes"),
+        (
+            format!("/cosmwasm/wasm/v1/code-info/{code_id}"),
+            "wasm_code_info",
+        ),
+        (
+            format!("/cosmwasm/wasm/v1/code/{code_id}/contracts"),
+            "wasm_contracts_by_code",
+        ),
+        (
+            format!("/cosmwasm/wasm/v1/contract/{challenge_addr}/history"),
+            "wasm_history",
+        ),
+    ] {
+        let ours = rest_get(&rest_base(&net), &path).await;
+        inferchain_e2e::same_shape(&inferchain_e2e::rest_fixture(fixture), &ours, fixture)
+            .unwrap_or_else(|e| panic!("{path}: {e}\n{ours}"));
+    }
+    let history = rest_get(
+        &rest_base(&net),
+        &format!("/cosmwasm/wasm/v1/contract/{challenge_addr}/history"),
+    )
+    .await;
+    assert!(
+        history["entries"][0]["msg"].is_object(),
+        "the instantiate message as JSON: {history}"
+    );
+    let code_info = rest_get(
+        &rest_base(&net),
+        &format!("/cosmwasm/wasm/v1/code-info/{code_id}"),
+    )
+    .await;
+    let checksum = code_info["checksum"].as_str().unwrap();
+    assert!(
+        checksum.len() == 64
+            && checksum
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()),
+        "hex as wasmd: {code_info}"
+    );
+
     // A transaction for the explorer to show.
     let bob = net.account("bob").address.clone();
     let sent = net

@@ -50,6 +50,15 @@ fn is_raw_json(msg: &MessageDescriptor, field: &FieldDescriptor) -> bool {
     )
 }
 
+/// Fields wasmd casts to CometBFT's `HexBytes` (JSON: upper-case hex, not base64).
+fn is_hex(msg: &MessageDescriptor, field: &FieldDescriptor) -> bool {
+    matches!(
+        (msg.full_name(), field.name()),
+        ("cosmwasm.wasm.v1.CodeInfoResponse", "data_hash")
+            | ("cosmwasm.wasm.v1.QueryCodeInfoResponse", "checksum")
+    )
+}
+
 // ---------------------------------------------------------------------------------------------
 // protobuf -> JSON
 
@@ -99,6 +108,11 @@ fn field_json(
             }
             // Contracts answer JSON; anything else is shown as base64 rather than lost.
             return Ok(serde_json::from_slice(b).unwrap_or_else(|_| json!(STANDARD.encode(b))));
+        }
+    }
+    if is_hex(owner, field) {
+        if let Value::Bytes(b) = value {
+            return Ok(json!(hex::encode_upper(b)));
         }
     }
     let kind = field.kind();
@@ -479,6 +493,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(j, json!({"data": {"count": 3}}));
+    }
+
+    #[test]
+    fn wasm_code_hashes_are_hex_as_wasmd_writes_them() {
+        let resp = crate::modules::wasm::QueryCodeInfoResponse {
+            code_id: 1,
+            creator: "infer1c".into(),
+            checksum: vec![0xab, 0x01],
+            instantiate_permission: None,
+        };
+        let j = decode_to_json(
+            &desc("cosmwasm.wasm.v1.QueryCodeInfoResponse"),
+            &resp.encode_to_vec(),
+        )
+        .unwrap();
+        assert_eq!(j["checksum"], "AB01");
     }
 
     #[test]

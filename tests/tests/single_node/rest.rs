@@ -2,45 +2,11 @@
 //! (`tests/fixtures/rest/`), the same state as gRPC, errors in the SDK's body and status, CORS
 //! for browsers, and a transaction signed here and broadcast over REST lands.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use inferchain_app::address::Address;
 use inferchain_e2e::Localnet;
 use serde_json::{json, Value};
-
-fn fixture(name: &str) -> Value {
-    let path: PathBuf =
-        inferchain_e2e::repo_root().join(format!("tests/fixtures/rest/{name}.json"));
-    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-/// `ours` has the SDK's shape: the same keys at every level and the same JSON types (a
-/// fixture's `null` matches anything: optional in the SDK's answers).
-fn same_shape(sdk: &Value, ours: &Value, at: &str) -> Result<(), String> {
-    match (sdk, ours) {
-        (Value::Null, _) => Ok(()),
-        (Value::Object(a), Value::Object(b)) => {
-            let (ka, kb): (Vec<_>, Vec<_>) = (a.keys().collect(), b.keys().collect());
-            if ka != kb {
-                return Err(format!("{at}: keys {kb:?}, the SDK's {ka:?}"));
-            }
-            a.iter()
-                .try_for_each(|(k, v)| same_shape(v, &b[k], &format!("{at}.{k}")))
-        }
-        (Value::Array(a), Value::Array(b)) => match a.first() {
-            Some(first) => b
-                .iter()
-                .enumerate()
-                .try_for_each(|(i, v)| same_shape(first, v, &format!("{at}[{i}]"))),
-            None => Ok(()),
-        },
-        (Value::String(_), Value::String(_))
-        | (Value::Number(_), Value::Number(_))
-        | (Value::Bool(_), Value::Bool(_)) => Ok(()),
-        (a, b) => Err(format!("{at}: {b} where the SDK has {a}")),
-    }
-}
 
 struct Rest {
     base: String,
@@ -75,7 +41,8 @@ impl Rest {
     async fn shaped(&self, path: &str, name: &str) -> Value {
         let (status, v) = self.get(path).await;
         assert_eq!(status, 200, "GET {path}: {v}");
-        same_shape(&fixture(name), &v, name).unwrap_or_else(|e| panic!("GET {path}: {e}\n{v}"));
+        inferchain_e2e::same_shape(&inferchain_e2e::rest_fixture(name), &v, name)
+            .unwrap_or_else(|e| panic!("GET {path}: {e}\n{v}"));
         v
     }
 }
@@ -179,7 +146,8 @@ pub async fn rest_answers_as_the_sdk_does(net: &Localnet) {
         .post("/cosmos/tx/v1beta1/simulate", &json!({"tx_bytes": b64}))
         .await;
     assert_eq!(status, 200, "{sim}");
-    same_shape(&fixture("simulate"), &sim, "simulate").unwrap_or_else(|e| panic!("{e}\n{sim}"));
+    inferchain_e2e::same_shape(&inferchain_e2e::rest_fixture("simulate"), &sim, "simulate")
+        .unwrap_or_else(|e| panic!("{e}\n{sim}"));
     let gas_used: u64 = sim["gas_info"]["gas_used"]
         .as_str()
         .unwrap()
@@ -193,7 +161,12 @@ pub async fn rest_answers_as_the_sdk_does(net: &Localnet) {
         )
         .await;
     assert_eq!(status, 200, "{res}");
-    same_shape(&fixture("broadcast"), &res, "broadcast").unwrap_or_else(|e| panic!("{e}\n{res}"));
+    inferchain_e2e::same_shape(
+        &inferchain_e2e::rest_fixture("broadcast"),
+        &res,
+        "broadcast",
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{res}"));
     assert_eq!(res["tx_response"]["code"], 0, "{res}");
     let hash = res["tx_response"]["txhash"].as_str().unwrap().to_string();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -205,7 +178,8 @@ pub async fn rest_answers_as_the_sdk_does(net: &Localnet) {
         assert!(Instant::now() < deadline, "tx {hash} never landed: {v}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    same_shape(&fixture("get_tx"), &tx, "get_tx").unwrap_or_else(|e| panic!("{e}\n{tx}"));
+    inferchain_e2e::same_shape(&inferchain_e2e::rest_fixture("get_tx"), &tx, "get_tx")
+        .unwrap_or_else(|e| panic!("{e}\n{tx}"));
     assert_eq!(tx["tx_response"]["code"], 0);
     assert_eq!(
         tx["tx"]["body"]["messages"][0]["@type"],
@@ -250,7 +224,7 @@ pub async fn rest_answers_as_the_sdk_does(net: &Localnet) {
         .get(&format!("/cosmos/auth/v1beta1/accounts/{stranger}"))
         .await;
     assert_eq!(status, 404, "{e}");
-    same_shape(&fixture("error"), &e, "error").unwrap();
+    inferchain_e2e::same_shape(&inferchain_e2e::rest_fixture("error"), &e, "error").unwrap();
     let (status, e) = rest.get("/cosmos/bank/v1beta1/balances/notanaddress").await;
     assert_eq!((status, e["code"].as_i64()), (400, Some(3)), "{e}");
     let (status, e) = rest
