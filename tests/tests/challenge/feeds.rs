@@ -347,6 +347,13 @@ pub async fn inference_feed_on_the_winners(
     })
     .await;
     assert_eq!(done2["status"], "fulfilled", "{done2}");
+    // CometBFT indexes a block's transactions after it commits the block: the state can say
+    // "fulfilled" a moment before tx_search finds the transaction. Wait for the index, then
+    // count (a second fulfilment would be in the same or an earlier block).
+    poll(30, "the fulfilment in the tx index", || {
+        (fulfil_txs(net, second) >= 1).then_some(())
+    })
+    .await;
     let fulfilments = fulfil_txs(net, second);
     assert_eq!(
         fulfilments, 1,
