@@ -135,20 +135,20 @@ impl txv1::service_server::Service for TxService {
         req: Request<txv1::BroadcastTxRequest>,
     ) -> Result<Response<txv1::BroadcastTxResponse>, Status> {
         let req = req.into_inner();
+        // CometBFT refuses some transactions before CheckTx with an RPC error; the SDK
+        // answers those as a result with its own code (its `CheckCometError`), so clients
+        // see a refused transaction, not a node failure.
         let r = match self.rpc.broadcast_sync(&req.tx_bytes).await {
             Ok(r) => r,
-            // CometBFT refuses some transactions before CheckTx with an RPC error; the SDK
-            // answers those as a result with its own code (its `CheckCometError`), so
-            // clients see a refused transaction, not a node failure.
-            Err(crate::rpc_client::RpcError::Rpc(msg)) if mempool_refusal(&msg).is_some() => {
-                let (code, log) = mempool_refusal(&msg).unwrap_or_default();
-                crate::rpc_client::CheckTxResult {
+            Err(crate::rpc_client::RpcError::Rpc(msg)) => match mempool_refusal(&msg) {
+                Some((code, log)) => crate::rpc_client::CheckTxResult {
                     code,
                     codespace: "sdk".into(),
                     log: log.into(),
                     hash: hex::encode_upper(<sha2::Sha256 as sha2::Digest>::digest(&req.tx_bytes)),
-                }
-            }
+                },
+                None => return Err(rpc_status(crate::rpc_client::RpcError::Rpc(msg))),
+            },
             Err(e) => return Err(rpc_status(e)),
         };
         Ok(Response::new(txv1::BroadcastTxResponse {
