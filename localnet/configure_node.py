@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rewrites one CometBFT node's config.toml for a loopback localnet.
+"""Rewrites a node's TOML config (CometBFT's config.toml, or wasmd's app.toml) for a loopback localnet.
 
 Usage: configure_node.py CONFIG_TOML KEY=VALUE ...  where KEY is `section.name` (`.name` for
 top-level keys) and VALUE is written verbatim (quote strings yourself). Only existing keys are
@@ -22,7 +22,7 @@ def main() -> None:
         m = re.match(r"^\[([^\]]+)\]\s*$", line)
         if m:
             section = m.group(1)
-        m = re.match(r"^([A-Za-z0-9_]+)\s*=", line)
+        m = re.match(r"^([A-Za-z0-9_-]+)\s*=", line)
         if m and (section, m.group(1)) in wanted:
             line = f"{m.group(1)} = {wanted[(section, m.group(1))]}"
             seen.add((section, m.group(1)))

@@ -160,10 +160,12 @@ done
 gov=${address[governance]}; stk=${address[staking]}; cha=${address[challenge]}
 rep=${address[reputation]}
 
-# Localnet parameters: 1 SPEC minimums and deposits, one-minute unbonding and voting.
+# Localnet parameters: 1 SPEC minimums and deposits, one-minute unbonding and voting
+# (INFERCHAIN_UNBONDING_PERIOD seconds overrides the unbonding: an IBC client of this chain
+# must be refreshed within it, so localnet/ibc.sh asks for days).
 declare -A init
 init[staking]=$(cat <<EOF
-{"owner":"$gov","slashers":["$cha","$gov"],"reputation":"$rep","params":{"min_stake_modeler":"1000000","min_stake_validator":"1000000","unbonding_period":60,"max_unbonding_entries":7,"slash_destination":{"address":{"address":"$gov"}}}}
+{"owner":"$gov","slashers":["$cha","$gov"],"reputation":"$rep","params":{"min_stake_modeler":"1000000","min_stake_validator":"1000000","unbonding_period":${INFERCHAIN_UNBONDING_PERIOD:-60},"max_unbonding_entries":7,"slash_destination":{"address":{"address":"$gov"}}}}
 EOF
 )
 init[challenge]=$(cat <<EOF

@@ -5,6 +5,9 @@
 export COMETBFT_VERSION="v0.38.26"
 # grpcurl: what users point at the gRPC port; the e2e tests check reflection through it.
 export GRPCURL_VERSION="v1.9.4"
+# The IBC peers (#14; localnet/install-ibc.sh builds them): the relayer and the counterparty.
+export HERMES_VERSION="1.10.5"
+export WASMD_VERSION="v0.61.14"
 export INFERCHAIN_CACHE="${INFERCHAIN_CACHE:-$HOME/.cache/inferchain}"
 # One cargo target dir outside the clone, reused between runs (builds are slow on 2 cores).
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$INFERCHAIN_CACHE/target}"

@@ -42,6 +42,7 @@ pub fn modules(vm: Arc<Vm>) -> Vec<Box<dyn Module>> {
         Box::new(wasm),
         Box::new(inference),
         Box::new(validators),
+        Box::new(crate::modules::ibc::Ibc),
     ]
 }
 

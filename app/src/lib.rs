@@ -6,6 +6,7 @@ pub mod app;
 pub mod client;
 pub mod coins;
 pub mod ctx;
+pub mod descriptors;
 pub mod error;
 pub mod gas;
 pub mod genesis;

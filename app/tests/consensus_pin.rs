@@ -52,7 +52,8 @@ fn chain(dir: &std::path::Path, accounts: u8) -> (Harness, Vec<Account>) {
 // Changed with the validators module: a sixth substore (its params at genesis) in the root tree.
 // Changed with inference feeds: the feed params at genesis and two module accounts (escrow,
 // treasury) created at genesis, which also shifts later account numbers.
-const PINNED_APP_HASH: &str = "8c1eb97528dc01b8f5717c30f3c1f4bb7a10c958c1eabf25af5881f3a3d6aaa3";
+// Changed with IBC: a seventh substore (`ibc`, with the revision number at genesis).
+const PINNED_APP_HASH: &str = "7e333093f5b9365c137a2f09b4369f0d6528d3a526cd227b1a687385237308da";
 
 #[test]
 fn a_fixed_transaction_sequence_ends_at_the_pinned_app_hash() {

@@ -3,6 +3,7 @@
 mod broadcast;
 mod feeds;
 mod genesis;
+mod ibc;
 mod inference;
 mod keys;
 mod query;
@@ -61,6 +62,9 @@ pub enum Command {
     /// Query chain state.
     #[command(subcommand, alias = "q")]
     Query(query::QueryCmd),
+    /// IBC facts for relayer configuration.
+    #[command(subcommand)]
+    Ibc(ibc::IbcCmd),
 }
 
 #[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq, Eq)]
@@ -87,6 +91,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Genesis(c) => genesis::run(&cli.home, c),
         Command::Keys(c) => keys::run(&cli.home, c),
         Command::Wasm(c) => wasm::run(c),
+        Command::Ibc(c) => ibc::run(c),
         Command::Tx(c) => runtime()?.block_on(tx::run(&cli.home, c)),
         Command::Query(c) => runtime()?.block_on(query::run(c)),
     }

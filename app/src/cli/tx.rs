@@ -25,6 +25,9 @@ pub enum TxCmd {
     /// The staking contract: bond as a validator with a consensus key, unbond.
     #[command(subcommand)]
     Staking(super::validators::StakingTx),
+    /// IBC: ICS-20 transfers to other chains.
+    #[command(subcommand)]
+    Ibc(super::ibc::IbcTx),
 }
 
 #[derive(Subcommand)]
@@ -61,5 +64,6 @@ pub async fn run(home: &Path, cmd: TxCmd) -> Result<()> {
         TxCmd::Wasm(cmd) => super::wasm_tx::run(home, cmd).await,
         TxCmd::Inference(cmd) => super::inference::tx(home, cmd).await,
         TxCmd::Staking(cmd) => super::validators::tx(home, cmd).await,
+        TxCmd::Ibc(cmd) => super::ibc::tx(home, cmd).await,
     }
 }

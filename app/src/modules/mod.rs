@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod bank;
 pub mod block;
+pub mod ibc;
 pub mod inference;
 pub mod params;
 pub mod validators;

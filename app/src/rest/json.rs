@@ -22,7 +22,7 @@ use serde_json::{json, Map, Value as Json};
 pub fn pool() -> &'static DescriptorPool {
     static POOL: OnceLock<DescriptorPool> = OnceLock::new();
     POOL.get_or_init(|| {
-        DescriptorPool::decode(inferchain_proto::COSMOS_FILE_DESCRIPTOR_SET)
+        DescriptorPool::decode(crate::descriptors::file_descriptor_set())
             .expect("the reflection descriptor set is built by proto/build.rs and decodes")
     })
 }

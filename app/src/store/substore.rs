@@ -16,17 +16,20 @@ pub enum Substore {
     Inference = 5,
     /// The validator set that follows the staking contract (the validators module).
     Validators = 6,
+    /// IBC: clients, connections, channels, packets (ibc-go's ICS-24 paths) and ICS-20.
+    Ibc = 7,
 }
 
 impl Substore {
     /// Every substore, in the order their roots enter the root tree.
-    pub const ALL: [Substore; 6] = [
+    pub const ALL: [Substore; 7] = [
         Substore::Acc,
         Substore::Bank,
         Substore::Params,
         Substore::Wasm,
         Substore::Inference,
         Substore::Validators,
+        Substore::Ibc,
     ];
 
     pub fn id(self) -> u8 {
@@ -42,6 +45,8 @@ impl Substore {
             Substore::Wasm => "wasm",
             Substore::Inference => "inference",
             Substore::Validators => "validators",
+            // The name relayers ask `store/ibc/key` by and ibc-go's commitment prefix.
+            Substore::Ibc => "ibc",
         }
     }
 

@@ -50,6 +50,7 @@ use crate::router::{Routes, Senders};
 pub use error::ValidatorsError;
 pub use genesis::ValidatorsGenesis;
 pub use msgs::{slash_fraction, validate_params};
+pub use query::{sdk_staking_params, HISTORICAL_ENTRIES};
 use set::Candidate;
 pub use state::ValidatorsRead;
 use state::ValidatorsWrite;

@@ -24,8 +24,11 @@ pub fn register(routes: &mut Routes) {
         ("ValidatorSet", Askers::ClientsAndContracts, validator_set),
     ];
     routes.state_queries(NAME, SERVICE, methods);
-    let sdk: &[(&str, Askers, StateQuery)] =
-        &[("Params", Askers::ClientsAndContracts, sdk_staking_params)];
+    let sdk: &[(&str, Askers, StateQuery)] = &[(
+        "Params",
+        Askers::ClientsAndContracts,
+        sdk_staking_params_query,
+    )];
     routes.state_queries(NAME, SDK_STAKING, sdk);
 }
 
@@ -36,9 +39,23 @@ struct ContractStakingParams {
     max_unbonding_entries: u32,
 }
 
-fn sdk_staking_params(q: &mut dyn StateRead, data: &[u8]) -> Result<Vec<u8>, QueryError> {
+fn sdk_staking_params_query(q: &mut dyn StateRead, data: &[u8]) -> Result<Vec<u8>, QueryError> {
+    let _: cosmos_sdk_proto::cosmos::staking::v1beta1::QueryParamsRequest = decode_request(data)?;
+    Ok(
+        cosmos_sdk_proto::cosmos::staking::v1beta1::QueryParamsResponse {
+            params: Some(sdk_staking_params(q)?),
+        }
+        .encode_to_vec(),
+    )
+}
+
+/// The SDK's staking params of this chain: the staking contract's unbonding time and entry
+/// limit, this module's validator cap. IBC's check of a counterparty's client of this chain
+/// (`validate_self_client`) reads the unbonding time here too, so both agree.
+pub fn sdk_staking_params(
+    q: &mut dyn StateRead,
+) -> Result<cosmos_sdk_proto::cosmos::staking::v1beta1::Params, QueryError> {
     use cosmos_sdk_proto::cosmos::staking::v1beta1 as staking;
-    let _: staking::QueryParamsRequest = decode_request(data)?;
     let p = q.validators_params()?;
     if p.staking_contract.is_empty() {
         return Err(QueryError::not_found(
@@ -57,20 +74,17 @@ fn sdk_staking_params(q: &mut dyn StateRead, data: &[u8]) -> Result<Vec<u8>, Que
     })?;
     let config: ContractStakingParams = serde_json::from_slice(&raw)
         .map_err(|e| QueryError::internal(format!("the staking contract's params: {e}")))?;
-    Ok(staking::QueryParamsResponse {
-        params: Some(staking::Params {
-            unbonding_time: Some(tendermint_proto::google::protobuf::Duration {
-                seconds: config.unbonding_period.min(i64::MAX as u64) as i64,
-                nanos: 0,
-            }),
-            max_validators: p.max_validators,
-            max_entries: config.max_unbonding_entries,
-            historical_entries: HISTORICAL_ENTRIES,
-            bond_denom: crate::coins::NATIVE_DENOM.into(),
-            min_commission_rate: "0.000000000000000000".into(),
+    Ok(staking::Params {
+        unbonding_time: Some(tendermint_proto::google::protobuf::Duration {
+            seconds: config.unbonding_period.min(i64::MAX as u64) as i64,
+            nanos: 0,
         }),
-    }
-    .encode_to_vec())
+        max_validators: p.max_validators,
+        max_entries: config.max_unbonding_entries,
+        historical_entries: HISTORICAL_ENTRIES,
+        bond_denom: crate::coins::NATIVE_DENOM.into(),
+        min_commission_rate: "0.000000000000000000".into(),
+    })
 }
 
 fn params(q: &mut dyn StateRead, data: &[u8]) -> Result<Vec<u8>, QueryError> {

@@ -1,0 +1,265 @@
+#!/usr/bin/env bash
+# Two chains and a relayer: an InferChain localnet, a wasmd v0.61.14 node (ibc-go v10,
+# CosmWasm 3) and Hermes 1.10.5 between them, with clients, a connection and an ICS-20 channel
+# (transfer <-> transfer).
+#   localnet/ibc.sh up   [--dir DIR] [--port-offset K]   everything, then Hermes relaying
+#   localnet/ibc.sh down [--dir DIR]                     stops all three
+#   localnet/ibc.sh hermes [--dir DIR] ARGS…             runs Hermes with this setup's config
+# DIR (default localnet/.ibc) holds inferchain/ (the localnet), wasmd/, hermes/ (config.toml,
+# hermes.log) and ibc.json: chain ids, endpoints, channel ids, the accounts and their mnemonics.
+# InferChain's ports are the localnet's (offset K); wasmd's RPC is 27657+K, p2p 27656+K,
+# gRPC 9190+K. Hermes builds and wasmd builds are cached by localnet/install-ibc.sh.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+cmd="${1:-}"; shift || true
+dir="$INFERCHAIN_ROOT/localnet/.ibc"; offset=0
+hermes_args=()
+while (($#)); do
+  case "$1" in
+    --dir) dir="$2"; shift 2 ;;
+    --port-offset) offset="$2"; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) if [ "$cmd" = hermes ]; then hermes_args+=("$1"); shift; else die "unknown flag $1 (see --help)"; fi ;;
+  esac
+done
+
+WASMD_CHAIN_ID="wasmd-local-1"
+ours="$dir/inferchain"; theirs="$dir/wasmd"; hermes_home="$dir/hermes"
+[ -f "$dir/port-offset" ] && offset=$(cat "$dir/port-offset")
+our_rpc=$((26657 + offset)); our_grpc=$((9090 + offset))
+wasmd_rpc=$((27657 + offset)); wasmd_p2p=$((27656 + offset)); wasmd_grpc=$((9190 + offset))
+# A near-zero fee on wasmd (0stake floor) and our fee floor's denom on InferChain.
+OUR_GAS_PRICE="0.0025"
+
+alive() { [ -r "/proc/$1/stat" ] && ! grep -q ') Z' "/proc/$1/stat"; }
+rpc_up() { curl -sf "http://127.0.0.1:$1/status" >/dev/null; }
+height_of() {
+  curl -sf "http://127.0.0.1:$1/status" | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["result"]["sync_info"]["latest_block_height"]))'
+}
+hermes_cmd() { hermes --config "$hermes_home/config.toml" "$@"; }
+json_field() { python3 -c "import json,sys; print(json.load(open('$1'))$2)"; }
+
+start_wasmd() {
+  if [ -f "$theirs/wasmd.pid" ] && alive "$(cat "$theirs/wasmd.pid")"; then return; fi
+  wasmd start --home "$theirs" >>"$theirs/wasmd.log" 2>&1 &
+  echo $! > "$theirs/wasmd.pid"
+  wait_for 120 "wasmd RPC on $wasmd_rpc" rpc_up "$wasmd_rpc"
+  wait_for 60 "wasmd's first blocks" bash -c "(( \$(curl -sf http://127.0.0.1:$wasmd_rpc/status | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"result\"][\"sync_info\"][\"latest_block_height\"])') >= 2 ))"
+}
+
+init_wasmd() { # init_wasmd RELAYER_MNEMONIC USER_MNEMONIC
+  rm -rf "$theirs"
+  wasmd init wasmd-node --chain-id "$WASMD_CHAIN_ID" --home "$theirs" >/dev/null 2>&1
+  local name mnemonic
+  for name in validator relayer user; do
+    case "$name" in
+      relayer) mnemonic="$1" ;;
+      user) mnemonic="$2" ;;
+      *) mnemonic="" ;;
+    esac
+    if [ -n "$mnemonic" ]; then
+      echo "$mnemonic" | wasmd keys add "$name" --recover --keyring-backend test --home "$theirs" >/dev/null 2>&1
+    else
+      wasmd keys add "$name" --keyring-backend test --home "$theirs" >/dev/null 2>&1
+    fi
+    wasmd genesis add-genesis-account "$(wasmd keys show "$name" -a --keyring-backend test --home "$theirs")" \
+      1000000000000stake --home "$theirs" >/dev/null
+  done
+  wasmd genesis gentx validator 100000000000stake --chain-id "$WASMD_CHAIN_ID" \
+    --keyring-backend test --home "$theirs" >/dev/null 2>&1
+  wasmd genesis collect-gentxs --home "$theirs" >/dev/null 2>&1
+  # The same block time and mempool as our localnet, ports of its own, a zero fee floor.
+  python3 "$INFERCHAIN_ROOT/localnet/configure_node.py" "$theirs/config/config.toml" \
+    "rpc.laddr=\"tcp://127.0.0.1:$wasmd_rpc\"" \
+    "p2p.laddr=\"tcp://127.0.0.1:$wasmd_p2p\"" \
+    "rpc.pprof_laddr=\"\"" \
+    "consensus.timeout_commit=\"$(cat "$ours/block-time" 2>/dev/null || echo 1s)\"" \
+    "tx_index.indexer=\"kv\""
+  python3 "$INFERCHAIN_ROOT/localnet/configure_node.py" "$theirs/config/app.toml" \
+    ".minimum-gas-prices=\"0stake\"" \
+    "grpc.address=\"127.0.0.1:$wasmd_grpc\"" \
+    "api.enable=false" \
+    "grpc-web.enable=false"
+}
+
+write_hermes_config() {
+  mkdir -p "$hermes_home"
+  local specs; specs="$(inferchaind ibc proof-specs)"
+  cat > "$hermes_home/config.toml" <<EOF
+# Written by localnet/ibc.sh. InferChain's proof_specs come from \`inferchaind ibc proof-specs\`.
+[global]
+log_level = 'info'
+
+[mode.clients]
+enabled = true
+refresh = true
+misbehaviour = false
+
+[mode.connections]
+enabled = false
+
+[mode.channels]
+enabled = false
+
+[mode.packets]
+enabled = true
+clear_interval = 20
+clear_on_start = true
+tx_confirmation = true
+
+[rest]
+enabled = false
+
+[telemetry]
+enabled = true
+host = '127.0.0.1'
+port = $((3001 + offset))
+
+[[chains]]
+id = '$INFERCHAIN_CHAIN_ID'
+type = 'CosmosSdk'
+rpc_addr = 'http://127.0.0.1:$our_rpc'
+grpc_addr = 'http://127.0.0.1:$our_grpc'
+event_source = { mode = 'push', url = 'ws://127.0.0.1:$our_rpc/websocket', batch_delay = '200ms' }
+rpc_timeout = '10s'
+account_prefix = 'infer'
+key_name = 'relayer'
+store_prefix = 'ibc'
+default_gas = 3000000
+max_gas = 15000000
+gas_price = { price = $OUR_GAS_PRICE, denom = 'uspec' }
+gas_multiplier = 1.3
+max_msg_num = 30
+max_tx_size = 1800000
+clock_drift = '5s'
+max_block_time = '30s'
+trust_threshold = { numerator = '1', denominator = '3' }
+address_type = { derivation = 'cosmos' }
+compat_mode = '0.38'
+ccv_consumer_chain = false
+proof_specs = '''
+$specs
+'''
+
+[[chains]]
+id = '$WASMD_CHAIN_ID'
+type = 'CosmosSdk'
+rpc_addr = 'http://127.0.0.1:$wasmd_rpc'
+grpc_addr = 'http://127.0.0.1:$wasmd_grpc'
+event_source = { mode = 'push', url = 'ws://127.0.0.1:$wasmd_rpc/websocket', batch_delay = '200ms' }
+rpc_timeout = '10s'
+account_prefix = 'wasm'
+key_name = 'relayer'
+store_prefix = 'ibc'
+default_gas = 3000000
+max_gas = 15000000
+gas_price = { price = 0.025, denom = 'stake' }
+gas_multiplier = 1.3
+max_msg_num = 30
+max_tx_size = 1800000
+clock_drift = '5s'
+max_block_time = '30s'
+trust_threshold = { numerator = '1', denominator = '3' }
+address_type = { derivation = 'cosmos' }
+compat_mode = '0.38'
+ccv_consumer_chain = false
+EOF
+}
+
+start_hermes() {
+  if [ -f "$hermes_home/hermes.pid" ] && alive "$(cat "$hermes_home/hermes.pid")"; then return; fi
+  hermes_cmd start >>"$hermes_home/hermes.log" 2>&1 &
+  echo $! > "$hermes_home/hermes.pid"
+  log "hermes relaying (log $hermes_home/hermes.log)"
+}
+
+up() {
+  "$INFERCHAIN_ROOT/localnet/install-ibc.sh"
+  command -v inferchaind >/dev/null || die "inferchaind not found; run localnet/build.sh"
+  down 2>/dev/null || true
+  rm -rf "$dir"; mkdir -p "$dir"
+  echo "$offset" > "$dir/port-offset"
+  log "InferChain localnet in $ours"
+  "$INFERCHAIN_ROOT/localnet/localnet.sh" init --dir "$ours" --port-offset "$offset"
+  "$INFERCHAIN_ROOT/localnet/localnet.sh" start --dir "$ours"
+  wait_for 120 "InferChain's first blocks" bash -c "(( \$(curl -sf http://127.0.0.1:$our_rpc/status | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"result\"][\"sync_info\"][\"latest_block_height\"])') >= 2 ))"
+  # A counterparty's client of this chain must be refreshed within the unbonding time (the
+  # staking contract's): two weeks here, as on a real chain.
+  INFERCHAIN_UNBONDING_PERIOD=1209600 "$INFERCHAIN_ROOT/localnet/deploy.sh" --dir "$ours" >/dev/null
+
+  local home0="$ours/node0" relayer_json user_mnemonic
+  relayer_json=$(inferchaind --home "$home0" keys add relayer --output json)
+  echo "$relayer_json" > "$dir/relayer-key.json"
+  local relayer_mnemonic relayer_addr
+  relayer_mnemonic=$(json_field "$dir/relayer-key.json" '["mnemonic"]')
+  relayer_addr=$(json_field "$dir/relayer-key.json" '["address"]')
+  inferchaind --home "$home0" tx bank send faucet "$relayer_addr" 100000000000uspec \
+    --node "tcp://127.0.0.1:$our_rpc" --wait >/dev/null
+  # The wasmd user shares alice's mnemonic: one person with an account on each chain.
+  user_mnemonic=$(python3 -c "import json; print([a for a in json.load(open('$ours/accounts.json')) if a['name']=='alice'][0]['mnemonic'])")
+
+  log "wasmd $WASMD_VERSION in $theirs"
+  init_wasmd "$relayer_mnemonic" "$user_mnemonic"
+  start_wasmd
+
+  write_hermes_config
+  printf '%s' "$relayer_mnemonic" > "$hermes_home/relayer.mnemonic"
+  hermes_cmd keys add --chain "$INFERCHAIN_CHAIN_ID" --mnemonic-file "$hermes_home/relayer.mnemonic" --key-name relayer --overwrite >/dev/null
+  hermes_cmd keys add --chain "$WASMD_CHAIN_ID" --mnemonic-file "$hermes_home/relayer.mnemonic" --key-name relayer --overwrite >/dev/null
+  rm -f "$hermes_home/relayer.mnemonic"
+
+  log "hermes: clients, connection and the transfer channel (a minute)"
+  hermes_cmd --json create channel --a-chain "$INFERCHAIN_CHAIN_ID" --b-chain "$WASMD_CHAIN_ID" \
+    --a-port transfer --b-port transfer --new-client-connection --yes \
+    > "$hermes_home/create-transfer.json" 2>>"$hermes_home/hermes.log" \
+    || die "hermes create channel failed; see $hermes_home/hermes.log and $hermes_home/create-transfer.json"
+  python3 - "$hermes_home/create-transfer.json" "$dir/ibc.json" <<EOF
+import json, sys
+result = None
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if line.startswith("{"):
+        msg = json.loads(line)
+        if msg.get("status") == "success":
+            result = msg["result"]
+a, b = result["a_side"], result["b_side"]
+accounts = {a["name"]: a for a in json.load(open("$ours/accounts.json"))}
+out = {
+    "inferchain": {"chain_id": "$INFERCHAIN_CHAIN_ID", "rpc": "http://127.0.0.1:$our_rpc",
+                   "grpc": "http://127.0.0.1:$our_grpc", "home": "$home0",
+                   "client_id": a["client_id"], "connection_id": a["connection_id"]},
+    "wasmd": {"chain_id": "$WASMD_CHAIN_ID", "rpc": "http://127.0.0.1:$wasmd_rpc",
+              "grpc": "http://127.0.0.1:$wasmd_grpc", "home": "$theirs",
+              "client_id": b["client_id"], "connection_id": b["connection_id"]},
+    "transfer": {"inferchain_channel": a["channel_id"], "wasmd_channel": b["channel_id"]},
+    "relayer": {"address": "$relayer_addr"},
+    "user": {"inferchain_key": "alice", "inferchain_address": accounts["alice"]["address"],
+             "wasmd_key": "user"},
+    "hermes_config": "$hermes_home/config.toml",
+}
+json.dump(out, open(sys.argv[2], "w"), indent=2)
+print(json.dumps(out["transfer"]))
+EOF
+  start_hermes
+  log "IBC up: $dir/ibc.json; try: localnet/ibc.sh hermes --dir $dir query channels --chain $INFERCHAIN_CHAIN_ID"
+}
+
+down() {
+  local pidfile
+  for pidfile in "$hermes_home/hermes.pid" "$theirs/wasmd.pid"; do
+    if [ -f "$pidfile" ]; then
+      kill "$(cat "$pidfile")" 2>/dev/null || true
+      rm -f "$pidfile"
+    fi
+  done
+  [ -d "$ours" ] && "$INFERCHAIN_ROOT/localnet/localnet.sh" stop --dir "$ours"
+  return 0
+}
+
+case "$cmd" in
+  up) up ;;
+  down) down ;;
+  hermes) hermes_cmd "${hermes_args[@]}" ;;
+  *) die "usage: localnet/ibc.sh up|down|hermes [--dir DIR] [--port-offset K]" ;;
+esac

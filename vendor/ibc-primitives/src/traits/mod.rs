@@ -1,0 +1,3 @@
+mod proto;
+
+pub use proto::*;

@@ -1,0 +1,5 @@
+mod signer;
+mod timestamp;
+
+pub use signer::*;
+pub use timestamp::*;

@@ -1,0 +1,4 @@
+//! Contains various internally used utilities.
+pub mod pretty;
+
+pub use pretty::*;
