@@ -29,8 +29,9 @@ ours="$dir/inferchain"; theirs="$dir/wasmd"; hermes_home="$dir/hermes"
 [ -f "$dir/port-offset" ] && offset=$(cat "$dir/port-offset")
 our_rpc=$((26657 + offset)); our_grpc=$((9090 + offset))
 wasmd_rpc=$((27657 + offset)); wasmd_p2p=$((27656 + offset)); wasmd_grpc=$((9190 + offset))
-# A near-zero fee on wasmd (0stake floor) and our fee floor's denom on InferChain.
-OUR_GAS_PRICE="0.0025"
+# Hermes pays 10x the fee floor (0.0025uspec) on InferChain: it prices a transaction before
+# its final gas, and a fee under the floor is refused outright.
+OUR_GAS_PRICE="0.025"
 
 alive() { [ -r "/proc/$1/stat" ] && ! grep -q ') Z' "/proc/$1/stat"; }
 rpc_up() { curl -sf "http://127.0.0.1:$1/status" >/dev/null; }
@@ -110,6 +111,8 @@ tx_confirmation = true
 
 [rest]
 enabled = false
+host = '127.0.0.1'
+port = $((3000 + offset))
 
 [telemetry]
 enabled = true
@@ -186,7 +189,8 @@ up() {
   wait_for 120 "InferChain's first blocks" bash -c "(( \$(curl -sf http://127.0.0.1:$our_rpc/status | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"result\"][\"sync_info\"][\"latest_block_height\"])') >= 2 ))"
   # A counterparty's client of this chain must be refreshed within the unbonding time (the
   # staking contract's): two weeks here, as on a real chain.
-  INFERCHAIN_UNBONDING_PERIOD=1209600 "$INFERCHAIN_ROOT/localnet/deploy.sh" --dir "$ours" >/dev/null
+  INFERCHAIN_UNBONDING_PERIOD=1209600 "$INFERCHAIN_ROOT/localnet/deploy.sh" --dir "$ours" >"$dir/deploy.log" 2>&1 \
+    || die "deploying the contracts failed; see $dir/deploy.log"
 
   local home0="$ours/node0" relayer_json user_mnemonic
   relayer_json=$(inferchaind --home "$home0" keys add relayer --output json)
