@@ -172,7 +172,9 @@ EOF
 
 start_hermes() {
   if [ -f "$hermes_home/hermes.pid" ] && alive "$(cat "$hermes_home/hermes.pid")"; then return; fi
-  hermes_cmd start >>"$hermes_home/hermes.log" 2>&1 &
+  # Hermes itself in the background (not a shell function's subshell): its pid is the one
+  # `down` and the tests stop.
+  hermes --config "$hermes_home/config.toml" start >>"$hermes_home/hermes.log" 2>&1 &
   echo $! > "$hermes_home/hermes.pid"
   log "hermes relaying (log $hermes_home/hermes.log)"
 }
