@@ -7,6 +7,9 @@ cd "$INFERCHAIN_ROOT"
 
 # Debian's Chromium: the browser the web app's test drives (playwright-core downloads none).
 "$INFERCHAIN_ROOT/localnet/install-deps.sh" chromium
+# The IBC peers for tests/tests/ibc.rs: Hermes and wasmd, built once into the cache outside
+# the clone (about 20 minutes cold on 2 cores, nothing when cached).
+"$INFERCHAIN_ROOT/localnet/install-ibc.sh"
 if [ ! -d tests/cosmjs/node_modules/@cosmjs/cosmwasm-stargate ] || [ tests/cosmjs/package-lock.json -nt tests/cosmjs/node_modules ]; then
   log "installing CosmJS (npm ci)"
   (cd tests/cosmjs && npm ci --no-audit --no-fund --loglevel=error)
