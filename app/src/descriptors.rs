@@ -72,6 +72,13 @@ pub fn file_descriptor_set() -> &'static [u8] {
             let package = file.package().to_string();
             file.service
                 .retain(|s| IBC_SERVICES.contains(&format!("{package}.{}", s.name()).as_str()));
+            // Only the methods this node answers, as proto/reflection/ does for ours.
+            for service in &mut file.service {
+                let name = format!("{package}.{}", service.name());
+                service
+                    .method
+                    .retain(|m| crate::modules::ibc::query::serves(&name, m.name()));
+            }
             ordered.push(file);
         }
         for name in IBC_FILES {

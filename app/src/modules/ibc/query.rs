@@ -22,49 +22,65 @@ use crate::state::{StateRead, StateReadExt};
 
 type Answer = Result<Vec<u8>, QueryError>;
 
+use Askers::{Clients, ClientsAndContracts};
+
+const CLIENT: &[(&str, Askers, StateQuery)] = &[
+    ("ClientState", Clients, client_state),
+    ("ClientStates", Clients, client_states),
+    ("ConsensusState", Clients, consensus_state),
+    ("ConsensusStateHeights", Clients, consensus_state_heights),
+    ("ClientStatus", Clients, client_status),
+    ("ClientParams", Clients, client_params),
+];
+const CONNECTION: &[(&str, Askers, StateQuery)] = &[
+    ("Connection", Clients, connection),
+    ("Connections", Clients, connections),
+    ("ClientConnections", Clients, client_connections),
+    ("ConnectionClientState", Clients, connection_client_state),
+    ("ConnectionParams", Clients, connection_params),
+];
+const CHANNEL: &[(&str, Askers, StateQuery)] = &[
+    ("Channel", Clients, channel),
+    ("Channels", Clients, channels),
+    ("ConnectionChannels", Clients, connection_channels),
+    ("ChannelClientState", Clients, channel_client_state),
+    ("PacketCommitment", Clients, packet_commitment),
+    ("PacketCommitments", Clients, packet_commitments),
+    ("PacketReceipt", Clients, packet_receipt),
+    ("PacketAcknowledgement", Clients, packet_acknowledgement),
+    ("PacketAcknowledgements", Clients, packet_acknowledgements),
+    ("UnreceivedPackets", Clients, unreceived_packets),
+    ("UnreceivedAcks", Clients, unreceived_acks),
+    ("NextSequenceReceive", Clients, next_sequence_receive),
+];
+const TRANSFER: &[(&str, Askers, StateQuery)] = &[
+    ("DenomTrace", ClientsAndContracts, denom_trace),
+    ("DenomTraces", Clients, denom_traces),
+    ("DenomHash", ClientsAndContracts, denom_hash),
+    ("EscrowAddress", ClientsAndContracts, escrow_address),
+    ("TotalEscrowForDenom", ClientsAndContracts, total_escrow),
+    ("Params", ClientsAndContracts, transfer_params),
+];
+
+/// Each served IBC query service and its methods (reflection describes only these).
+pub const SERVICES: &[(&str, &[(&str, Askers, StateQuery)])] = &[
+    ("ibc.core.client.v1.Query", CLIENT),
+    ("ibc.core.connection.v1.Query", CONNECTION),
+    ("ibc.core.channel.v1.Query", CHANNEL),
+    ("ibc.applications.transfer.v1.Query", TRANSFER),
+];
+
+/// Whether `method` of `service` is served.
+pub fn serves(service: &str, method: &str) -> bool {
+    SERVICES
+        .iter()
+        .any(|(s, methods)| *s == service && methods.iter().any(|(m, _, _)| *m == method))
+}
+
 pub fn register(routes: &mut Routes) {
-    use Askers::*;
-    let client: &[(&str, Askers, StateQuery)] = &[
-        ("ClientState", Clients, client_state),
-        ("ClientStates", Clients, client_states),
-        ("ConsensusState", Clients, consensus_state),
-        ("ConsensusStateHeights", Clients, consensus_state_heights),
-        ("ClientStatus", Clients, client_status),
-        ("ClientParams", Clients, client_params),
-    ];
-    routes.state_queries(NAME, "ibc.core.client.v1.Query", client);
-    let connection: &[(&str, Askers, StateQuery)] = &[
-        ("Connection", Clients, connection),
-        ("Connections", Clients, connections),
-        ("ClientConnections", Clients, client_connections),
-        ("ConnectionClientState", Clients, connection_client_state),
-        ("ConnectionParams", Clients, connection_params),
-    ];
-    routes.state_queries(NAME, "ibc.core.connection.v1.Query", connection);
-    let channel: &[(&str, Askers, StateQuery)] = &[
-        ("Channel", Clients, channel),
-        ("Channels", Clients, channels),
-        ("ConnectionChannels", Clients, connection_channels),
-        ("ChannelClientState", Clients, channel_client_state),
-        ("PacketCommitment", Clients, packet_commitment),
-        ("PacketCommitments", Clients, packet_commitments),
-        ("PacketReceipt", Clients, packet_receipt),
-        ("PacketAcknowledgement", Clients, packet_acknowledgement),
-        ("PacketAcknowledgements", Clients, packet_acknowledgements),
-        ("UnreceivedPackets", Clients, unreceived_packets),
-        ("UnreceivedAcks", Clients, unreceived_acks),
-        ("NextSequenceReceive", Clients, next_sequence_receive),
-    ];
-    routes.state_queries(NAME, "ibc.core.channel.v1.Query", channel);
-    let transfer: &[(&str, Askers, StateQuery)] = &[
-        ("DenomTrace", ClientsAndContracts, denom_trace),
-        ("DenomTraces", Clients, denom_traces),
-        ("DenomHash", ClientsAndContracts, denom_hash),
-        ("EscrowAddress", ClientsAndContracts, escrow_address),
-        ("TotalEscrowForDenom", ClientsAndContracts, total_escrow),
-        ("Params", ClientsAndContracts, transfer_params),
-    ];
-    routes.state_queries(NAME, "ibc.applications.transfer.v1.Query", transfer);
+    for (service, methods) in SERVICES {
+        routes.state_queries(NAME, service, methods);
+    }
 }
 
 /// The height answered at, as IBC writes heights (revision from the stored chain id).
