@@ -8,7 +8,8 @@
 # DIR (default localnet/.ibc) holds inferchain/ (the localnet), wasmd/, hermes/ (config.toml,
 # hermes.log) and ibc.json: chain ids, endpoints, channel ids, the accounts and their mnemonics.
 # InferChain's ports are the localnet's (offset K); wasmd's RPC is 27657+K, p2p 27656+K,
-# gRPC 9190+K. Hermes builds and wasmd builds are cached by localnet/install-ibc.sh.
+# gRPC 9190+K (keep K <= 5000 so every port stays below Linux's ephemeral range, 32768+).
+# Hermes and wasmd are built and cached by localnet/install-ibc.sh.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -38,6 +39,9 @@ rpc_up() { curl -sf "http://127.0.0.1:$1/status" >/dev/null; }
 height_of() {
   curl -sf "http://127.0.0.1:$1/status" | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["result"]["sync_info"]["latest_block_height"]))'
 }
+height_at_least() { # height_at_least RPC_PORT H
+  local h; h=$(height_of "$1") && (( h >= $2 ))
+}
 hermes_cmd() { hermes --config "$hermes_home/config.toml" "$@"; }
 json_field() { python3 -c "import json,sys; print(json.load(open('$1'))$2)"; }
 
@@ -46,7 +50,7 @@ start_wasmd() {
   wasmd start --home "$theirs" >>"$theirs/wasmd.log" 2>&1 &
   echo $! > "$theirs/wasmd.pid"
   wait_for 120 "wasmd RPC on $wasmd_rpc" rpc_up "$wasmd_rpc"
-  wait_for 60 "wasmd's first blocks" bash -c "(( \$(curl -sf http://127.0.0.1:$wasmd_rpc/status | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"result\"][\"sync_info\"][\"latest_block_height\"])') >= 2 ))"
+  wait_for 60 "wasmd's first blocks" height_at_least "$wasmd_rpc" 2
 }
 
 init_wasmd() { # init_wasmd RELAYER_MNEMONIC USER_MNEMONIC
@@ -84,6 +88,34 @@ init_wasmd() { # init_wasmd RELAYER_MNEMONIC USER_MNEMONIC
     "grpc-web.enable=false"
 }
 
+# One Hermes [[chains]] entry: chain_entry ID RPC_PORT GRPC_PORT ACCOUNT_PREFIX GAS_PRICE DENOM
+chain_entry() {
+  cat <<EOF
+[[chains]]
+id = '$1'
+type = 'CosmosSdk'
+rpc_addr = 'http://127.0.0.1:$2'
+grpc_addr = 'http://127.0.0.1:$3'
+event_source = { mode = 'push', url = 'ws://127.0.0.1:$2/websocket', batch_delay = '200ms' }
+rpc_timeout = '10s'
+account_prefix = '$4'
+key_name = 'relayer'
+store_prefix = 'ibc'
+default_gas = 3000000
+max_gas = 15000000
+gas_price = { price = $5, denom = '$6' }
+gas_multiplier = 1.3
+max_msg_num = 30
+max_tx_size = 1800000
+clock_drift = '5s'
+max_block_time = '30s'
+trust_threshold = { numerator = '1', denominator = '3' }
+address_type = { derivation = 'cosmos' }
+compat_mode = '0.38'
+ccv_consumer_chain = false
+EOF
+}
+
 write_hermes_config() {
   mkdir -p "$hermes_home"
   local specs; specs="$(inferchaind ibc proof-specs)"
@@ -119,54 +151,12 @@ enabled = true
 host = '127.0.0.1'
 port = $((3001 + offset))
 
-[[chains]]
-id = '$INFERCHAIN_CHAIN_ID'
-type = 'CosmosSdk'
-rpc_addr = 'http://127.0.0.1:$our_rpc'
-grpc_addr = 'http://127.0.0.1:$our_grpc'
-event_source = { mode = 'push', url = 'ws://127.0.0.1:$our_rpc/websocket', batch_delay = '200ms' }
-rpc_timeout = '10s'
-account_prefix = 'infer'
-key_name = 'relayer'
-store_prefix = 'ibc'
-default_gas = 3000000
-max_gas = 15000000
-gas_price = { price = $OUR_GAS_PRICE, denom = 'uspec' }
-gas_multiplier = 1.3
-max_msg_num = 30
-max_tx_size = 1800000
-clock_drift = '5s'
-max_block_time = '30s'
-trust_threshold = { numerator = '1', denominator = '3' }
-address_type = { derivation = 'cosmos' }
-compat_mode = '0.38'
-ccv_consumer_chain = false
+$(chain_entry "$INFERCHAIN_CHAIN_ID" "$our_rpc" "$our_grpc" infer "$OUR_GAS_PRICE" uspec)
 proof_specs = '''
 $specs
 '''
 
-[[chains]]
-id = '$WASMD_CHAIN_ID'
-type = 'CosmosSdk'
-rpc_addr = 'http://127.0.0.1:$wasmd_rpc'
-grpc_addr = 'http://127.0.0.1:$wasmd_grpc'
-event_source = { mode = 'push', url = 'ws://127.0.0.1:$wasmd_rpc/websocket', batch_delay = '200ms' }
-rpc_timeout = '10s'
-account_prefix = 'wasm'
-key_name = 'relayer'
-store_prefix = 'ibc'
-default_gas = 3000000
-max_gas = 15000000
-gas_price = { price = 0.025, denom = 'stake' }
-gas_multiplier = 1.3
-max_msg_num = 30
-max_tx_size = 1800000
-clock_drift = '5s'
-max_block_time = '30s'
-trust_threshold = { numerator = '1', denominator = '3' }
-address_type = { derivation = 'cosmos' }
-compat_mode = '0.38'
-ccv_consumer_chain = false
+$(chain_entry "$WASMD_CHAIN_ID" "$wasmd_rpc" "$wasmd_grpc" wasm 0.025 stake)
 EOF
 }
 
@@ -188,7 +178,7 @@ up() {
   log "InferChain localnet in $ours"
   "$INFERCHAIN_ROOT/localnet/localnet.sh" init --dir "$ours" --port-offset "$offset"
   "$INFERCHAIN_ROOT/localnet/localnet.sh" start --dir "$ours"
-  wait_for 120 "InferChain's first blocks" bash -c "(( \$(curl -sf http://127.0.0.1:$our_rpc/status | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"result\"][\"sync_info\"][\"latest_block_height\"])') >= 2 ))"
+  wait_for 120 "InferChain's first blocks" height_at_least "$our_rpc" 2
   # A counterparty's client of this chain must be refreshed within the unbonding time (the
   # staking contract's): two weeks here, as on a real chain.
   INFERCHAIN_UNBONDING_PERIOD=1209600 "$INFERCHAIN_ROOT/localnet/deploy.sh" --dir "$ours" >"$dir/deploy.log" 2>&1 \

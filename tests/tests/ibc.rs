@@ -17,7 +17,10 @@ use prost::Message;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-const OFFSET: u32 = 7000;
+/// Port offset of this setup (no other e2e binary uses it). Every port it opens stays below
+/// Linux's ephemeral range (32768+): a port in that range can be held, by chance, by one of the
+/// many outgoing connections the suite makes, and a node that can't bind never starts.
+const OFFSET: u32 = 4000;
 
 struct IbcNet {
     dir: tempfile::TempDir,
@@ -45,11 +48,19 @@ impl IbcNet {
             dir,
         };
         if !out.status.success() {
+            let logs: String = [
+                "inferchain/node0/cometbft.log",
+                "inferchain/node0/app.log",
+                "wasmd/wasmd.log",
+                "hermes/hermes.log",
+            ]
+            .iter()
+            .map(|l| format!("\n--- {l} (tail):\n{}", tail(&net.dir.path().join(l), 30)))
+            .collect();
             bail!(
-                "localnet/ibc.sh up failed:\n{}\n{}\nhermes log tail:\n{}",
+                "localnet/ibc.sh up failed:\n{}\n{}{logs}",
                 String::from_utf8_lossy(&out.stdout),
                 String::from_utf8_lossy(&out.stderr),
-                net.hermes_log_tail()
             );
         }
         net.info = serde_json::from_slice(&std::fs::read(net.dir.path().join("ibc.json"))?)?;
@@ -83,16 +94,7 @@ impl IbcNet {
     }
 
     fn hermes_log_tail(&self) -> String {
-        let log =
-            std::fs::read_to_string(self.dir.path().join("hermes/hermes.log")).unwrap_or_default();
-        log.lines()
-            .rev()
-            .take(30)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join("\n")
+        tail(&self.dir.path().join("hermes/hermes.log"), 30)
     }
 
     fn hermes(&self, args: &[&str]) -> Result<String> {
@@ -306,6 +308,13 @@ impl Drop for IbcNet {
             .arg(self.dir.path())
             .status();
     }
+}
+
+/// The last `n` lines of a log file (empty if it is missing).
+fn tail(path: &std::path::Path, n: usize) -> String {
+    let log = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = log.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
 /// Polls `f` until it gives a value or `secs` pass.

@@ -128,9 +128,6 @@ pub struct IbcHost<'s, 'c, 'a> {
     height: Height,
     timestamp: Timestamp,
     proof_specs: ProofSpecs,
-    /// The staking contract's unbonding time (what Hermes reads from staking `Params`), read
-    /// once: a counterparty's client of us must carry exactly this.
-    unbonding: Option<Duration>,
 }
 
 impl<'s, 'c, 'a> IbcHost<'s, 'c, 'a> {
@@ -142,20 +139,12 @@ impl<'s, 'c, 'a> IbcHost<'s, 'c, 'a> {
             let timestamp = block_timestamp(ctx.block.time)?;
             (chain_id, height, timestamp)
         };
-        let unbonding = {
-            let mut ctx = shared.ctx();
-            crate::modules::validators::sdk_staking_params(&mut **ctx)
-                .ok()
-                .and_then(|p| p.unbonding_time)
-                .map(|d| Duration::from_secs(d.seconds.max(0) as u64))
-        };
         Ok(IbcHost {
             shared,
             chain_id,
             height,
             timestamp,
             proof_specs: proof_specs(),
-            unbonding,
         })
     }
 
@@ -301,10 +290,17 @@ impl ValidateSelfClientContext for IbcHost<'_, '_, '_> {
         &self.proof_specs
     }
 
+    /// The staking contract's unbonding time, as staking `Params` answers Hermes: a
+    /// counterparty's client of us must carry exactly this. Read here, not per message: only
+    /// the connection handshake asks. No staking contract yet: zero, which no client's
+    /// trusting period can be below, so no client of us validates.
     fn unbonding_period(&self) -> Duration {
-        // No staking contract yet: no counterparty client of us can be valid (zero never
-        // exceeds a trusting period).
-        self.unbonding.unwrap_or_default()
+        let params = crate::modules::validators::sdk_staking_params(&mut **self.shared.ctx());
+        params
+            .ok()
+            .and_then(|p| p.unbonding_time)
+            .map(|d| Duration::from_secs(d.seconds.max(0) as u64))
+            .unwrap_or_default()
     }
 
     fn upgrade_path(&self) -> &[String] {

@@ -183,6 +183,11 @@ impl MsgHandler<transferv1::MsgTransfer> for TransferMsgs {
     fn execute(&self, ctx: &mut Ctx, msg: &transferv1::MsgTransfer) -> Result<Any, TxError> {
         let msg = Self::resolve(ctx, msg.clone())?;
         let domain = transfer_domain(&msg)?;
+        // The packet gets the channel's next send sequence; read it back after the send.
+        let seq_path = ibc::core::host::types::path::SeqSendPath::new(
+            &domain.port_id_on_a,
+            &domain.chan_id_on_a,
+        );
         let shared = Shared::new(ctx);
         let result = {
             let mut host = IbcHost::new(&shared)?;
@@ -191,15 +196,6 @@ impl MsgHandler<transferv1::MsgTransfer> for TransferMsgs {
                 .map_err(|e| IbcError::Transfer(e.to_string()))
         };
         finish(&shared, result)?;
-        // The sequence the packet was sent with: one below the channel's next send sequence.
-        let seq_path = ibc::core::host::types::path::SeqSendPath::new(
-            &msg.source_port
-                .parse()
-                .map_err(|_| TxError::internal("port"))?,
-            &msg.source_channel
-                .parse()
-                .map_err(|_| TxError::internal("channel"))?,
-        );
         let next = {
             use crate::state::StateReadExt;
             ctx.get_u64(&key::path(&seq_path))?.unwrap_or(1)

@@ -32,7 +32,6 @@ use crate::address::Address;
 use crate::coins::{Coin, Coins};
 use crate::error::TxError;
 use crate::modules::bank::{self, BankRead};
-use crate::state::{StateReadExt, StateWriteExt};
 
 pub const PORT: &str = "transfer";
 
@@ -112,47 +111,40 @@ impl Transfer<'_, '_, '_> {
         self.shared.host(r)
     }
 
-    fn add_escrow(&self, denom: &str, delta: i128) -> Result<(), HostError> {
+    /// Moves the escrow total of `denom` up (`add`) or down by `amount`, in u128 (an
+    /// amount may use all 128 bits).
+    fn change_escrow(&self, denom: &str, amount: u128, add: bool) -> Result<(), HostError> {
         let k = key::total_escrow(denom);
-        let r = self.shared.ctx().get_u128(&k);
-        let have = self.shared.host(r)?.unwrap_or(0) as i128;
-        let new = have + delta;
-        if new < 0 {
-            return Err(HostError::invalid_state(format!(
-                "escrow of {denom} below zero"
-            )));
-        }
-        let r = if new == 0 {
-            use crate::state::StateWrite;
-            self.shared.ctx().delete_raw(k)
-        } else {
-            self.shared.ctx().put_u128(k, new as u128)
+        let have = match self.shared.get(&k)? {
+            Some(b) => u128::from_be_bytes(
+                b.as_slice()
+                    .try_into()
+                    .map_err(|_| HostError::invalid_state("escrow total record"))?,
+            ),
+            None => 0,
         };
-        self.shared.host(r)
+        let new = if add {
+            have.checked_add(amount)
+        } else {
+            have.checked_sub(amount)
+        }
+        .ok_or_else(|| HostError::invalid_state(format!("escrow total of {denom} out of range")))?;
+        if new == 0 {
+            self.shared.delete(k)
+        } else {
+            self.shared.put(k, new.to_be_bytes().to_vec())
+        }
     }
 
+    /// Records the trace behind a voucher's name, once (traces never change).
     fn record_trace(&self, denom: &PrefixedDenom) -> Result<(), HostError> {
         if denom.trace_path.is_empty() {
             return Ok(());
         }
         let full = denom.to_string();
-        let r = self
-            .shared
-            .ctx()
-            .put_raw_once(key::denom_trace(&trace_hash(&full)), full.into_bytes());
-        self.shared.host(r)
-    }
-}
-
-/// Writes a value unless the key already holds one (denomination traces never change).
-trait PutOnce {
-    fn put_raw_once(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<(), TxError>;
-}
-
-impl<S: crate::state::StateWrite + ?Sized> PutOnce for S {
-    fn put_raw_once(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<(), TxError> {
-        if self.get_raw(&key)?.is_none() {
-            self.put_raw(key, value)?;
+        let k = key::denom_trace(&trace_hash(&full));
+        if self.shared.get(&k)?.is_none() {
+            self.shared.put(k, full.into_bytes())?;
         }
         Ok(())
     }
@@ -243,7 +235,7 @@ impl TokenTransferExecutionContext for Transfer<'_, '_, '_> {
         let coins = self.coins(coin)?;
         let escrow = escrow_address(port, channel);
         self.bank(|ctx| bank::send(ctx, from, &escrow, &coins))?;
-        self.add_escrow(&coins.0[0].denom, coins.0[0].amount as i128)
+        self.change_escrow(&coins.0[0].denom, coins.0[0].amount, true)
     }
 
     fn unescrow_coins_execute(
@@ -256,7 +248,7 @@ impl TokenTransferExecutionContext for Transfer<'_, '_, '_> {
         let coins = self.coins(coin)?;
         let escrow = escrow_address(port, channel);
         self.bank(|ctx| bank::send(ctx, &escrow, to, &coins))?;
-        self.add_escrow(&coins.0[0].denom, -(coins.0[0].amount as i128))
+        self.change_escrow(&coins.0[0].denom, coins.0[0].amount, false)
     }
 
     fn mint_coins_execute(
