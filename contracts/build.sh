@@ -14,15 +14,16 @@
 set -euo pipefail
 
 # The four InferChain contracts, then three test contracts for the chain's CosmWasm hosting
-# (not deployed by the localnet; see README.md), then the lending pool (an inference consumer).
-CONTRACTS=(staking challenge reputation governance counter caller hostile lending)
+# (not deployed by the localnet; see README.md), then the lending pool (an inference consumer),
+# then the IBC consumer (deployed on the counterparty, wasmd, by localnet/ibc.sh).
+CONTRACTS=(staking challenge reputation governance counter caller hostile lending ibc-consumer)
 # Built in a cargo invocation of their own because they enable cosmwasm-std capability features
 # (caller: cosmwasm_1_2 for instantiate2; lending: cosmwasm_2_0 for CosmosMsg::Any, the chain's
-# MsgRequestInference). Cargo unifies features across the packages of one
+# MsgRequestInference; ibc-consumer: stargate for the IBC entry points). Cargo unifies features across the packages of one
 # invocation, so building them with the rest would make every contract's wasm export
 # `requires_cosmwasm_1_2` and change the four contracts' checksums. The std built by
 # -Z build-std is shared (same target dir), so this costs seconds.
-OWN_BUILD=(caller lending)
+OWN_BUILD=(caller lending ibc-consumer)
 DEBIAN_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22)
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -110,7 +111,7 @@ elapsed=$(($(date +%s) - start))
 # --- collect ----------------------------------------------------------------------------------
 mkdir -p "$artifacts"
 for c in "${CONTRACTS[@]}"; do
-    out="$target_dir/wasm32-unknown-unknown/wasm/inferchain_$c.wasm"
+    out="$target_dir/wasm32-unknown-unknown/wasm/inferchain_${c//-/_}.wasm"
     [[ -f "$out" ]] || { echo "build.sh: missing $out" >&2; exit 1; }
     # A contract built with its `library` feature exports no entry points; catch that here.
     if ! grep -q "interface_version_8" "$out" || ! grep -q "instantiate" "$out"; then

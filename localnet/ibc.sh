@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Two chains and a relayer: an InferChain localnet, a wasmd v0.61.14 node (ibc-go v10,
-# CosmWasm 3) and Hermes 1.10.5 between them, with clients, a connection and an ICS-20 channel
-# (transfer <-> transfer).
+# CosmWasm 3) and Hermes 1.10.5 between them, with clients, a connection, an ICS-20 channel
+# (transfer <-> transfer) and an inference channel (wasm.<consumer> <-> inference): the
+# contracts/ibc-consumer contract on wasmd asks InferChain feeds for verified inferences.
+# On InferChain: alice's model served by the prover sidecar (localnet/feed.sh), feed "served"
+# (IBC-open, publishing its results to the inference channel) and feed "unserved" (IBC-open,
+# on a model no prover holds, SLA 4 blocks: its requests miss the SLA and are refunded).
 #   localnet/ibc.sh up   [--dir DIR] [--port-offset K]   everything, then Hermes relaying
 #   localnet/ibc.sh down [--dir DIR]                     stops all three
 #   localnet/ibc.sh hermes [--dir DIR] ARGS…             runs Hermes with this setup's config
 # DIR (default localnet/.ibc) holds inferchain/ (the localnet), wasmd/, hermes/ (config.toml,
-# hermes.log) and ibc.json: chain ids, endpoints, channel ids, the accounts and their mnemonics.
+# hermes.log) and ibc.json: chain ids, endpoints, channel ids, the accounts, the consumer
+# contract, its deposit account on InferChain and the feeds.
 # InferChain's ports are the localnet's (offset K); wasmd's RPC is 27657+K, p2p 27656+K,
 # gRPC 9190+K (keep K <= 5000 so every port stays below Linux's ephemeral range, 32768+).
 # Hermes and wasmd are built and cached by localnet/install-ibc.sh.
@@ -43,6 +48,28 @@ height_at_least() { # height_at_least RPC_PORT H
   local h; h=$(height_of "$1") && (( h >= $2 ))
 }
 hermes_cmd() { hermes --config "$hermes_home/config.toml" "$@"; }
+# An event attribute of a committed transaction's JSON: tx_attr TYPE KEY < tx.json
+tx_attr() {
+  python3 -c "import json,sys; d=json.load(sys.stdin); print(next(a['value'] for e in d['events'] if e['type']=='$1' for a in e['attributes'] if a['key']=='$2'))"
+}
+wasmd_committed() { wasmd query tx "$1" --node "tcp://127.0.0.1:$wasmd_rpc" -o json >"$2" 2>/dev/null; }
+# wasmd_tx ARGS… : signs as wasmd's user, waits for the block, prints the committed tx's JSON.
+wasmd_tx() {
+  local out hash
+  out=$(wasmd tx "$@" --from user --keyring-backend test --home "$theirs" --chain-id "$WASMD_CHAIN_ID" \
+    --node "tcp://127.0.0.1:$wasmd_rpc" --gas auto --gas-adjustment 1.5 -y -o json 2>&1) \
+    || die "wasmd tx $1 $2 failed: $out"
+  hash=$(python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert d.get('code',0)==0, d.get('raw_log'); print(d['txhash'])" "$out") \
+    || die "wasmd tx $1 $2 refused: $out"
+  wait_for 30 "wasmd tx $hash" wasmd_committed "$hash" "$theirs/last-tx.json"
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['code']==0, d['raw_log']" "$theirs/last-tx.json" \
+    || die "wasmd tx $1 $2 failed: $(cat "$theirs/last-tx.json")"
+  cat "$theirs/last-tx.json"
+}
+ichd_tx() {
+  inferchaind --home "$ours/node0" tx "$@" --node "tcp://127.0.0.1:$our_rpc" --wait -y \
+    --gas auto --gas-adjustment 1.5 -o json
+}
 json_field() { python3 -c "import json,sys; print(json.load(open('$1'))$2)"; }
 
 start_wasmd() {
@@ -169,6 +196,72 @@ start_hermes() {
   log "hermes relaying (log $hermes_home/hermes.log)"
 }
 
+# Result of `hermes --json create channel`: hermes_result FILE → "A_CHANNEL B_CHANNEL CLIENT_A CONN_A CLIENT_B CONN_B"
+hermes_result() {
+  python3 - "$1" <<'EOF'
+import json, sys
+result = None
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if line.startswith("{"):
+        msg = json.loads(line)
+        if msg.get("status") == "success":
+            result = msg["result"]
+a, b = result["a_side"], result["b_side"]
+print(a["channel_id"], b["channel_id"], a["client_id"], a["connection_id"], b["client_id"], b["connection_id"])
+EOF
+}
+
+# The inference application: the model and its prover, the consumer contract on wasmd, the
+# inference channel, the feeds. Writes $dir/inference.json.
+setup_inference() { # setup_inference WASMD_CONNECTION
+  local home0="$ours/node0" models="$ours/models" artifact="$INFERCHAIN_ROOT/contracts/artifacts/ibc-consumer.wasm"
+  [ -f "$artifact" ] || die "no $artifact: build the contracts (contracts/build.sh)"
+  log "inference: alice's model, the prover sidecar, a second model nobody serves"
+  mkdir -p "$models"
+  inferchain-prover train --arch mlp-16-32-16-1 --out "$models/mlp-16-32-16-1" >"$dir/train.log" 2>&1 \
+    || die "training failed; see $dir/train.log"
+  inferchain-prover train --arch mlp-16-32-16-1 --train-seed 7 --out "$dir/unserved-model" >>"$dir/train.log" 2>&1 \
+    || die "training failed; see $dir/train.log"
+  "$INFERCHAIN_ROOT/localnet/feed.sh" --dir "$ours" --metrics "127.0.0.1:$((9464 + offset))" >"$dir/feed.log" 2>&1 \
+    || die "feed.sh failed; see $dir/feed.log"
+  local model_id unserved_commitment unserved_id
+  model_id=$(json_field "$ours/feed.json" '["model_id"]')
+  unserved_commitment=$(inferchain-prover commit --model "$dir/unserved-model" --output json | python3 -c 'import json,sys; print(json.load(sys.stdin)["commitment"])')
+  unserved_id=$(ichd_tx inference register-model "$unserved_commitment" mlp-16-32-16-1 --mode private --from alice \
+    | tx_attr register_model model_id)
+
+  log "inference: the consumer contract on wasmd"
+  local code_id contract
+  code_id=$(wasmd_tx wasm store "$artifact" | tx_attr store_code code_id)
+  contract=$(wasmd_tx wasm instantiate "$code_id" '{"price":{"denom":"stake","amount":"100"}}' \
+    --label inferchain-consumer --no-admin | tx_attr instantiate _contract_address)
+
+  log "hermes: the inference channel (wasm.$contract <-> inference)"
+  hermes_cmd --json create channel --a-chain "$WASMD_CHAIN_ID" --a-connection "$1" \
+    --a-port "wasm.$contract" --b-port inference --channel-version inferchain-inference-1 \
+    --order unordered --yes > "$hermes_home/create-inference.json" 2>>"$hermes_home/hermes.log" \
+    || die "hermes create channel (inference) failed; see $hermes_home/hermes.log and $hermes_home/create-inference.json"
+  local wasmd_channel our_channel rest
+  read -r wasmd_channel our_channel rest < <(hermes_result "$hermes_home/create-inference.json")
+
+  log "inference: feeds open to other chains"
+  local served unserved account
+  served=$(ichd_tx inference create-feed --model "$model_id" --sla-blocks 30 --fee 1000 --mode private \
+    --deposit 0 --ibc-open --publish-channel "$our_channel" --from faucet | tx_attr create_feed feed_id)
+  unserved=$(ichd_tx inference create-feed --model "$unserved_id" --sla-blocks 4 --fee 1000 --mode private \
+    --deposit 0 --ibc-open --from faucet | tx_attr create_feed feed_id)
+  account=$(inferchaind ibc inference-account "$our_channel" "$contract")
+  cat > "$dir/inference.json" <<EOF
+{"contract": "$contract", "code_id": $code_id, "port": "wasm.$contract",
+ "wasmd_channel": "$wasmd_channel", "inferchain_channel": "$our_channel",
+ "deposit_account": "$account", "model_id": $model_id, "unserved_model_id": $unserved_id,
+ "served_feed": $served, "unserved_feed": $unserved, "price": "100stake"}
+EOF
+  log "inference channel $our_channel (InferChain) <-> $wasmd_channel (wasmd); feeds $served (served, publishing) and $unserved (unserved)"
+  log "the consumer's deposit account on InferChain (fund it with uspec over ICS-20): $account"
+}
+
 up() {
   "$INFERCHAIN_ROOT/localnet/install-ibc.sh"
   command -v inferchaind >/dev/null || die "inferchaind not found; run localnet/build.sh"
@@ -237,13 +330,20 @@ out = {
 json.dump(out, open(sys.argv[2], "w"), indent=2)
 print(json.dumps(out["transfer"]))
 EOF
+  setup_inference "$(json_field "$dir/ibc.json" '["wasmd"]["connection_id"]')"
+  python3 - "$dir/ibc.json" "$dir/inference.json" <<'EOF'
+import json, sys
+out = json.load(open(sys.argv[1]))
+out["inference"] = json.load(open(sys.argv[2]))
+json.dump(out, open(sys.argv[1], "w"), indent=2)
+EOF
   start_hermes
   log "IBC up: $dir/ibc.json; try: localnet/ibc.sh hermes --dir $dir query channels --chain $INFERCHAIN_CHAIN_ID"
 }
 
 down() {
   local pidfile
-  for pidfile in "$hermes_home/hermes.pid" "$theirs/wasmd.pid"; do
+  for pidfile in "$hermes_home/hermes.pid" "$theirs/wasmd.pid" "$ours/sidecar.pid"; do
     if [ -f "$pidfile" ]; then
       kill "$(cat "$pidfile")" 2>/dev/null || true
       rm -f "$pidfile"

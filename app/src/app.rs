@@ -42,7 +42,9 @@ pub fn modules(vm: Arc<Vm>) -> Vec<Box<dyn Module>> {
         Box::new(wasm),
         Box::new(inference),
         Box::new(validators),
-        Box::new(crate::modules::ibc::Ibc),
+        Box::new(crate::modules::ibc::Ibc::with_apps(vec![Arc::new(
+            crate::modules::inference::ibc_app::InferencePort,
+        )])),
     ]
 }
 

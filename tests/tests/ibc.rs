@@ -5,6 +5,8 @@
 //! Hermes stopped mid-flow, `hermes clear packets` finishing a transfer, a packet timing out
 //! and refunding; and bad input on the IBC path (a receive with an invalid proof, a forged
 //! client header, a malformed message) refused with codespace `ibc` while the chain goes on.
+//! Then the inference application (`inference_over_ibc`): the consumer contract on wasmd asks
+//! InferChain feeds for verified inferences paid from its ICS-20-funded deposit account.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -747,6 +749,431 @@ async fn ics20_and_the_ibc_path_against_hermes_and_wasmd() {
     })
     .await
     .unwrap();
+
+    inference_over_ibc(&net, &user, &their_chan, &uspec_voucher).await;
+}
+
+/// An input of the demo architecture (16 values at scale 256).
+const INPUT: &str = "[64,-32,128,0,12,-256,90,40,7,-7,300,-1,5,18,-90,33]";
+const PRICE: u128 = 100;
+const FEE: u128 = 1000;
+
+impl IbcNet {
+    fn consumer(&self) -> String {
+        self.s(&["inference", "contract"])
+    }
+
+    /// A smart query of the consumer contract on wasmd.
+    fn consumer_query(&self, q: &str) -> Result<Value> {
+        Ok(
+            self.wasmd(&["q", "wasm", "contract-state", "smart", &self.consumer(), q])?["data"]
+                .take(),
+        )
+    }
+
+    /// The consumer's request by packet sequence, once its status is not pending.
+    async fn resolved(&self, sequence: u64, timeout: Duration) -> Value {
+        let q = format!(r#"{{"request":{{"sequence":{sequence}}}}}"#);
+        poll(
+            timeout,
+            &format!("request {sequence} to resolve on wasmd"),
+            || {
+                let r = self.consumer_query(&q).ok()?;
+                (r["status"] != "pending" && !r.is_null()).then_some(r)
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", self.hermes_log_tail()))
+    }
+
+    /// The user asks feed `feed` through the consumer, paying the price.
+    async fn request(&self, feed: u64, timeout_seconds: u64) {
+        let msg = format!(
+            r#"{{"request":{{"feed_id":"{feed}","input":{INPUT},"timeout_seconds":{timeout_seconds}}}}}"#
+        );
+        self.wasmd_tx(&[
+            "tx",
+            "wasm",
+            "execute",
+            &self.consumer(),
+            &msg,
+            "--amount",
+            "100stake",
+            "--gas",
+            "1000000",
+        ])
+        .await
+        .unwrap();
+    }
+
+    fn feed_id(&self, which: &str) -> u64 {
+        self.info["inference"][which].as_u64().unwrap()
+    }
+
+    async fn inference_request(
+        &self,
+        id: u64,
+    ) -> inferchain_proto::inferchain::inference::v1::InferenceRequest {
+        use inferchain_proto::inferchain::inference::v1 as pb;
+        let r: pb::QueryRequestResponse = self
+            .ours()
+            .query(
+                "/inferchain.inference.v1.Query/Request",
+                &pb::QueryRequestRequest { id },
+            )
+            .await
+            .unwrap();
+        r.request.unwrap()
+    }
+
+    async fn feed(&self, id: u64) -> inferchain_proto::inferchain::inference::v1::Feed {
+        use inferchain_proto::inferchain::inference::v1 as pb;
+        let r: pb::QueryFeedResponse = self
+            .ours()
+            .query(
+                "/inferchain.inference.v1.Query/Feed",
+                &pb::QueryFeedRequest { id },
+            )
+            .await
+            .unwrap();
+        r.feed.unwrap()
+    }
+
+    fn wasmd_commitments(&self, port: &str, channel: &str) -> usize {
+        let r = self
+            .wasmd(&["q", "ibc", "channel", "packet-commitments", port, channel])
+            .unwrap();
+        r["commitments"].as_array().map_or(0, Vec::len)
+    }
+}
+
+/// The inference application end to end: the wasmd contract's requests answered with
+/// verified results it stores, an SLA miss and a packet timeout refunding, bad requests
+/// refused with error acknowledgements, Hermes stopped mid-flow and `hermes clear packets`
+/// finishing the job, a feed publishing its results; nothing lost or doubled.
+async fn inference_over_ibc(net: &IbcNet, user: &str, their_transfer: &str, uspec_voucher: &str) {
+    let t = Duration::from_secs(180);
+    let contract = net.consumer();
+    let port = format!("wasm.{contract}");
+    let our_chan = net.s(&["inference", "inferchain_channel"]);
+    let their_chan = net.s(&["inference", "wasmd_channel"]);
+    let account = net.s(&["inference", "deposit_account"]);
+    let served = net.feed_id("served_feed");
+    let unserved = net.feed_id("unserved_feed");
+
+    // The inference channel: open, unordered, versioned, each end naming the other.
+    {
+        use ibc_proto::ibc::core::channel::v1 as chan;
+        let r: chan::QueryChannelResponse = net
+            .ours()
+            .query(
+                "/ibc.core.channel.v1.Query/Channel",
+                &chan::QueryChannelRequest {
+                    port_id: "inference".into(),
+                    channel_id: our_chan.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        let c = r.channel.unwrap();
+        assert_eq!(c.state, chan::State::Open as i32);
+        assert_eq!(c.ordering, chan::Order::Unordered as i32);
+        assert_eq!(c.version, "inferchain-inference-1");
+        let cp = c.counterparty.unwrap();
+        assert_eq!(
+            (cp.port_id.as_str(), cp.channel_id.as_str()),
+            (port.as_str(), their_chan.as_str())
+        );
+        let theirs = net
+            .wasmd(&["q", "ibc", "channel", "end", &port, &their_chan])
+            .unwrap();
+        assert_eq!(theirs["channel"]["state"], "STATE_OPEN", "{theirs}");
+        assert_eq!(
+            theirs["channel"]["counterparty"]["channel_id"],
+            our_chan.as_str()
+        );
+    }
+    // The CLI derives the same deposit account.
+    let out = Command::new("inferchaind")
+        .args(["ibc", "inference-account", &our_chan, &contract])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), account);
+
+    // Funded over ICS-20: wasmd's user sends back uspec vouchers to the contract's deposit
+    // account on InferChain.
+    net.our_transfer(user, "20000uspec", 600).unwrap();
+    poll_eq(t, "uspec vouchers for the deposit", 20651, || async {
+        net.wasmd_balance(user, uspec_voucher)
+    })
+    .await
+    .unwrap();
+    net.wasmd_tx(&[
+        "tx",
+        "ibc-transfer",
+        "transfer",
+        "transfer",
+        their_transfer,
+        &account,
+        &format!("20000{uspec_voucher}"),
+    ])
+    .await
+    .unwrap();
+    let mut deposit = 20_000u128;
+    poll_eq(
+        t,
+        "the deposit account funded over ICS-20",
+        deposit,
+        || async { net.balance(&account, "uspec").await },
+    )
+    .await
+    .unwrap();
+
+    // 1. A request answered with a verified result, which the contract stores.
+    let started = Instant::now();
+    net.request(served, 600).await;
+    let r = net.resolved(1, t).await;
+    let latency = started.elapsed();
+    assert_eq!(r["status"], "fulfilled", "{r}");
+    let result = &r["result"];
+    let request_id: u64 = result["request_id"].as_str().unwrap().parse().unwrap();
+    let ours = net.inference_request(request_id).await;
+    assert_eq!(ours.status, "fulfilled");
+    let origin = ours.ibc_origin.as_ref().expect("the request came over IBC");
+    assert_eq!(
+        (origin.channel_id.as_str(), origin.sequence),
+        (our_chan.as_str(), 1)
+    );
+    assert_eq!(
+        (origin.sender.as_str(), origin.payer.as_str()),
+        (contract.as_str(), account.as_str())
+    );
+    assert_eq!(result["proof_hash"], ours.proof_hash.as_str());
+    assert_eq!(result["input_hash"], ours.input_hash.as_str());
+    let output: Vec<i64> = result["output"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(output, ours.output);
+    let model = {
+        use inferchain_proto::inferchain::inference::v1 as pb;
+        let r: pb::QueryModelResponse = net
+            .ours()
+            .query(
+                "/inferchain.inference.v1.Query/Model",
+                &pb::QueryModelRequest { id: ours.model_id },
+            )
+            .await
+            .unwrap();
+        r.model.unwrap()
+    };
+    assert_eq!(result["model_commitment"], model.commitment.as_str());
+    assert_eq!(result["model_id"], ours.model_id.to_string().as_str());
+    deposit -= FEE;
+    assert_eq!(net.balance(&account, "uspec").await.unwrap(), deposit);
+    assert_eq!(
+        net.wasmd_balance(&contract, "stake").unwrap(),
+        PRICE,
+        "the price is kept"
+    );
+    // The feed published the same result to the channel's subscriber (the contract).
+    let published = poll(t, "the published result", || {
+        let p = net
+            .consumer_query(&format!(r#"{{"published":{{"feed_id":"{served}"}}}}"#))
+            .ok()?;
+        p["results"]
+            .as_array()?
+            .iter()
+            .find(|x| x["request_id"] == request_id.to_string().as_str())
+            .cloned()
+    })
+    .await
+    .unwrap();
+    assert_eq!(published["proof_hash"], result["proof_hash"]);
+    eprintln!(
+        "figure: request -> verified result across chains: {:.1} s",
+        latency.as_secs_f64()
+    );
+
+    // 2. An SLA miss (no prover holds the unserved feed's model): an error ack with the
+    //    refund, the fee back in the deposit account, the user's price refunded.
+    net.request(unserved, 600).await;
+    let r = net.resolved(2, t).await;
+    assert_eq!(r["status"], "failed", "{r}");
+    let f = &r["failure"];
+    assert_eq!(
+        (f["codespace"].as_str(), f["code"].as_u64()),
+        (Some("inference"), Some(41)),
+        "{r}"
+    );
+    assert_eq!(f["refund"], FEE.to_string().as_str());
+    assert_eq!(f["payer"], account.as_str());
+    assert_eq!(
+        r["refunded"][0]["amount"],
+        PRICE.to_string().as_str(),
+        "{r}"
+    );
+    let missed = net
+        .inference_request(f["request_id"].as_str().unwrap().parse().unwrap())
+        .await;
+    assert_eq!(missed.status, "timed_out");
+    assert_eq!(net.balance(&account, "uspec").await.unwrap(), deposit);
+    assert_eq!(net.wasmd_balance(&contract, "stake").unwrap(), PRICE);
+
+    // 3. Bad requests: an unknown feed and a malformed packet get error acks at once.
+    let msg = format!(r#"{{"request":{{"feed_id":"999","input":{INPUT}}}}}"#);
+    net.wasmd_tx(&[
+        "tx", "wasm", "execute", &contract, &msg, "--amount", "100stake", "--gas", "1000000",
+    ])
+    .await
+    .unwrap();
+    let r = net.resolved(3, t).await;
+    assert_eq!(r["status"], "failed", "{r}");
+    assert_eq!(r["failure"]["code"], 26, "feed not found: {r}");
+    assert!(
+        r["failure"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("feed 999 not found"),
+        "{r}"
+    );
+    assert_eq!(r["failure"]["refund"], "0");
+    let raw = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        b"{\"request\":{\"feed_id\":\"x\"}}",
+    );
+    net.wasmd_tx(&[
+        "tx",
+        "wasm",
+        "execute",
+        &contract,
+        &format!(r#"{{"send_raw":{{"data":"{raw}"}}}}"#),
+        "--gas",
+        "1000000",
+    ])
+    .await
+    .unwrap();
+    let r = net.resolved(4, t).await;
+    assert_eq!(r["failure"]["code"], 40, "malformed: {r}");
+    assert!(
+        r["failure"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("malformed inference packet"),
+        "{r}"
+    );
+    assert_eq!(
+        net.balance(&account, "uspec").await.unwrap(),
+        deposit,
+        "nothing drawn"
+    );
+
+    // 4. A packet timeout: sent while no relayer runs, with a short timeout; Hermes then
+    //    proves non-receipt and the contract refunds the user. InferChain opened nothing.
+    let requests_before = net.feed(served).await.requests;
+    net.stop_hermes().unwrap();
+    net.request(served, 4).await;
+    tokio::time::sleep(Duration::from_secs(6)).await; // past the packet's own timeout
+    net.start_hermes().unwrap();
+    let r = net.resolved(5, t).await;
+    assert_eq!(r["status"], "timed_out", "{r}");
+    assert_eq!(
+        r["refunded"][0]["amount"],
+        PRICE.to_string().as_str(),
+        "{r}"
+    );
+    assert_eq!(
+        net.feed(served).await.requests,
+        requests_before,
+        "a timed-out packet was received"
+    );
+    assert_eq!(net.balance(&account, "uspec").await.unwrap(), deposit);
+
+    // 5. Hermes stopped mid-flow: a request waits on wasmd; `hermes clear packets` carries it
+    //    to InferChain, the prover fulfils it, and a second clear brings the result back.
+    net.stop_hermes().unwrap();
+    net.request(served, 600).await;
+    assert_eq!(net.wasmd_commitments(&port, &their_chan), 1);
+    let clear = [
+        "clear",
+        "packets",
+        "--chain",
+        "wasmd-local-1",
+        "--port",
+        &port,
+        "--channel",
+        &their_chan,
+    ];
+    net.hermes(&clear).unwrap();
+    poll(
+        t,
+        "the cleared request to be fulfilled on InferChain",
+        || {
+            let f = futures_block(net.feed(served));
+            (f.fulfilled == requests_before + 1).then_some(())
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        net.consumer_query(r#"{"request":{"sequence":6}}"#).unwrap()["status"],
+        "pending"
+    );
+    net.hermes(&clear).unwrap();
+    let r = net.resolved(6, t).await;
+    assert_eq!(r["status"], "fulfilled", "{r}");
+    deposit -= FEE;
+    net.start_hermes().unwrap();
+
+    // Nothing lost or doubled: every request resolved once, the fees drawn once per
+    // fulfilment, no packet left in flight on either side.
+    let all = net.consumer_query(r#"{"requests":{}}"#).unwrap();
+    let statuses: Vec<&str> = all["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "fulfilled",
+            "failed",
+            "failed",
+            "failed",
+            "timed_out",
+            "fulfilled"
+        ]
+    );
+    let feed = net.feed(served).await;
+    assert_eq!(
+        (feed.requests, feed.fulfilled, feed.timed_out),
+        (requests_before + 1, requests_before + 1, 0)
+    );
+    assert_eq!(net.balance(&account, "uspec").await.unwrap(), deposit);
+    assert_eq!(net.wasmd_balance(&contract, "stake").unwrap(), 2 * PRICE);
+    assert_eq!(net.wasmd_commitments(&port, &their_chan), 0);
+    {
+        use ibc_proto::ibc::core::channel::v1 as chan;
+        let ours = net.ours();
+        // Our published results were acknowledged by the subscriber.
+        poll(t, "our publications acknowledged", || {
+            let r: chan::QueryPacketCommitmentsResponse = futures_block(ours.query(
+                "/ibc.core.channel.v1.Query/PacketCommitments",
+                &chan::QueryPacketCommitmentsRequest {
+                    port_id: "inference".into(),
+                    channel_id: our_chan.clone(),
+                    pagination: None,
+                },
+            ))
+            .ok()?;
+            r.commitments.is_empty().then_some(())
+        })
+        .await
+        .unwrap();
+    }
 }
 
 /// Runs a future to completion from a synchronous poll closure (the test's runtime is

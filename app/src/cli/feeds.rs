@@ -47,6 +47,13 @@ pub enum FeedTx {
         /// uspec escrowed now (top it up later with top-up-feed).
         #[arg(long)]
         deposit: String,
+        /// Take request packets from other chains (port `inference`); each pays its own fee
+        /// from its sender's deposit account (`inferchaind ibc inference-account`).
+        #[arg(long)]
+        ibc_open: bool,
+        /// Publish each verified result to this open channel on port `inference`.
+        #[arg(long, default_value = "")]
+        publish_channel: String,
         #[command(flatten)]
         signer: Signer,
     },
@@ -176,6 +183,8 @@ pub async fn tx(ring: &Keyring, cmd: FeedTx) -> Result<()> {
             expiry_height,
             callback,
             deposit,
+            ibc_open,
+            publish_channel,
             signer,
         } => {
             let owner = ring.get(&signer.from)?.address.clone();
@@ -190,6 +199,8 @@ pub async fn tx(ring: &Keyring, cmd: FeedTx) -> Result<()> {
                 expiry_height,
                 callback_contract: callback,
                 deposit: deposit.trim_end_matches("uspec").into(),
+                ibc_open,
+                publish_channel,
             });
             (signer, msg)
         }
@@ -270,7 +281,8 @@ pub fn feed_json(f: &pb::Feed) -> Value {
            "deposit": f.deposit, "pending_fees": f.pending_fees,
            "requests": f.requests.to_string(), "fulfilled": f.fulfilled.to_string(),
            "timed_out": f.timed_out.to_string(), "closed": f.closed,
-           "created_height": f.created_height.to_string()})
+           "created_height": f.created_height.to_string(), "ibc_open": f.ibc_open,
+           "publish_channel": f.publish_channel})
 }
 
 pub fn request_json(r: &pb::InferenceRequest) -> Value {
@@ -281,7 +293,9 @@ pub fn request_json(r: &pb::InferenceRequest) -> Value {
            "fee": r.fee, "height": r.height.to_string(), "deadline": r.deadline.to_string(),
            "status": r.status, "output": r.output, "proof_hash": r.proof_hash,
            "resolved_height": r.resolved_height.to_string(), "fulfiller": r.fulfiller,
-           "callback_result": r.callback_result})
+           "callback_result": r.callback_result,
+           "ibc_origin": r.ibc_origin.as_ref().map(|o| json!({"channel_id": o.channel_id,
+               "sequence": o.sequence.to_string(), "sender": o.sender, "payer": o.payer}))})
 }
 
 const SERVICE: &str = "/inferchain.inference.v1.Query";

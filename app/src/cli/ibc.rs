@@ -9,6 +9,10 @@ pub enum IbcCmd {
     /// The ICS23 proof specs of this chain's commitments (two JMT layers: key in the `ibc`
     /// substore, substore root in the app hash), as the JSON Hermes's `proof_specs` takes.
     ProofSpecs,
+    /// The deposit account on InferChain that pays the requests `sender` (an address on the
+    /// counterparty) sends over `channel` (this chain's end, port `inference`): fund it with
+    /// an ICS-20 transfer of uspec. `inference-account channel-1 wasm1…`
+    InferenceAccount { channel: String, sender: String },
 }
 
 pub fn run(cmd: IbcCmd) -> Result<()> {
@@ -16,6 +20,14 @@ pub fn run(cmd: IbcCmd) -> Result<()> {
         IbcCmd::ProofSpecs => {
             let spec = inferchain_app::store::proof_spec();
             println!("{}", serde_json::to_string_pretty(&[spec.clone(), spec])?);
+        }
+        IbcCmd::InferenceAccount { channel, sender } => {
+            use inferchain_app::modules::inference::ibc_packet;
+            ibc_packet::check_sender(&sender).map_err(anyhow::Error::msg)?;
+            println!(
+                "{}",
+                ibc_packet::deposit_account(&channel, &sender).to_bech32()
+            );
         }
     }
     Ok(())

@@ -5,13 +5,15 @@
 //!
 //! - [`host`]: ibc-rs's host contexts over a transaction's state; [`state_key`] the ICS-24
 //!   paths and the module's own bookkeeping keys.
-//! - [`msgs`]: the transaction messages; [`router`]: ports → applications; [`transfer`]: ICS-20.
+//! - [`msgs`]: the transaction messages; [`router`]: ports → applications; [`transfer`]: ICS-20;
+//!   [`apps`]: the ports other modules bind (the `inference` application), async acks, sends.
 //! - [`events`]: IBC events, indexed for relayers; [`query`]: `ibc.core.*.v1.Query` and
 //!   `ibc.applications.transfer.v1.Query`.
 //! - `begin_block` records this chain's consensus state at each height (what a counterparty's
 //!   client of this chain holds, checked in the connection handshake), for a window of
 //!   [`HISTORICAL_ENTRIES`](crate::modules::validators::HISTORICAL_ENTRIES) heights.
 
+pub mod apps;
 pub mod error;
 pub mod events;
 pub mod host;
@@ -39,7 +41,17 @@ use crate::state::StateWrite;
 
 pub const NAME: &str = "ibc";
 
-pub struct Ibc;
+/// The IBC module, with the applications other modules bind to their ports.
+#[derive(Default)]
+pub struct Ibc {
+    apps: Vec<Arc<dyn apps::IbcApp>>,
+}
+
+impl Ibc {
+    pub fn with_apps(apps: Vec<Arc<dyn apps::IbcApp>>) -> Self {
+        Ibc { apps }
+    }
+}
 
 impl Module for Ibc {
     fn name(&self) -> &'static str {
@@ -47,7 +59,9 @@ impl Module for Ibc {
     }
 
     fn register(&self, routes: &mut Routes) {
-        let core = Arc::new(msgs::CoreMsgs);
+        let core = Arc::new(msgs::CoreMsgs {
+            apps: self.apps.clone(),
+        });
         macro_rules! core {
             ($($m:ty),* $(,)?) => { $(routes.msg::<$m, _>(NAME, &core, Senders::Accounts);)* };
         }

@@ -89,8 +89,10 @@ fn envelope<M: CoreMsg>(msg: &M) -> Result<MsgEnvelope, TxError> {
     })
 }
 
-/// The handler of every `ibc.core.*` message.
-pub struct CoreMsgs;
+/// The handler of every `ibc.core.*` message, routing packets to the bound applications.
+pub struct CoreMsgs {
+    pub apps: Vec<std::sync::Arc<dyn super::apps::IbcApp>>,
+}
 
 impl<M: CoreMsg> MsgHandler<M> for CoreMsgs {
     fn check_stateless(&self, msg: &M) -> Result<Vec<Address>, TxError> {
@@ -103,7 +105,7 @@ impl<M: CoreMsg> MsgHandler<M> for CoreMsgs {
         let shared = Shared::new(ctx);
         let result = {
             let mut host = IbcHost::new(&shared)?;
-            let mut router = IbcRouter::new(&shared);
+            let mut router = IbcRouter::new(&shared, &self.apps);
             entrypoint::dispatch(&mut host, &mut router, env)
         };
         finish(&shared, result.map_err(IbcError::from))?;

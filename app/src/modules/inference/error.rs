@@ -120,6 +120,14 @@ pub enum InferenceError {
     InvalidOutput(String),
     #[error("model {model} can not serve the feed: {why}")]
     ModelUnfit { model: u64, why: String },
+    #[error(
+        "feed {id} does not take requests from other chains (it was not opened with ibc_open)"
+    )]
+    NotIbcOpen { id: u64 },
+    #[error("malformed inference packet: {0}")]
+    MalformedPacket(String),
+    #[error("the SLA of request {id} was missed: not fulfilled by its deadline {deadline}")]
+    SlaMissed { id: u64, deadline: u64 },
 }
 
 impl InferenceError {
@@ -164,6 +172,9 @@ impl InferenceError {
             NotAuthorizedFulfiller { .. } => 36,
             InvalidOutput(_) => 37,
             ModelUnfit { .. } => 38,
+            NotIbcOpen { .. } => 39,
+            MalformedPacket(_) => 40,
+            SlaMissed { .. } => 41,
         }
     }
 }

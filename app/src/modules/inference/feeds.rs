@@ -13,11 +13,11 @@ use serde::Deserialize;
 use serde_json::json;
 use tendermint_proto::google::protobuf::Any;
 
-use super::circuits;
 use super::error::InferenceError;
 use super::msgs::{address, MsgServer};
 use super::score::{contract, smart};
 use super::state::{EscrowBooks, InferenceRead, InferenceWrite};
+use super::{circuits, ibc_packet};
 use crate::address::Address;
 use crate::coins::{Coin, Coins, NATIVE_DENOM};
 use crate::ctx::Ctx;
@@ -260,6 +260,10 @@ impl MsgHandler<pb::MsgCreateFeed> for MsgServer {
         for model in &models {
             check_servable(&self.keeper, ctx, &params, model)?;
         }
+        if !m.publish_channel.is_empty() {
+            crate::modules::ibc::apps::open_channel(ctx, ibc_packet::PORT, &m.publish_channel)
+                .map_err(|e| InferenceError::Invalid(format!("publish_channel: {}", e.log)))?;
+        }
         if deposit > 0 {
             bank::send(ctx, &owner, &escrow_address(), &uspec(deposit))?;
         }
@@ -283,6 +287,8 @@ impl MsgHandler<pb::MsgCreateFeed> for MsgServer {
             closed: false,
             created_height: ctx.block.height,
             pending_fees: "0".into(),
+            ibc_open: m.ibc_open,
+            publish_channel: m.publish_channel.clone(),
         };
         ctx.insert_feed(&owner, &feed)?;
         let mut books = ctx.escrow_books()?;
@@ -301,6 +307,8 @@ impl MsgHandler<pb::MsgCreateFeed> for MsgServer {
                 ("sla_blocks", m.sla_blocks.to_string()),
                 ("fee_per_inference", feed.fee_per_inference.clone()),
                 ("deposit", feed.deposit.clone()),
+                ("ibc_open", feed.ibc_open.to_string()),
+                ("publish_channel", feed.publish_channel.clone()),
             ],
         );
         Ok(to_any(&pb::MsgCreateFeedResponse { feed_id: id }))
@@ -392,106 +400,168 @@ impl MsgHandler<pb::MsgRequestInference> for MsgServer {
 
     fn execute(&self, ctx: &mut Ctx, m: &pb::MsgRequestInference) -> Result<Any, TxError> {
         let requester = address("requester", &m.requester)?;
-        let mut feed = load_feed(ctx, m.feed_id)?;
-        let id = feed.id;
-        if feed.owner != m.requester && feed.callback_contract != m.requester {
+        let response = open_request(
+            ctx,
+            NewRequest {
+                feed_id: m.feed_id,
+                requester,
+                input: &m.input,
+                callback_data: &m.callback_data,
+                ibc: None,
+            },
+        )?;
+        Ok(to_any(&response))
+    }
+}
+
+/// A request from another chain: who pays its fee (the sender's deposit account), the most
+/// they accept to pay, and where it came from.
+pub(super) struct IbcPayment {
+    pub payer: Address,
+    pub max_fee: Option<u128>,
+    pub origin: pb::IbcOrigin,
+}
+
+/// A request about to be opened, from a transaction or a packet.
+pub(super) struct NewRequest<'r> {
+    pub feed_id: u64,
+    pub requester: Address,
+    pub input: &'r [i64],
+    pub callback_data: &'r [u8],
+    /// `None`: the feed's deposit pays (its owner or callback contract asks); `Some`: the
+    /// packet's sender pays from its deposit account (the feed must be IBC-open).
+    pub ibc: Option<IbcPayment>,
+}
+
+/// Opens a request on a feed: checks the feed takes it, escrows the fee, assigns a model and
+/// queues the request by deadline.
+pub(super) fn open_request(
+    ctx: &mut Ctx,
+    r: NewRequest,
+) -> Result<pb::MsgRequestInferenceResponse, TxError> {
+    let requester = r.requester.to_bech32();
+    let mut feed = load_feed(ctx, r.feed_id)?;
+    let id = feed.id;
+    match &r.ibc {
+        Some(_) if !feed.ibc_open => return Err(InferenceError::NotIbcOpen { id }.into()),
+        Some(_) => {}
+        None if feed.owner != requester && feed.callback_contract != requester => {
             return Err(InferenceError::NotFeedRequester {
                 id,
                 owner: feed.owner,
-                sender: m.requester.clone(),
+                sender: requester,
             }
-            .into());
+            .into())
         }
-        if feed.closed {
-            return Err(InferenceError::FeedClosed { id }.into());
-        }
-        let height = ctx.block.height;
-        if feed.expiry_height != 0 && height > feed.expiry_height {
-            return Err(InferenceError::FeedExpired {
-                id,
-                expiry: feed.expiry_height,
-                height,
-            }
-            .into());
-        }
-        if feed.max_requests != 0 && feed.requests >= feed.max_requests {
-            return Err(InferenceError::FeedExhausted {
-                id,
-                max: feed.max_requests,
-            }
-            .into());
-        }
-        let spec = circuits::spec(&feed.architecture)?;
-        check_input(&spec, &m.input).map_err(|e| InferenceError::InvalidInput(e.to_string()))?;
-        let fee = parse_amount("fee_per_inference", &feed.fee_per_inference)?;
-        let deposit = parse_amount("deposit", &feed.deposit)?;
-        if deposit < fee {
-            return Err(InferenceError::FeedDrained { id, deposit, fee }.into());
-        }
-        // Models are assigned in turn; the one assigned answers for the SLA.
-        let slot = (feed.requests % feed.model_ids.len().max(1) as u64) as usize;
-        let model_id = *feed
-            .model_ids
-            .get(slot)
-            .ok_or_else(|| TxError::internal(format!("feed {id} has no models")))?;
-        let model = ctx
-            .model(model_id)?
-            .ok_or(InferenceError::ModelNotFound(model_id))?;
-        if model.retired {
-            return Err(InferenceError::ModelRetired(model_id).into());
-        }
-        let request_id = ctx.next_request_id()?;
-        let deadline = height + feed.sla_blocks;
-        let hash = input_hash(&m.input).to_hex();
-        let request = pb::InferenceRequest {
-            id: request_id,
-            feed_id: id,
-            requester: m.requester.clone(),
-            model_id,
-            model_owner: model.owner.clone(),
-            input: m.input.clone(),
-            input_hash: hash.clone(),
-            callback_data: m.callback_data.clone(),
-            fee: fee.to_string(),
-            height,
-            deadline,
-            status: STATUS_PENDING.into(),
-            output: Vec::new(),
-            proof_hash: String::new(),
-            resolved_height: 0,
-            fulfiller: String::new(),
-            callback_result: String::new(),
-        };
-        ctx.insert_request(&requester, &request)?;
-        feed.deposit = (deposit - fee).to_string();
-        feed.pending_fees = (parse_amount("pending_fees", &feed.pending_fees)? + fee).to_string();
-        feed.requests += 1;
-        ctx.update_feed(&feed)?;
-        let mut books: EscrowBooks = ctx.escrow_books()?;
-        books.deposits -= fee;
-        books.pending_fees += fee;
-        books.pending_requests += 1;
-        ctx.put_escrow_books(books)?;
-        // The event provers subscribe to (`inference_request.model_id EXISTS`).
-        ctx.emit(
-            "inference_request",
-            &[
-                ("request_id", request_id.to_string()),
-                ("feed_id", id.to_string()),
-                ("model_id", model_id.to_string()),
-                ("model_owner", model.owner.clone()),
-                ("architecture", feed.architecture.clone()),
-                ("mode", feed.mode.clone()),
-                ("input_hash", hash),
-                ("fee", fee.to_string()),
-                ("deadline", deadline.to_string()),
-            ],
-        );
-        Ok(to_any(&pb::MsgRequestInferenceResponse {
-            request_id,
-            deadline,
-        }))
+        None => {}
     }
+    if feed.closed {
+        return Err(InferenceError::FeedClosed { id }.into());
+    }
+    let height = ctx.block.height;
+    if feed.expiry_height != 0 && height > feed.expiry_height {
+        return Err(InferenceError::FeedExpired {
+            id,
+            expiry: feed.expiry_height,
+            height,
+        }
+        .into());
+    }
+    if feed.max_requests != 0 && feed.requests >= feed.max_requests {
+        return Err(InferenceError::FeedExhausted {
+            id,
+            max: feed.max_requests,
+        }
+        .into());
+    }
+    let spec = circuits::spec(&feed.architecture)?;
+    check_input(&spec, r.input).map_err(|e| InferenceError::InvalidInput(e.to_string()))?;
+    let fee = parse_amount("fee_per_inference", &feed.fee_per_inference)?;
+    let deposit = parse_amount("deposit", &feed.deposit)?;
+    match &r.ibc {
+        None if deposit < fee => {
+            return Err(InferenceError::FeedDrained { id, deposit, fee }.into())
+        }
+        None => {}
+        Some(pay) => {
+            if let Some(max) = pay.max_fee.filter(|&max| fee > max) {
+                return Err(InferenceError::Invalid(format!(
+                    "feed {id}'s fee {fee} uspec exceeds the request's max_fee {max} uspec"
+                ))
+                .into());
+            }
+        }
+    }
+    // Models are assigned in turn; the one assigned answers for the SLA.
+    let slot = (feed.requests % feed.model_ids.len().max(1) as u64) as usize;
+    let model_id = *feed
+        .model_ids
+        .get(slot)
+        .ok_or_else(|| TxError::internal(format!("feed {id} has no models")))?;
+    let model = ctx
+        .model(model_id)?
+        .ok_or(InferenceError::ModelNotFound(model_id))?;
+    if model.retired {
+        return Err(InferenceError::ModelRetired(model_id).into());
+    }
+    let mut books: EscrowBooks = ctx.escrow_books()?;
+    match &r.ibc {
+        None => {
+            feed.deposit = (deposit - fee).to_string();
+            books.deposits -= fee;
+        }
+        // The payer's own funds: a shortfall is the bank's insufficient-funds error.
+        Some(pay) => bank::send(ctx, &pay.payer, &escrow_address(), &uspec(fee))?,
+    }
+    let request_id = ctx.next_request_id()?;
+    let deadline = height + feed.sla_blocks;
+    let hash = input_hash(r.input).to_hex();
+    let request = pb::InferenceRequest {
+        id: request_id,
+        feed_id: id,
+        requester: requester.clone(),
+        model_id,
+        model_owner: model.owner.clone(),
+        input: r.input.to_vec(),
+        input_hash: hash.clone(),
+        callback_data: r.callback_data.to_vec(),
+        fee: fee.to_string(),
+        height,
+        deadline,
+        status: STATUS_PENDING.into(),
+        output: Vec::new(),
+        proof_hash: String::new(),
+        resolved_height: 0,
+        fulfiller: String::new(),
+        callback_result: String::new(),
+        ibc_origin: r.ibc.map(|pay| pay.origin),
+    };
+    ctx.insert_request(&r.requester, &request)?;
+    feed.pending_fees = (parse_amount("pending_fees", &feed.pending_fees)? + fee).to_string();
+    feed.requests += 1;
+    ctx.update_feed(&feed)?;
+    books.pending_fees += fee;
+    books.pending_requests += 1;
+    ctx.put_escrow_books(books)?;
+    // The event provers subscribe to (`inference_request.model_id EXISTS`).
+    ctx.emit(
+        "inference_request",
+        &[
+            ("request_id", request_id.to_string()),
+            ("feed_id", id.to_string()),
+            ("model_id", model_id.to_string()),
+            ("model_owner", model.owner.clone()),
+            ("architecture", feed.architecture.clone()),
+            ("mode", feed.mode.clone()),
+            ("input_hash", hash),
+            ("fee", fee.to_string()),
+            ("deadline", deadline.to_string()),
+        ],
+    );
+    Ok(pb::MsgRequestInferenceResponse {
+        request_id,
+        deadline,
+    })
 }
 
 pub const STATUS_PENDING: &str = "pending";

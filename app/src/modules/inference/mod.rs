@@ -7,6 +7,9 @@
 //!
 //! - [`circuits`]: registered circuits, verifier building at start, gas calibration;
 //! - [`score`]: the checks of a score proof (shared with the `VerifyProof` dry run);
+//! - [`feeds`], `fulfil`, [`settle`], `sla`: feeds, their requests and how they resolve;
+//! - [`ibc_app`], [`ibc_packet`]: the `inference` IBC application (requests from other
+//!   chains, asynchronous acknowledgements with verified results, publication);
 //! - [`msgs`], [`query`], [`genesis`], [`state`], [`error`] (codespace `inference`).
 //!
 //! Verifier data is built when a node starts (for every registered architecture in its
@@ -20,6 +23,8 @@ mod feed_query;
 pub mod feeds;
 mod fulfil;
 pub mod genesis;
+pub mod ibc_app;
+pub mod ibc_packet;
 mod msgs;
 mod query;
 pub mod score;

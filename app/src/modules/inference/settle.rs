@@ -1,5 +1,6 @@
 //! How a request resolves, whichever way: the fee split of a fulfilled one, the refund of a
-//! missed one, the usage and penalty reports to the contracts, and the consumer's callback.
+//! missed one, the usage and penalty reports to the contracts, the consumer's callback, and
+//! for a request from another chain its packet's acknowledgement (and a feed's publication).
 //!
 //! Everything outside the module's own books — a contract's report, the slash, the consumer's
 //! callback — runs isolated ([`Ctx::isolated`]): in a state layer of its own with a gas limit of its own, so a
@@ -13,6 +14,8 @@ use inferchain_proto::inferchain::inference::v1 as pb;
 use serde_json::json;
 
 use super::feeds::{parse_amount, pay_out, STATUS_FULFILLED, TREASURY};
+use super::ibc_app;
+use super::ibc_packet::Ack;
 use super::state::{InferenceRead, InferenceWrite};
 use crate::address::Address;
 use crate::ctx::Ctx;
@@ -171,6 +174,8 @@ pub fn fulfil(
     let treasury = treasury(params)?;
     let collector = Address::module(FEE_COLLECTOR);
     let mut callbacks = Vec::with_capacity(answers.len());
+    // What goes back over IBC: each request's acknowledgement and its feed's publication.
+    let mut results = Vec::with_capacity(answers.len());
     for answer in answers {
         let Answer {
             mut request,
@@ -197,6 +202,10 @@ pub fn fulfil(
         request.resolved_height = ctx.block.height;
         request.fulfiller = fulfiller.to_string();
         ctx.resolve_request(&request)?;
+        results.push((
+            ibc_app::result_of(&request, model, proof_hash, ctx.block.height),
+            request.clone(),
+        ));
         feed.fulfilled += 1;
         feed.pending_fees = (parse_amount("pending_fees", &feed.pending_fees)? - fee).to_string();
         model.inferences += 1;
@@ -290,6 +299,10 @@ pub fn fulfil(
     }
     for (feed_id, request_id, outcome) in callbacks {
         call_back(keeper, ctx, params, &feeds[&feed_id], request_id, outcome)?;
+    }
+    for (result, request) in results {
+        ibc_app::acknowledge(ctx, &request, Ack::Result(result.clone()))?;
+        ibc_app::publish(ctx, &feeds[&request.feed_id], result)?;
     }
     Ok(())
 }

@@ -7,6 +7,9 @@
 //! The work is bounded: the SLA queue is read from its front, at most
 //! `params.max_timeouts_per_block` requests a block; the rest wait for the next block (and
 //! can no longer be fulfilled meanwhile: their deadline has passed).
+//!
+//! A request that came over IBC is refunded to the account that paid it, and its packet is
+//! acknowledged with the miss and the refund.
 
 use std::str::FromStr;
 
@@ -14,6 +17,7 @@ use cosmwasm_std::Decimal;
 use serde_json::json;
 
 use super::feeds::{parse_amount, pay_out, STATUS_PENDING, STATUS_TIMED_OUT};
+use super::ibc_app;
 use super::settle::{call_back, sudo_isolated};
 use super::state::{id_of, InferenceRead, InferenceWrite};
 use super::state_key as key;
@@ -78,7 +82,14 @@ fn time_out(
     let mut books = ctx.escrow_books()?;
     books.pending_fees -= fee;
     books.pending_requests -= 1;
-    if feed.closed {
+    if let Some(origin) = &request.ibc_origin {
+        // A request from another chain paid for itself: the refund goes back to its payer.
+        let payer: Address = origin
+            .payer
+            .parse()
+            .map_err(|e| TxError::internal(format!("request {id} payer: {e}")))?;
+        pay_out(ctx, &payer, fee)?;
+    } else if feed.closed {
         let owner: Address = feed
             .owner
             .parse()
@@ -138,5 +149,6 @@ fn time_out(
         &feed,
         id,
         json!({"timed_out": {"deadline": request.deadline}}),
-    )
+    )?;
+    ibc_app::acknowledge(ctx, &request, ibc_app::sla_missed(&request, fee))
 }

@@ -157,3 +157,11 @@ pub fn indexed(prefix: &[u8], id: u64) -> Vec<u8> {
     k.extend_from_slice(&id.to_be_bytes());
     k
 }
+
+/// The packet a request from another chain arrived in (protobuf `ibc.core.channel.v1.Packet`),
+/// kept until its acknowledgement is written when the request resolves.
+pub fn ibc_packet(request: u64) -> Vec<u8> {
+    let mut k = key(b"ibc_packet/");
+    k.extend_from_slice(&request.to_be_bytes());
+    k
+}
