@@ -57,8 +57,8 @@ wasmd_committed() { wasmd query tx "$1" --node "tcp://127.0.0.1:$wasmd_rpc" -o j
 wasmd_tx() {
   local out hash
   out=$(wasmd tx "$@" --from user --keyring-backend test --home "$theirs" --chain-id "$WASMD_CHAIN_ID" \
-    --node "tcp://127.0.0.1:$wasmd_rpc" --gas auto --gas-adjustment 1.5 -y -o json 2>&1) \
-    || die "wasmd tx $1 $2 failed: $out"
+    --node "tcp://127.0.0.1:$wasmd_rpc" --gas auto --gas-adjustment 1.5 -y -o json 2>"$theirs/tx.err") \
+    || die "wasmd tx $1 $2 failed: $out $(cat "$theirs/tx.err")"
   hash=$(python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert d.get('code',0)==0, d.get('raw_log'); print(d['txhash'])" "$out") \
     || die "wasmd tx $1 $2 refused: $out"
   wait_for 30 "wasmd tx $hash" wasmd_committed "$hash" "$theirs/last-tx.json"
@@ -220,11 +220,11 @@ setup_inference() { # setup_inference WASMD_CONNECTION
   log "inference: alice's model, the prover sidecar, a second model nobody serves"
   mkdir -p "$models"
   inferchain-prover train --arch mlp-16-32-16-1 --out "$models/mlp-16-32-16-1" >"$dir/train.log" 2>&1 \
-    || die "training failed; see $dir/train.log"
+    || die "training failed: $(tail -20 "$dir/train.log")"
   inferchain-prover train --arch mlp-16-32-16-1 --train-seed 7 --out "$dir/unserved-model" >>"$dir/train.log" 2>&1 \
-    || die "training failed; see $dir/train.log"
+    || die "training failed: $(tail -20 "$dir/train.log")"
   "$INFERCHAIN_ROOT/localnet/feed.sh" --dir "$ours" --metrics "127.0.0.1:$((9464 + offset))" >"$dir/feed.log" 2>&1 \
-    || die "feed.sh failed; see $dir/feed.log"
+    || die "feed.sh failed: $(tail -20 "$dir/feed.log"; tail -20 "$ours/sidecar.log" 2>/dev/null)"
   local model_id unserved_commitment unserved_id
   model_id=$(json_field "$ours/feed.json" '["model_id"]')
   unserved_commitment=$(inferchain-prover commit --model "$dir/unserved-model" --output json | python3 -c 'import json,sys; print(json.load(sys.stdin)["commitment"])')

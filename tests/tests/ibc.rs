@@ -39,10 +39,8 @@ impl IbcNet {
             .args(["up", "--dir"])
             .arg(dir.path())
             .args(["--port-offset", &OFFSET.to_string()])
-            .env(
-                "INFERCHAIN_ARCHITECTURES",
-                inferchain_e2e::TEST_ARCHITECTURES,
-            )
+            // The feeds' private inference proofs (and nothing else to build at start).
+            .env("INFERCHAIN_ARCHITECTURES", "mlp-16-32-16-1=inference/private")
             .output()
             .context("running localnet/ibc.sh")?;
         let mut net = IbcNet {

@@ -1,7 +1,6 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Binary, Coin, Int64, Uint64};
 
-use crate::state::{Channel, Config, Request};
 
 /// The version of channels to InferChain's port `inference`.
 pub const VERSION: &str = "inferchain-inference-1";
@@ -35,12 +34,12 @@ pub enum ExecuteMsg {
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
-    #[returns(Config)]
+    #[returns(crate::state::Config)]
     Config {},
-    #[returns(Option<Channel>)]
+    #[returns(Option<crate::state::Channel>)]
     Channel {},
     /// A request by its packet sequence.
-    #[returns(Option<Request>)]
+    #[returns(Option<crate::state::Request>)]
     Request { sequence: u64 },
     #[returns(RequestsResponse)]
     Requests {
@@ -54,7 +53,7 @@ pub enum QueryMsg {
 
 #[cw_serde]
 pub struct RequestsResponse {
-    pub requests: Vec<Request>,
+    pub requests: Vec<crate::state::Request>,
 }
 
 #[cw_serde]
@@ -89,8 +88,10 @@ pub struct IbcRequest {
     PartialEq,
     Default,
     cosmwasm_schema::schemars::JsonSchema,
+    cosmwasm_schema::cw_schema::Schemaifier,
 )]
 #[schemars(crate = "cosmwasm_schema::schemars")]
+#[schemaifier(crate = "::cosmwasm_schema::cw_schema", mute_warnings)]
 #[serde(default)]
 pub struct IbcResult {
     pub request_id: Uint64,
@@ -112,8 +113,10 @@ pub struct IbcResult {
     PartialEq,
     Default,
     cosmwasm_schema::schemars::JsonSchema,
+    cosmwasm_schema::cw_schema::Schemaifier,
 )]
 #[schemars(crate = "cosmwasm_schema::schemars")]
+#[schemaifier(crate = "::cosmwasm_schema::cw_schema", mute_warnings)]
 #[serde(default)]
 pub struct IbcFailure {
     pub code: u32,
