@@ -116,6 +116,11 @@ init_wasmd() { # init_wasmd RELAYER_MNEMONIC USER_MNEMONIC
 }
 
 # One Hermes [[chains]] entry: chain_entry ID RPC_PORT GRPC_PORT ACCOUNT_PREFIX GAS_PRICE DENOM
+# Events are pulled from /block_results, not pushed over the websocket: Hermes subscribes
+# there only to transactions with `message.module = ibc_channel` (and the other IBC modules),
+# and ibc-go v10 emits no such event when a CosmWasm contract sends a packet, nor is a
+# block's own events (FinalizeBlock: our SLA misses' acknowledgements) in those; pulled, every
+# IBC event of every block is seen within half a second instead of at the next clearing.
 chain_entry() {
   cat <<EOF
 [[chains]]
@@ -123,7 +128,7 @@ id = '$1'
 type = 'CosmosSdk'
 rpc_addr = 'http://127.0.0.1:$2'
 grpc_addr = 'http://127.0.0.1:$3'
-event_source = { mode = 'push', url = 'ws://127.0.0.1:$2/websocket', batch_delay = '200ms' }
+event_source = { mode = 'pull', interval = '500ms' }
 rpc_timeout = '10s'
 account_prefix = '$4'
 key_name = 'relayer'
