@@ -40,7 +40,10 @@ impl IbcNet {
             .arg(dir.path())
             .args(["--port-offset", &OFFSET.to_string()])
             // The feeds' private inference proofs (and nothing else to build at start).
-            .env("INFERCHAIN_ARCHITECTURES", "mlp-16-32-16-1=inference/private")
+            .env(
+                "INFERCHAIN_ARCHITECTURES",
+                "mlp-16-32-16-1=inference/private",
+            )
             .output()
             .context("running localnet/ibc.sh")?;
         let mut net = IbcNet {

@@ -1,7 +1,6 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Binary, Coin, Int64, Uint64};
 
-
 /// The version of channels to InferChain's port `inference`.
 pub const VERSION: &str = "inferchain-inference-1";
 
