@@ -571,24 +571,7 @@ async fn ics20_and_the_ibc_path_against_hermes_and_wasmd() {
     .await
     .unwrap();
     // The acknowledgement came back too: no commitment is left here.
-    {
-        use ibc_proto::ibc::core::channel::v1 as chan;
-        let ours = net.ours();
-        poll(t, "the packet commitment to be cleared by its ack", || {
-            let r: chan::QueryPacketCommitmentsResponse = futures_block(ours.query(
-                "/ibc.core.channel.v1.Query/PacketCommitments",
-                &chan::QueryPacketCommitmentsRequest {
-                    port_id: "transfer".into(),
-                    channel_id: our_chan.clone(),
-                    pagination: None,
-                },
-            ))
-            .ok()?;
-            r.commitments.is_empty().then_some(())
-        })
-        .await
-        .unwrap();
-    }
+    net.commitments_cleared("transfer", &our_chan, t).await;
 
     // 6. A packet that times out: sent while no relayer runs, with a short timeout; once wasmd's
     //    clock is past it, Hermes proves non-receipt here and the sender is refunded.
@@ -838,6 +821,30 @@ impl IbcNet {
             .await
             .unwrap();
         r.feed.unwrap()
+    }
+
+    /// Waits until no packet sent from `port`/`channel` here awaits its acknowledgement.
+    async fn commitments_cleared(&self, port: &str, channel: &str, timeout: Duration) {
+        use ibc_proto::ibc::core::channel::v1 as chan;
+        let ours = self.ours();
+        poll(
+            timeout,
+            &format!("the commitments on {port}/{channel} to clear"),
+            || {
+                let r: chan::QueryPacketCommitmentsResponse = futures_block(ours.query(
+                    "/ibc.core.channel.v1.Query/PacketCommitments",
+                    &chan::QueryPacketCommitmentsRequest {
+                        port_id: port.into(),
+                        channel_id: channel.into(),
+                        pagination: None,
+                    },
+                ))
+                .ok()?;
+                r.commitments.is_empty().then_some(())
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", self.hermes_log_tail()));
     }
 
     fn wasmd_commitments(&self, port: &str, channel: &str) -> usize {
@@ -1156,25 +1163,8 @@ async fn inference_over_ibc(net: &IbcNet, user: &str, their_transfer: &str, uspe
     assert_eq!(net.balance(&account, "uspec").await.unwrap(), deposit);
     assert_eq!(net.wasmd_balance(&contract, "stake").unwrap(), 2 * PRICE);
     assert_eq!(net.wasmd_commitments(&port, &their_chan), 0);
-    {
-        use ibc_proto::ibc::core::channel::v1 as chan;
-        let ours = net.ours();
-        // Our published results were acknowledged by the subscriber.
-        poll(t, "our publications acknowledged", || {
-            let r: chan::QueryPacketCommitmentsResponse = futures_block(ours.query(
-                "/ibc.core.channel.v1.Query/PacketCommitments",
-                &chan::QueryPacketCommitmentsRequest {
-                    port_id: "inference".into(),
-                    channel_id: our_chan.clone(),
-                    pagination: None,
-                },
-            ))
-            .ok()?;
-            r.commitments.is_empty().then_some(())
-        })
-        .await
-        .unwrap();
-    }
+    // Our published results were acknowledged by the subscriber.
+    net.commitments_cleared("inference", &our_chan, t).await;
 }
 
 /// Runs a future to completion from a synchronous poll closure (the test's runtime is

@@ -16,3 +16,6 @@ pub mod error;
 pub mod ibc;
 pub mod msg;
 pub mod state;
+
+#[cfg(test)]
+mod tests;
