@@ -26,23 +26,20 @@ kill "$(cat "$dir/hermes/hermes.pid")"; rm -f "$dir/hermes/hermes.pid"
 get() { python3 -c "import json; d=json.load(open('$dir/ibc.json')); print(d$1)"; }
 contract=$(get "['inference']['contract']"); channel=$(get "['inference']['wasmd_channel']")
 node="tcp://127.0.0.1:$((27657 + offset))"; home="$dir/wasmd"
-user=$(wasmd keys show user -a --keyring-backend test --home "$home")
-read -r number sequence < <(wasmd q auth account "$user" --node "$node" -o json | python3 -c '
-import json, sys
-d = json.load(sys.stdin)["account"]
-d = d.get("value", d)
-print(d.get("account_number", "0"), d.get("sequence", "0"))')
-log "sending $n requests from the consumer (Hermes stopped)"
-input='[64,-32,128,0,12,-256,90,40,7,-7,300,-1,5,18,-90,33]'
-for i in $(seq 0 $((n - 1))); do
-  wasmd tx wasm execute "$contract" "{\"request\":{\"feed_id\":\"999\",\"input\":$input}}" --amount 100stake \
-    --from user --keyring-backend test --home "$home" --node "$node" --chain-id wasmd-local-1 \
-    --gas 600000 --account-number "$number" --sequence $((sequence + i)) -y -o json >/dev/null 2>&1
-done
 commitments() { wasmd q ibc channel packet-commitments "wasm.$contract" "$channel" --node "$node" -o json \
   | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["commitments"]))'; }
-all_sent() { [ "$(commitments)" -ge "$n" ]; }
-wait_for 120 "$n packets committed on wasmd" all_sent
+log "sending $n requests from the consumer (Hermes stopped; each waited for)"
+input='[64,-32,128,0,12,-256,90,40,7,-7,300,-1,5,18,-90,33]'
+for i in $(seq 1 "$n"); do
+  wasmd tx wasm execute "$contract" "{\"request\":{\"feed_id\":\"999\",\"input\":$input}}" --amount 100stake \
+    --from user --keyring-backend test --home "$home" --node "$node" --chain-id wasmd-local-1 \
+    --gas 1000000 -y -o json >>"$dir/sends.log" 2>&1
+  deadline=$((SECONDS + 30))
+  until [ "$(commitments)" -ge "$i" ]; do
+    ((SECONDS < deadline)) || die "request $i was not committed: $(tail -c 600 "$dir/sends.log")"
+    sleep 0.3
+  done
+done
 hermes_cmd() { "$INFERCHAIN_ROOT/localnet/ibc.sh" hermes --dir "$dir" "$@"; }
 t0=$(date +%s.%N)
 hermes_cmd clear packets --chain wasmd-local-1 --port "wasm.$contract" --channel "$channel" >"$dir/clear1.log" 2>&1
