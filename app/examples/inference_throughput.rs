@@ -148,6 +148,7 @@ fn main() {
         expiry_height: 0,
         callback_contract: String::new(),
         deposit: (FEE * total as u128).to_string(),
+        ..Default::default()
     });
     let r = e.chain.run(&mut e.carol, vec![feed], 1_000_000);
     assert_eq!(r.code, 0, "{}", r.log);

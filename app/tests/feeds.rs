@@ -83,6 +83,7 @@ fn create_feed(owner: &str, model_id: u64, sla: u64, deposit: u128, callback: &s
         expiry_height: 0,
         callback_contract: callback.into(),
         deposit: deposit.to_string(),
+        ..Default::default()
     })
 }
 
