@@ -55,14 +55,8 @@ fn with_host<T>(
     f: impl FnOnce(&mut IbcHost) -> Result<T, IbcError>,
 ) -> Result<T, TxError> {
     let shared = Shared::new(ctx);
-    let result = match IbcHost::new(&shared) {
-        Ok(mut host) => f(&mut host),
-        Err(e) => return Err(e),
-    };
-    if let Some(failure) = shared.take_failure() {
-        return Err(failure);
-    }
-    result.map_err(TxError::from)
+    let result = f(&mut IbcHost::new(&shared)?);
+    super::msgs::finish(&shared, result)
 }
 
 fn channel_end(host: &IbcHost, port: &PortId, channel: &ChannelId) -> Result<ChannelEnd, IbcError> {

@@ -114,7 +114,7 @@ impl<M: CoreMsg> MsgHandler<M> for CoreMsgs {
 }
 
 /// The first state error (out of gas stays code 11), else ibc-rs's own.
-fn finish<T>(shared: &Shared, result: Result<T, IbcError>) -> Result<T, TxError> {
+pub(super) fn finish<T>(shared: &Shared, result: Result<T, IbcError>) -> Result<T, TxError> {
     if let Some(failure) = shared.take_failure() {
         return Err(failure);
     }
