@@ -96,7 +96,10 @@ if [[ ! -x "$bindgen" ]] || [[ "$("$bindgen" --version 2>/dev/null)" != "wasm-bi
     }
     echo "build-wasm.sh: installing wasm-bindgen-cli $BINDGEN_VERSION into $bindgen_root" >&2
     # (no --locked: the registry mirror here lacks some of the versions its lock names)
-    cargo install wasm-bindgen-cli --version "$BINDGEN_VERSION" --root "$bindgen_root"
+    # Its own target dir (like Hermes), and -O1: a build tool run once per build, on one
+    # module, whose compile time is what a cold CI pays.
+    CARGO_TARGET_DIR="$HOME/.cache/inferchain/target-bindgen" CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+        cargo install wasm-bindgen-cli --version "$BINDGEN_VERSION" --root "$bindgen_root"
 fi
 
 rm -rf "$pkg.tmp"
