@@ -2,11 +2,14 @@
 # Localnet control: init | start | stop | status.
 #   localnet.sh init  [--validators N] [--dir DIR] [--port-offset K] [--block-time 1s]
 #                     [--wasm-authority KEY|ADDRESS]  (default: the governance contract)
+#                     [--snapshot-interval N]  (state-sync snapshots every N blocks; default 100)
 #   localnet.sh start [--dir DIR]      starts every node found in DIR, in the background
 #   localnet.sh stop  [--dir DIR]
-#   localnet.sh add-node [--dir DIR]   adds a full node (next index) to a running localnet and
-#                     starts it: its own CometBFT keys, node0's genesis, the others as peers;
-#                     prints its index. It validates once it bonds (tx staking bond-validator).
+#   localnet.sh add-node [--dir DIR] [--state-sync]  adds a full node (next index) to a running
+#                     localnet and starts it: its own CometBFT keys, node0's genesis, the others
+#                     as peers; prints its index. It validates once it bonds (tx staking
+#                     bond-validator). --state-sync: it restores the others' latest snapshot
+#                     (trusting node0's latest block) instead of replaying every block.
 # Node i listens on p2p 26656+100i+K, RPC 26657+100i+K, ABCI 26658+100i+K, gRPC 9090+i+K,
 # REST + web app 1317+i+K (the web app's bundle from web/dist, its extra config from DIR/web.json).
 # Logs: DIR/nodeI/app.log and DIR/nodeI/cometbft.log. Keys and mnemonics of the funded dev
@@ -16,6 +19,7 @@ source "$(dirname "$0")/env.sh"
 
 cmd="${1:-}"; shift || true
 validators=1; dir="$INFERCHAIN_ROOT/localnet/.home"; offset=0; block_time="1s"; wasm_authority=""
+snapshot_interval=100; state_sync=0
 while (($#)); do
   case "$1" in
     --validators) validators="$2"; shift 2 ;;
@@ -23,6 +27,8 @@ while (($#)); do
     --port-offset) offset="$2"; shift 2 ;;
     --block-time) block_time="$2"; shift 2 ;;
     --wasm-authority) wasm_authority="$2"; shift 2 ;;
+    --snapshot-interval) snapshot_interval="$2"; shift 2 ;;
+    --state-sync) state_sync=1; shift ;;
     *) die "unknown flag $1" ;;
   esac
 done
@@ -47,6 +53,7 @@ init() {
   cometbft testnet --v "$validators" --o "$dir" --starting-ip-address 127.0.0.1 >/dev/null
   echo "$offset" > "$dir/port-offset"
   echo "$block_time" > "$dir/block-time"
+  echo "$snapshot_interval" > "$dir/snapshot-interval"
   local peers=() i
   for ((i = 0; i < validators; i++)); do
     peers+=("$(cometbft show-node-id --home "$dir/node$i")@127.0.0.1:$(p2p_port $i)")
@@ -117,6 +124,7 @@ start_node() {
   inferchaind --home "$home" start --abci "127.0.0.1:$(abci_port "$i")" \
     --grpc-address "127.0.0.1:$(grpc_port "$i")" --rpc "http://127.0.0.1:$(rpc_port "$i")" \
     --api-address "127.0.0.1:$(api_port "$i")" --web-dir "$INFERCHAIN_ROOT/web/dist" \
+    --snapshot-interval "$(cat "$dir/snapshot-interval" 2>/dev/null || echo 0)" \
     --web-config "$dir/web.json" >>"$home/app.log" 2>&1 &
   echo $! > "$home/app.pid"
   # A node builds the verifier of every registered circuit before it listens (seconds each).
@@ -171,6 +179,22 @@ add_node() {
   cometbft init --home "$home" >/dev/null 2>&1 || die "cometbft init for node$n failed"
   cp "$dir/node0/config/genesis.json" "$home/config/genesis.json"
   configure "$n" "$(IFS=,; echo "${peers[*]}")"
+  if [ "$state_sync" = 1 ]; then
+    # CometBFT's light client verifies the snapshot's app hash from a header it trusts:
+    # node0's latest block (height and hash), checked against node0 and node1's RPC.
+    local rpc0="http://127.0.0.1:$(rpc_port 0)" rpc1 trust
+    rpc1="http://127.0.0.1:$(rpc_port "$(( n > 1 ? 1 : 0 ))")"
+    trust=$(curl -sf "$rpc0/block" | python3 -c \
+      'import json,sys; r=json.load(sys.stdin)["result"]; print(r["block"]["header"]["height"], r["block_id"]["hash"])') \
+      || die "node0's RPC ($rpc0) did not answer: state sync needs a running node"
+    python3 "$INFERCHAIN_ROOT/localnet/configure_node.py" "$home/config/config.toml" \
+      "statesync.enable=true" \
+      "statesync.rpc_servers=\"$rpc0,$rpc1\"" \
+      "statesync.trust_height=${trust% *}" \
+      "statesync.trust_hash=\"${trust#* }\"" \
+      "statesync.discovery_time=\"5s\""
+    log "node$n: state sync from a snapshot, trusting block ${trust% *} (${trust#* })"
+  fi
   start_node "$home"
   echo "$n"
 }

@@ -24,6 +24,7 @@ pub mod rest;
 pub mod router;
 pub mod rpc_client;
 pub mod state;
+pub mod statesync;
 pub mod store;
 pub mod tx;
 

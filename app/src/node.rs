@@ -22,6 +22,7 @@ use crate::outcome::TxOutcome;
 use crate::params::{BlockGas, ChainLimits};
 use crate::query::{decode_request, QueryCtx, QueryError};
 use crate::state::StateDelta;
+use crate::statesync::{Progress, Restore, SnapshotConfig, SnapshotError, Snapshots};
 use crate::store::{PendingCommit, Snapshot, Store, StoreError, Substore};
 
 pub const APP_NAME: &str = "inferchain";
@@ -34,6 +35,9 @@ pub struct NodeConfig {
     pub keep_recent: u64,
     /// The CosmWasm module cache (compiled contracts), e.g. `<home>/data/wasm`.
     pub wasm_dir: std::path::PathBuf,
+    /// State-sync snapshots this node takes and serves; `None` serves none (a node restores
+    /// from a snapshot either way, when CometBFT's state sync offers one).
+    pub snapshots: Option<SnapshotConfig>,
 }
 
 struct Consensus {
@@ -55,6 +59,12 @@ pub struct Node {
     config: NodeConfig,
     consensus: Mutex<Consensus>,
     mempool: Mutex<Mempool>,
+    /// The contract VM, kept to pin stored codes again after a state-sync restore.
+    vm: Arc<crate::modules::wasm::Vm>,
+    snapshots: Option<Snapshots>,
+    /// The state-sync restore CometBFT is feeding chunks to, between OfferSnapshot and the
+    /// last ApplySnapshotChunk.
+    restore: Mutex<Option<Restore>>,
 }
 
 /// A poisoned lock means a thread panicked mid-update; the state behind it is still the
@@ -137,7 +147,8 @@ impl Node {
         if pinned > 0 {
             tracing::info!(pinned, "pinned wasm codes loaded into memory");
         }
-        let app = App::with_modules(modules(Arc::new(vm)), config.min_gas_price.clone())
+        let vm = Arc::new(vm);
+        let app = App::with_modules(modules(vm.clone()), config.min_gas_price.clone())
             .map_err(|e| anyhow::anyhow!("assembling the app: {e}"))?;
         let snapshot = store.snapshot()?;
         // Work no block may wait on (proof verifiers) happens here, over committed state.
@@ -153,6 +164,12 @@ impl Node {
             },
             state: StateDelta::new(snapshot),
         };
+        let snapshots = match &config.snapshots {
+            Some(c) => Some(Snapshots::open(c.clone()).map_err(|e| {
+                anyhow::anyhow!("opening the snapshot directory {}: {e}", c.dir.display())
+            })?),
+            None => None,
+        };
         Ok(Node {
             app,
             store,
@@ -162,7 +179,24 @@ impl Node {
                 last_block_time: (0, 0),
             }),
             mempool: Mutex::new(mempool),
+            vm,
+            snapshots,
+            restore: Mutex::new(None),
         })
+    }
+
+    /// After a state-sync restore: what `with_modules` does over the state at start
+    /// (pinned codes, proof verifiers), now over the restored state.
+    fn after_restore(&self) -> anyhow::Result<()> {
+        let snapshot = self.store.snapshot()?;
+        self.vm
+            .pin_stored(&snapshot)
+            .map_err(|e| anyhow::anyhow!("pinning stored codes: {e}"))?;
+        self.app
+            .start(&mut QueryCtx::new(snapshot.clone(), snapshot.height()))
+            .map_err(|e| anyhow::anyhow!("starting the app: {e}"))?;
+        self.reset_mempool()?;
+        Ok(())
     }
 
     pub fn chain_id(&self) -> &str {
@@ -714,10 +748,114 @@ impl Application for AbciApp {
             node.store
                 .commit(pending, node.config.keep_recent)
                 .unwrap_or_else(|e| panic!("committing block {height}: {e}"));
+            if let Some(snapshots) = &node.snapshots {
+                snapshots.after_commit(&node.store, height);
+            }
         }
         if let Err(e) = node.reset_mempool() {
             tracing::error!(error = %e, "resetting mempool after commit");
         }
         ResponseCommit { retain_height: 0 }
+    }
+
+    fn list_snapshots(&self) -> ResponseListSnapshots {
+        ResponseListSnapshots {
+            snapshots: self.0.snapshots.as_ref().map(|s| s.list()).unwrap_or_default(),
+        }
+    }
+
+    fn load_snapshot_chunk(&self, req: RequestLoadSnapshotChunk) -> ResponseLoadSnapshotChunk {
+        let chunk = self
+            .0
+            .snapshots
+            .as_ref()
+            .and_then(|s| s.load_chunk(req.height, req.format, req.chunk))
+            .unwrap_or_default();
+        ResponseLoadSnapshotChunk {
+            chunk: chunk.into(),
+        }
+    }
+
+    fn offer_snapshot(&self, req: RequestOfferSnapshot) -> ResponseOfferSnapshot {
+        use response_offer_snapshot::Result as R;
+        let Some(snapshot) = req.snapshot else {
+            return ResponseOfferSnapshot {
+                result: R::Reject as i32,
+            };
+        };
+        let result = match Restore::offer(&self.0.store, &snapshot, &req.app_hash) {
+            Ok(restore) => {
+                tracing::info!(
+                    height = snapshot.height,
+                    chunks = snapshot.chunks,
+                    "state sync: restoring a snapshot"
+                );
+                *lock(&self.0.restore) = Some(restore);
+                R::Accept
+            }
+            Err(e) => {
+                tracing::warn!(height = snapshot.height, error = %e, "state sync: snapshot refused");
+                e.offer_result()
+            }
+        };
+        ResponseOfferSnapshot {
+            result: result as i32,
+        }
+    }
+
+    fn apply_snapshot_chunk(&self, req: RequestApplySnapshotChunk) -> ResponseApplySnapshotChunk {
+        use response_apply_snapshot_chunk::Result as R;
+        let node = &self.0;
+        let mut guard = lock(&node.restore);
+        let Some(restore) = guard.as_mut() else {
+            tracing::error!(index = req.index, "state sync: a chunk without an accepted snapshot");
+            return ResponseApplySnapshotChunk {
+                result: R::Abort as i32,
+                ..Default::default()
+            };
+        };
+        let height = restore.height();
+        let answer = |result: R, refetch: Vec<u32>, reject: Vec<String>| {
+            ResponseApplySnapshotChunk {
+                result: result as i32,
+                refetch_chunks: refetch,
+                reject_senders: reject,
+            }
+        };
+        match restore.apply(&node.store, req.index, &req.chunk) {
+            Ok(Progress::More) => answer(R::Accept, vec![], vec![]),
+            Ok(Progress::Restored { height, entries }) => {
+                *guard = None;
+                drop(guard);
+                if let Err(e) = node.after_restore() {
+                    // The state is committed and proven; what failed is local (a code that
+                    // won't compile here, a verifier that won't build) and would fail at
+                    // every restart too: stop loudly rather than run half-started.
+                    panic!("state restored at height {height} but the app could not start: {e}");
+                }
+                tracing::info!(height, entries, "state sync: state restored from a snapshot");
+                answer(R::Accept, vec![], vec![])
+            }
+            // A peer sent a chunk that isn't the snapshot's: fetch it again from another.
+            Err(e @ SnapshotError::ChunkHash(_)) => {
+                tracing::warn!(height, sender = %req.sender, error = %e, "state sync: bad chunk");
+                answer(R::Retry, vec![req.index], vec![req.sender])
+            }
+            Err(SnapshotError::OutOfOrder { expected, .. }) => {
+                answer(R::Retry, vec![expected], vec![])
+            }
+            Err(e @ (SnapshotError::Io(_) | SnapshotError::Store(StoreError::Db(_)))) => {
+                tracing::error!(height, error = %e, "state sync: local storage failed");
+                *guard = None;
+                answer(R::Abort, vec![], vec![])
+            }
+            // The snapshot itself is bad (its chunks hash as announced but don't hold a
+            // valid state, or the state doesn't prove the trusted app hash): try another.
+            Err(e) => {
+                tracing::warn!(height, error = %e, "state sync: snapshot rejected");
+                *guard = None;
+                answer(R::RejectSnapshot, vec![], vec![])
+            }
+        }
     }
 }

@@ -218,11 +218,17 @@ impl Localnet {
     /// keys, the genesis and peers of the others), starts it and returns its index. It is
     /// not a validator until it bonds on the staking contract.
     pub fn add_node(&self) -> Result<usize> {
-        let out = run_checked(Command::new("bash").arg(script()).args([
-            "add-node",
-            "--dir",
-            self.dir.to_str().unwrap(),
-        ]))?;
+        self.add_node_with(&[])
+    }
+
+    /// Like [`Self::add_node`], with extra `localnet.sh add-node` flags (`--state-sync`).
+    pub fn add_node_with(&self, flags: &[&str]) -> Result<usize> {
+        let out = run_checked(
+            Command::new("bash")
+                .arg(script())
+                .args(["add-node", "--dir", self.dir.to_str().unwrap()])
+                .args(flags),
+        )?;
         let text = String::from_utf8_lossy(&out.stdout);
         text.trim()
             .lines()

@@ -1,5 +1,6 @@
 //! Four validators on loopback: they agree on every app hash, transactions reach all of them,
-//! and a validator killed with `kill -9` (app and CometBFT) catches up to the same state.
+//! a validator killed with `kill -9` (app and CometBFT) catches up to the same state, and a
+//! new node joins by state sync (a snapshot instead of the whole chain) and agrees too.
 
 use std::time::Duration;
 
@@ -39,7 +40,8 @@ async fn transfer(net: &Localnet, node: usize, from: &str, to: &str, amount: u12
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_validators_agree_and_recover() {
-    let net = Localnet::start("four", 4, 2000)
+    // State-sync snapshots every 10 blocks (5 s), for the node that joins at the end.
+    let net = Localnet::start_with("four", 4, 2000, &["--snapshot-interval", "10"])
         .await
         .expect("localnet starts");
 
@@ -125,4 +127,36 @@ async fn four_validators_agree_and_recover() {
     }
     net.assert_same_app_hash(target).await;
     assert_eq!(net.balance(3, &bob).await.unwrap(), expected + 2_000);
+
+    // A fifth node state-syncs: once a snapshot is at least two blocks old (the light client
+    // verifies its app hash from the next two headers), it restores it instead of replaying.
+    let snapshot_height = (net.height(0).await.unwrap() / 10 + 1) * 10;
+    net.wait_height(0, snapshot_height + 3, Duration::from_secs(60))
+        .await
+        .unwrap();
+    let joined = net.add_node_with(&["--state-sync"]).unwrap();
+    let target = net.height(0).await.unwrap() + 3;
+    net.wait_height(joined, target, Duration::from_secs(180))
+        .await
+        .unwrap_or_else(|e| {
+            let log = std::fs::read_to_string(net.home(joined).join("cometbft.log"));
+            panic!("{e}\n{}", log.unwrap_or_default())
+        });
+    let status = net.client(joined).rpc.status().await.unwrap();
+    let earliest = inferchain_app::rpc_client::num(&status["sync_info"]["earliest_block_height"]);
+    assert!(
+        earliest >= snapshot_height,
+        "node{joined} has blocks from {earliest}: it replayed instead of restoring a snapshot"
+    );
+    let app_log = std::fs::read_to_string(net.home(joined).join("app.log")).unwrap();
+    assert!(app_log.contains("state restored from a snapshot"), "{app_log}");
+    net.wait_height(0, target + 1, Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(
+        net.app_hash_after(joined, target).await.unwrap(),
+        net.app_hash_after(0, target).await.unwrap(),
+        "the state-synced node disagrees on the app hash"
+    );
+    assert_eq!(net.balance(joined, &bob).await.unwrap(), expected + 2_000);
 }

@@ -9,6 +9,7 @@ use clap::Args;
 use inferchain_app::coins::GasPrice;
 use inferchain_app::node::{AbciApp, Node, NodeConfig};
 use inferchain_app::rest::web::SiteConfig;
+use inferchain_app::statesync::SnapshotConfig;
 use inferchain_app::store::Store;
 
 #[derive(Args)]
@@ -28,6 +29,13 @@ pub struct StartArgs {
     /// Keep this many recent versions provable (0 keeps all).
     #[arg(long, default_value_t = 100_000)]
     pub pruning_keep_recent: u64,
+    /// Take a state-sync snapshot at every height divisible by this (0: none). New nodes
+    /// restore one instead of replaying the chain (CometBFT's `[statesync]`).
+    #[arg(long, default_value_t = 0)]
+    pub snapshot_interval: u64,
+    /// State-sync snapshots kept on disk (in `<home>/data/snapshots`).
+    #[arg(long, default_value_t = 2)]
+    pub snapshot_keep_recent: usize,
     /// Address of the REST (LCD) server and web app; "off" disables it. It answers through
     /// the gRPC server, so it needs `--grpc-address`.
     #[arg(long, default_value = "127.0.0.1:1317")]
@@ -65,6 +73,11 @@ pub fn run(home: &Path, args: StartArgs) -> Result<()> {
             min_gas_price: min_gas_price.clone(),
             keep_recent: args.pruning_keep_recent,
             wasm_dir: data.join("wasm"),
+            snapshots: Some(SnapshotConfig {
+                dir: data.join("snapshots"),
+                interval: args.snapshot_interval,
+                keep_recent: args.snapshot_keep_recent,
+            }),
         },
     )?);
     tracing::info!(%chain_id, abci = %args.abci, "starting ABCI server");

@@ -226,6 +226,7 @@ impl Harness {
                 min_gas_price: min_gas_price.map(|p| GasPrice::parse(p).expect("valid price")),
                 keep_recent: 0,
                 wasm_dir: home.join("wasm"),
+                snapshots: None,
             },
             modules,
         )
@@ -466,6 +467,18 @@ impl Harness {
 
     /// The account number of `addr` (auth Account query).
     pub fn account_number(&self, addr: &Address) -> u64 {
+        self.base_account(addr).account_number
+    }
+
+    /// `addr`'s next sequence, as the chain has it.
+    pub fn account_sequence(&self, addr: &Address) -> u64 {
+        self.base_account(addr).sequence
+    }
+
+    fn base_account(
+        &self,
+        addr: &Address,
+    ) -> cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount {
         use cosmos_sdk_proto::cosmos::auth::v1beta1::{
             BaseAccount, QueryAccountRequest, QueryAccountResponse,
         };
@@ -482,9 +495,7 @@ impl Harness {
             .expect("account response")
             .account
             .expect("an account");
-        BaseAccount::decode(any.value.as_slice())
-            .expect("a base account")
-            .account_number
+        BaseAccount::decode(any.value.as_slice()).expect("a base account")
     }
 
     /// `addr`'s balance of `denom` (bank Balance query).

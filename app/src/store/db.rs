@@ -48,6 +48,12 @@ pub enum StoreError {
     },
     #[error("corrupt store: {0}")]
     Corrupt(String),
+    /// State sync: the store to restore into is not empty, or the snapshot is unusable.
+    #[error("restore: {0}")]
+    Restore(String),
+    /// State sync: the entries rebuild a different app hash than the one trusted.
+    #[error("restore: the snapshot's entries rebuild app hash {rebuilt}, not the trusted {trusted}")]
+    RestoreMismatch { rebuilt: String, trusted: String },
 }
 
 macro_rules! db_err {
@@ -91,6 +97,8 @@ pub struct PendingCommit {
     batches: Vec<(u8, TreeUpdateBatch)>,
     preimages: Vec<(Vec<u8>, Vec<u8>)>,
     flat: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    /// A restored store's first version: nothing older exists (see [`Store::restore`]).
+    restored_at: Option<Version>,
 }
 
 /// See [`Store::stats`].
@@ -201,7 +209,54 @@ impl Store {
         &self,
         base: &Snapshot,
         version: Version,
+        writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    ) -> Result<PendingCommit, StoreError> {
+        self.prepare(base, version, writes, false)
+    }
+
+    /// Rebuilds the store at `version` from every latest-state entry a state-sync snapshot
+    /// holds, and commits it only if the rebuilt app hash is `trusted` (the one CometBFT's
+    /// light client verified). The store must be empty; afterwards `version` is its oldest.
+    /// A JMT's root depends only on its keys and values, not on the order they were written
+    /// in, so trees rebuilt in one version equal the ones the chain grew block by block.
+    pub fn restore(
+        &self,
+        version: Version,
+        entries: BTreeMap<Vec<u8>, Vec<u8>>,
+        trusted: &[u8; 32],
+    ) -> Result<(), StoreError> {
+        let base = self.snapshot()?;
+        if base.has_state() {
+            return Err(StoreError::Restore(format!(
+                "the store already holds height {}",
+                base.height()
+            )));
+        }
+        if version == 0 {
+            return Err(StoreError::Restore(
+                "a snapshot of genesis is not restored: start from genesis instead".into(),
+            ));
+        }
+        let writes = entries.into_iter().map(|(k, v)| (k, Some(v))).collect();
+        let mut pending = self.prepare(&base, version, writes, true)?;
+        if &pending.app_hash != trusted {
+            return Err(StoreError::RestoreMismatch {
+                rebuilt: hex::encode_upper(pending.app_hash),
+                trusted: hex::encode_upper(trusted),
+            });
+        }
+        pending.restored_at = Some(version);
+        self.commit(pending, 0)
+    }
+
+    /// `fresh`: build `version`'s trees from nothing (a restore) instead of from the
+    /// previous version's.
+    fn prepare(
+        &self,
+        base: &Snapshot,
+        version: Version,
         mut writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+        fresh: bool,
     ) -> Result<PendingCommit, StoreError> {
         if version == 0 {
             // jmt cannot prove absence in an empty tree, and IBC relayers ask for absent keys:
@@ -239,6 +294,7 @@ impl Store {
             let reader = TreeView {
                 snap: base,
                 tree: store.id(),
+                fresh_at: fresh.then_some(version),
             };
             let tree = Sha256Jmt::new(&reader);
             let set = per_store.remove(&store.id()).unwrap_or_default();
@@ -257,6 +313,7 @@ impl Store {
         let reader = TreeView {
             snap: base,
             tree: ROOT_TREE,
+            fresh_at: fresh.then_some(version),
         };
         let (app_root, mut batch) = Sha256Jmt::new(&reader)
             .put_value_set(roots, version)
@@ -269,6 +326,7 @@ impl Store {
             batches,
             preimages,
             flat: writes,
+            restored_at: None,
         })
     }
 
@@ -320,7 +378,16 @@ impl Store {
             }
             meta.insert("height", pending.version.to_be_bytes().as_slice())?;
             meta.insert("app_hash", pending.app_hash.as_slice())?;
-            if keep_recent > 0 && pending.version >= keep_recent {
+            if let Some(first) = pending.restored_at {
+                meta.insert("oldest", first.to_be_bytes().as_slice())?;
+            }
+            // A restored store has nothing below its first version, whatever `keep_recent`
+            // would allow.
+            let kept_from = read_u64(&meta, "oldest")?.unwrap_or(0);
+            if keep_recent > 0
+                && pending.version >= keep_recent
+                && pending.version + 1 - keep_recent >= kept_from
+            {
                 // Versions >= `oldest` stay provable; a node stale since v is only needed by
                 // versions < v, so every node stale since <= oldest can go.
                 let oldest = pending.version + 1 - keep_recent;
@@ -379,6 +446,17 @@ impl Snapshot {
         Ok(self.flat.get(key)?.map(|v| v.value().to_vec()))
     }
 
+    /// Every entry of the latest state, in key order: what a state-sync snapshot holds.
+    pub fn entries(
+        &self,
+    ) -> Result<impl Iterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>> + '_, StoreError>
+    {
+        Ok(self.flat.iter()?.map(|r| {
+            let (k, v) = r?;
+            Ok((k.value().to_vec(), v.value().to_vec()))
+        }))
+    }
+
     /// Latest entries with `start <= key < end` (no end: to the end of the table), ascending.
     pub fn range(
         &self,
@@ -433,6 +511,7 @@ impl Snapshot {
         let reader = TreeView {
             snap: self,
             tree: ROOT_TREE,
+            fresh_at: None,
         };
         let root: RootHash = Sha256Jmt::new(&reader)
             .get_root_hash(height)
@@ -452,6 +531,7 @@ impl Snapshot {
         let sub = TreeView {
             snap: self,
             tree: store.id(),
+            fresh_at: None,
         };
         let (value, key_proof) = Sha256Jmt::new(&sub)
             .get_with_ics23_proof(key.to_vec(), height)
@@ -459,6 +539,7 @@ impl Snapshot {
         let root = TreeView {
             snap: self,
             tree: ROOT_TREE,
+            fresh_at: None,
         };
         let (_, store_proof) = Sha256Jmt::new(&root)
             .get_with_ics23_proof(store.name().as_bytes().to_vec(), height)
@@ -482,6 +563,7 @@ impl Snapshot {
         let view = TreeView {
             snap: self,
             tree: store.id(),
+            fresh_at: None,
         };
         view.get_value_option(height, KeyHash::with::<sha2::Sha256>(key))
             .map_err(|e| StoreError::Tree(e.to_string()))
@@ -492,10 +574,18 @@ impl Snapshot {
 struct TreeView<'a> {
     snap: &'a Snapshot,
     tree: u8,
+    /// Restoring at this version: jmt builds version v on the root of v - 1, which a
+    /// restored store never had, so that root reads as the empty tree.
+    fresh_at: Option<Version>,
 }
 
 impl TreeReader for TreeView<'_> {
     fn get_node_option(&self, key: &NodeKey) -> anyhow::Result<Option<Node>> {
+        if let Some(v) = self.fresh_at {
+            if key.version() + 1 == v && key.nibble_path().num_nibbles() == 0 {
+                return Ok(Some(Node::Null));
+            }
+        }
         let k = node_key(self.tree, key)?;
         match self.snap.nodes.get(k.as_slice())? {
             Some(bytes) => Ok(Some(Node::try_from_slice(bytes.value())?)),
