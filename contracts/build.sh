@@ -11,6 +11,9 @@
 #
 # Usage: contracts/build.sh [--force]
 #   Skips the build when every artifact is newer than all contract sources.
+#        contracts/build.sh --cw20
+#   Builds only cw20-base 2.0.0 from crates.io, unmodified (localnet/perf/cw20-base), into
+#   artifacts/cw20_base.wasm: the token localnet/perf.sh loads InferChain and wasmd with.
 set -euo pipefail
 
 # The four InferChain contracts, then three test contracts for the chain's CosmWasm hosting
@@ -31,7 +34,9 @@ root="$(cd "$here/.." && pwd)"
 artifacts="$here/artifacts"
 target_dir="${INFERCHAIN_WASM_TARGET_DIR:-$HOME/.cache/inferchain/target-wasm}"
 force=0
+cw20=0
 [[ "${1:-}" == "--force" ]] && force=1
+[[ "${1:-}" == "--cw20" ]] && cw20=1
 
 # --- toolchain: install the Debian packages that are missing (apt-get update only then) -----
 missing=()
@@ -57,6 +62,35 @@ run_check() {
         $INFERCHAIN_WASM_CHECK "${files[@]}"
     fi
 }
+
+# The recipe: wasm_cargo DIR CARGO_BUILD_ARGS... builds in the cargo workspace at DIR.
+wasm_cargo() {
+    local dir="$1"
+    shift
+    (
+        cd "$dir"
+        # Debian's cargo/rustc, not rustup's proxies earlier in PATH; RUSTC_BOOTSTRAP for -Z build-std.
+        env -u RUSTFLAGS -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET \
+            RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc \
+            /usr/bin/cargo \
+            --config 'unstable.build-std=["std", "panic_abort"]' \
+            --config 'target.wasm32-unknown-unknown.rustflags=["-C", "link-arg=--allow-undefined", "-C", "target-cpu=mvp"]' \
+            build --profile wasm --lib --target wasm32-unknown-unknown \
+            --target-dir "$target_dir" "$@"
+    )
+}
+
+if ((cw20)); then
+    wasm_cargo "$root/localnet/perf/cw20-base"
+    mkdir -p "$artifacts"
+    cp "$target_dir/wasm32-unknown-unknown/wasm/inferchain_perf_cw20_base.wasm" "$artifacts/cw20_base.wasm"
+    if [[ -n "${INFERCHAIN_WASM_CHECK:-}" ]]; then
+        # shellcheck disable=SC2086 # the variable is a command line
+        $INFERCHAIN_WASM_CHECK "$artifacts/cw20_base.wasm"
+    fi
+    echo "build.sh: cw20_base.wasm $(stat -c %s "$artifacts/cw20_base.wasm") bytes"
+    exit 0
+fi
 
 # --- up to date? ------------------------------------------------------------------------------
 sources=("$root/Cargo.toml" "$here/build.sh")
@@ -94,17 +128,7 @@ done
 start=$(date +%s)
 for group in "${groups[@]}"; do
     read -r -a packages <<<"$group"
-    (
-        cd "$root"
-        # Debian's cargo/rustc, not rustup's proxies earlier in PATH; RUSTC_BOOTSTRAP for -Z build-std.
-        env -u RUSTFLAGS -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET \
-            RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc \
-            /usr/bin/cargo \
-            --config 'unstable.build-std=["std", "panic_abort"]' \
-            --config 'target.wasm32-unknown-unknown.rustflags=["-C", "link-arg=--allow-undefined", "-C", "target-cpu=mvp"]' \
-            build --profile wasm --lib --target wasm32-unknown-unknown \
-            --target-dir "$target_dir" "${packages[@]}"
-    )
+    wasm_cargo "$root" "${packages[@]}"
 done
 elapsed=$(($(date +%s) - start))
 

@@ -14,6 +14,9 @@ use inferchain_app::rpc_client::num;
 use k256::ecdsa::SigningKey;
 use serde_json::Value;
 
+pub mod load;
+pub mod perturb;
+
 pub const CHAIN_ID: &str = "inferchain-local-1";
 
 /// What end-to-end localnets register at genesis unless a test asks for more: one small
@@ -445,4 +448,12 @@ impl Drop for Localnet {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// `bytes` gzipped, as clients upload contract code.
+pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes)?;
+    Ok(gz.finish()?)
 }

@@ -51,6 +51,45 @@ async fn single_node_localnet() {
     grpc_serves_the_same_state(&net).await;
     grpc_reflection_describes_every_served_method(&net).await;
     kill9_while_txs_flow_loses_and_doubles_nothing(&net).await;
+    load_generator_smoke(&net).await;
+}
+
+/// The load generator `localnet/perf.sh` runs against InferChain and wasmd, in miniature, so
+/// it can't rot: every transaction committed and found in a block, the counter at the count,
+/// the figures filled in.
+async fn load_generator_smoke(net: &Localnet) {
+    use inferchain_e2e::load::{run, LoadConfig, Workload};
+    let home = net.home(0);
+    let pid = |f: &str| -> u32 {
+        std::fs::read_to_string(home.join(f)).unwrap().trim().parse().unwrap()
+    };
+    for (workload, wasm) in [
+        (Workload::Bank, None),
+        (
+            Workload::Counter,
+            Some(inferchain_e2e::repo_root().join("contracts/artifacts/counter.wasm")),
+        ),
+    ] {
+        let report = run(LoadConfig {
+            rpc: net.rpc(0),
+            chain_id: inferchain_e2e::CHAIN_ID.into(),
+            prefix: "infer".into(),
+            denom: "uspec".into(),
+            gas_price: 0.025,
+            funder_mnemonic: net.account("faucet").mnemonic.clone(),
+            workload,
+            wasm,
+            accounts: 3,
+            txs_per_account: 5,
+            pids: vec![pid("app.pid"), pid("cometbft.pid")],
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{workload:?} load: {e:#}"));
+        assert_eq!((report.txs, report.committed), (15, 15), "{report:?}");
+        assert!(report.tx_per_s > 0.0 && report.p99_ms >= report.p50_ms, "{report:?}");
+        assert!(report.blocks >= 1 && report.gas_per_tx > 0, "{report:?}");
+        assert!(report.node_peak_rss_mib > 1.0, "{report:?}");
+    }
 }
 
 async fn cli_bank_send(net: &Localnet) {
