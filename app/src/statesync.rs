@@ -241,7 +241,7 @@ fn write_snapshot(
         bytes: 0,
     };
     let mut chunk = Vec::with_capacity(chunk_target + 1024);
-    let mut flush = |chunk: &mut Vec<u8>, meta: &mut Metadata| -> Result<(), SnapshotError> {
+    let flush = |chunk: &mut Vec<u8>, meta: &mut Metadata| -> Result<(), SnapshotError> {
         let compressed = compress(chunk)?;
         let index = meta.chunk_hashes.len();
         std::fs::write(tmp.join(format!("{index}.gz")), &compressed)?;

@@ -293,14 +293,14 @@ pub async fn run(cfg: LoadConfig) -> Result<Report> {
         let address = bech32(&cfg.prefix, &Address::from_secp256k1(&pubkey_bytes(&key)))?;
         outputs.push(Output {
             address: address.clone(),
-            coins: chain.coins(100_000_000_000),
+            coins: chain.coins(1_000_000_000),
         });
         keys.push(key);
     }
     let fund = to_any(&MsgMultiSend {
         inputs: vec![Input {
             address: funder.address.clone(),
-            coins: chain.coins(100_000_000_000 * cfg.accounts as u128),
+            coins: chain.coins(1_000_000_000 * cfg.accounts as u128),
         }],
         outputs,
     });

@@ -329,15 +329,19 @@ impl World {
             9..=11 => {
                 let now = self.now();
                 let id = self.id();
+                let bps = [json!([10000]), json!([6000, 4000]), json!([5000])][self.rng.gen_range(0..3)].clone();
+                let deadlines: Vec<String> = [(0, 6), (3, 10), (6, 14)]
+                    .iter()
+                    .map(|(lo, hi)| ((now + self.rng.gen_range(*lo..*hi)) * 1_000_000_000).to_string())
+                    .collect();
+                let test_set_hash = self.hex(64);
                 let msg = match self.rng.gen_range(0..5) {
                     0 | 1 => json!({"create_challenge": {
                         "title": "sim", "description": "", "task": "binary_classification",
                         "architecture_id": ARCH, "metric": "accuracy", "dataset_uri": "",
-                        "test_set_hash": self.hex(64),
-                        "submission_deadline": ((now + self.rng.gen_range(0..6)) * 1_000_000_000).to_string(),
-                        "reveal_deadline": ((now + self.rng.gen_range(3..10)) * 1_000_000_000).to_string(),
-                        "scoring_deadline": ((now + self.rng.gen_range(6..14)) * 1_000_000_000).to_string(),
-                        "min_stake": "1000000", "payout_bps": [[10000], [6000, 4000], [5000]][self.rng.gen_range(0..3)]}}),
+                        "test_set_hash": test_set_hash,
+                        "submission_deadline": deadlines[0], "reveal_deadline": deadlines[1],
+                        "scoring_deadline": deadlines[2], "min_stake": "1000000", "payout_bps": bps}}),
                     2 => json!({"submit_model": {"challenge_id": id, "commitment": self.hex(64),
                         "architecture_id": ARCH}}),
                     3 => json!({"cancel_unrevealed": {"challenge_id": id}}),
@@ -360,11 +364,14 @@ impl World {
                 let msg = match self.rng.gen_range(0..4) {
                     0 => {
                         let to = self.address();
-                        let amount = self.amount().min(10_000_000);
-                        json!({"propose": {"title": "sim", "description": "", "messages":
-                            if self.rng.gen_bool(0.5) { json!([]) } else {
-                                json!([{"bank": {"send": {"to_address": to,
-                                    "amount": [{"denom": DENOM, "amount": amount.to_string()}]}}}]) }}})
+                        let amount = self.amount().min(10_000_000).to_string();
+                        let messages = if self.rng.gen_bool(0.5) {
+                            json!([])
+                        } else {
+                            json!([{"bank": {"send": {"to_address": to,
+                                "amount": [{"denom": DENOM, "amount": amount}]}}}])
+                        };
+                        json!({"propose": {"title": "sim", "description": "", "messages": messages}})
                     }
                     1 => json!({"vote": {"proposal_id": id,
                         "vote": ["yes", "no", "abstain", "no_with_veto"][self.rng.gen_range(0..4)]}}),
@@ -459,8 +466,9 @@ impl World {
         }
     }
 
-    /// A fulfilment of a random open request: a real proof for the first few (by the model's
-    /// owner, so fees are split and the escrow pays out), a forged one otherwise.
+    /// A fulfilment of a random request: for the first few open ones a real proof by the
+    /// registered model (fees are split and the escrow pays out when the request is on one of
+    /// its feeds), a forged one otherwise.
     fn fulfil(&mut self, from: usize) -> Any {
         let id = if self.next_request > 1 { self.rng.gen_range(1..self.next_request) } else { 1 };
         let request = self.chain.query(
@@ -555,7 +563,7 @@ impl World {
     /// Supply per denom, from the bank's supply keys.
     fn supplies(&self) -> BTreeMap<String, u128> {
         let snap = self.chain.app.0.store.snapshot().unwrap();
-        snap.range(&[Substore::Bank.id(), 0x00], Some(&[Substore::Bank.id(), 0x01]))
+        snap.range(&[Substore::Bank.id(), 0x00], Some(&[Substore::Bank.id(), 0x01][..]))
             .unwrap()
             .into_iter()
             .map(|(k, v)| {
@@ -570,7 +578,7 @@ impl World {
         let snap = self.chain.app.0.store.snapshot().unwrap();
         let mut out: BTreeMap<String, (u128, u128)> = BTreeMap::new();
         for (k, v) in snap
-            .range(&[Substore::Bank.id(), 0x02], Some(&[Substore::Bank.id(), 0x03]))
+            .range(&[Substore::Bank.id(), 0x02], Some(&[Substore::Bank.id(), 0x03][..]))
             .unwrap()
         {
             let addr_len = k[2] as usize;
@@ -584,7 +592,7 @@ impl World {
     }
 
     fn balance(&self, addr: &str) -> u128 {
-        self.chain.balance(&addr.parse().expect("an address"), DENOM)
+        self.chain.balance(&addr.parse::<Address>().expect("an address"), DENOM)
     }
 
     fn smart(&self, contract: &str, q: Value) -> Value {
@@ -608,6 +616,7 @@ impl World {
             assert_eq!(*total, sum, "height {at}: supply of {denom} is not the sum of balances");
             assert!(largest <= *total, "height {at}: a {denom} balance exceeds the supply");
             let before = self.supply.get(denom).copied().unwrap_or(*total);
+            assert!(*total <= before, "height {at}: {denom} supply grew ({before} -> {total}) with no mint");
             let expected_drop = if denom == DENOM { burned } else { 0 };
             assert_eq!(
                 before - *total,
