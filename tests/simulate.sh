@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The long simulation: MSGS random messages of every kind in blocks through the in-process
 # harness, the chain's invariants checked after every block, then the same seed replayed
-# for identical app hashes (app/tests/reliability/simulation.rs; CI runs 3000).
+# for identical app hashes (app/tests/reliability/simulation.rs; CI runs 10,000).
 #
 #   tests/simulate.sh [MSGS] [SEED]     default 20000 messages, a random seed
 #

@@ -760,7 +760,12 @@ impl Application for AbciApp {
 
     fn list_snapshots(&self) -> ResponseListSnapshots {
         ResponseListSnapshots {
-            snapshots: self.0.snapshots.as_ref().map(|s| s.list()).unwrap_or_default(),
+            snapshots: self
+                .0
+                .snapshots
+                .as_ref()
+                .map(|s| s.list())
+                .unwrap_or_default(),
         }
     }
 
@@ -808,20 +813,22 @@ impl Application for AbciApp {
         let node = &self.0;
         let mut guard = lock(&node.restore);
         let Some(restore) = guard.as_mut() else {
-            tracing::error!(index = req.index, "state sync: a chunk without an accepted snapshot");
+            tracing::error!(
+                index = req.index,
+                "state sync: a chunk without an accepted snapshot"
+            );
             return ResponseApplySnapshotChunk {
                 result: R::Abort as i32,
                 ..Default::default()
             };
         };
         let height = restore.height();
-        let answer = |result: R, refetch: Vec<u32>, reject: Vec<String>| {
-            ResponseApplySnapshotChunk {
+        let answer =
+            |result: R, refetch: Vec<u32>, reject: Vec<String>| ResponseApplySnapshotChunk {
                 result: result as i32,
                 refetch_chunks: refetch,
                 reject_senders: reject,
-            }
-        };
+            };
         match restore.apply(&node.store, req.index, &req.chunk) {
             Ok(Progress::More) => answer(R::Accept, vec![], vec![]),
             Ok(Progress::Restored { height, entries }) => {
@@ -833,7 +840,11 @@ impl Application for AbciApp {
                     // every restart too: stop loudly rather than run half-started.
                     panic!("state restored at height {height} but the app could not start: {e}");
                 }
-                tracing::info!(height, entries, "state sync: state restored from a snapshot");
+                tracing::info!(
+                    height,
+                    entries,
+                    "state sync: state restored from a snapshot"
+                );
                 answer(R::Accept, vec![], vec![])
             }
             // A peer sent a chunk that isn't the snapshot's: fetch it again from another.

@@ -129,7 +129,10 @@ impl Snapshots {
             return;
         }
         if self.busy.swap(true, Ordering::AcqRel) {
-            tracing::warn!(height, "previous snapshot still being written; skipping this one");
+            tracing::warn!(
+                height,
+                "previous snapshot still being written; skipping this one"
+            );
             return;
         }
         // Taken here, before the next block can commit: the thread reads exactly `height`.
@@ -176,8 +179,8 @@ impl Snapshots {
         let mut out: Vec<AbciSnapshot> = snapshot_heights(&self.config.dir)
             .into_iter()
             .filter_map(|h| {
-                let metadata = std::fs::read(snapshot_dir(&self.config.dir, h).join("metadata.json"))
-                    .ok()?;
+                let metadata =
+                    std::fs::read(snapshot_dir(&self.config.dir, h).join("metadata.json")).ok()?;
                 let meta: Metadata = serde_json::from_slice(&metadata).ok()?;
                 Some(AbciSnapshot {
                     height: h,
@@ -245,7 +248,8 @@ fn write_snapshot(
         let compressed = compress(chunk)?;
         let index = meta.chunk_hashes.len();
         std::fs::write(tmp.join(format!("{index}.gz")), &compressed)?;
-        meta.chunk_hashes.push(hex::encode_upper(sha256(&compressed)));
+        meta.chunk_hashes
+            .push(hex::encode_upper(sha256(&compressed)));
         chunk.clear();
         Ok(())
     };
@@ -293,9 +297,7 @@ impl SnapshotError {
         match self {
             SnapshotError::Format(_) => R::RejectFormat,
             // Every snapshot would be refused: stop state sync instead of trying them all.
-            SnapshotError::HasState(_) | SnapshotError::Io(_) | SnapshotError::Store(_) => {
-                R::Abort
-            }
+            SnapshotError::HasState(_) | SnapshotError::Io(_) | SnapshotError::Store(_) => R::Abort,
             _ => R::Reject,
         }
     }
@@ -429,10 +431,7 @@ impl Restore {
             if previous.is_some_and(|p| p >= key) {
                 return Err(malformed("keys are not strictly ascending".into()));
             }
-            let known = key
-                .first()
-                .and_then(|id| Substore::from_id(*id))
-                .is_some();
+            let known = key.first().and_then(|id| Substore::from_id(*id)).is_some();
             if !known {
                 return Err(malformed(format!(
                     "key {} names no substore",

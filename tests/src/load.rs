@@ -16,7 +16,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
-use cosmos_sdk_proto::cosmos::auth::v1beta1::{BaseAccount, QueryAccountRequest, QueryAccountResponse};
+use cosmos_sdk_proto::cosmos::auth::v1beta1::{
+    BaseAccount, QueryAccountRequest, QueryAccountResponse,
+};
 use cosmos_sdk_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, MsgSend, Output};
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin;
 use cosmos_sdk_proto::cosmos::tx::v1beta1::Fee;
@@ -129,7 +131,10 @@ impl Chain {
     }
 
     async fn signer(&self, key: SigningKey) -> Result<Signer> {
-        let address = bech32(&self.cfg.prefix, &Address::from_secp256k1(&pubkey_bytes(&key)))?;
+        let address = bech32(
+            &self.cfg.prefix,
+            &Address::from_secp256k1(&pubkey_bytes(&key)),
+        )?;
         let a = self.account(&address).await?;
         Ok(Signer {
             key,
@@ -215,7 +220,9 @@ impl Chain {
     }
 
     async fn height(&self) -> Result<u64> {
-        Ok(num(&self.client.rpc.status().await?["sync_info"]["latest_block_height"]))
+        Ok(num(
+            &self.client.rpc.status().await?["sync_info"]["latest_block_height"]
+        ))
     }
 }
 
@@ -274,7 +281,9 @@ pub async fn run(cfg: LoadConfig) -> Result<Report> {
     };
     let contract = match (cfg.workload, &wasm) {
         (Workload::Bank, _) => None,
-        (Workload::Counter, Some(w)) => Some(chain.deploy(&mut funder, w, json!({"count": 0})).await?),
+        (Workload::Counter, Some(w)) => {
+            Some(chain.deploy(&mut funder, w, json!({"count": 0})).await?)
+        }
         (Workload::Cw20, Some(w)) => {
             let init = json!({"name": "Load", "symbol": "LOAD", "decimals": 6,
                 "initial_balances": [{"address": funder.address, "amount": "1000000000000"}]});
@@ -288,8 +297,12 @@ pub async fn run(cfg: LoadConfig) -> Result<Report> {
     let mut outputs = Vec::new();
     let mut keys = Vec::new();
     for i in 0..cfg.accounts {
-        let key = SigningKey::from_slice(&sha2::Sha256::digest(format!("load/{}/{i}/{}", cfg.chain_id, rand_suffix())))
-            .context("a key")?;
+        let key = SigningKey::from_slice(&sha2::Sha256::digest(format!(
+            "load/{}/{i}/{}",
+            cfg.chain_id,
+            rand_suffix()
+        )))
+        .context("a key")?;
         let address = bech32(&cfg.prefix, &Address::from_secp256k1(&pubkey_bytes(&key)))?;
         outputs.push(Output {
             address: address.clone(),
@@ -304,7 +317,10 @@ pub async fn run(cfg: LoadConfig) -> Result<Report> {
         }],
         outputs,
     });
-    chain.run_tx(&mut funder, vec![fund]).await.context("funding the accounts")?;
+    chain
+        .run_tx(&mut funder, vec![fund])
+        .await
+        .context("funding the accounts")?;
     if let (Workload::Cw20, Some(token)) = (cfg.workload, &contract) {
         let mut msgs = Vec::new();
         for key in &keys {
@@ -312,11 +328,16 @@ pub async fn run(cfg: LoadConfig) -> Result<Report> {
             msgs.push(to_any(&MsgExecuteContract {
                 sender: funder.address.clone(),
                 contract: token.clone(),
-                msg: json!({"transfer": {"recipient": to, "amount": "1000000"}}).to_string().into_bytes(),
+                msg: json!({"transfer": {"recipient": to, "amount": "1000000"}})
+                    .to_string()
+                    .into_bytes(),
                 funds: vec![],
             }));
         }
-        chain.run_tx(&mut funder, msgs).await.context("giving the accounts tokens")?;
+        chain
+            .run_tx(&mut funder, msgs)
+            .await
+            .context("giving the accounts tokens")?;
     }
     for key in keys {
         signers.push(chain.signer(key).await?);
@@ -398,7 +419,12 @@ pub async fn run(cfg: LoadConfig) -> Result<Report> {
             for (hash, tx) in txs {
                 sent.lock().unwrap().insert(hash.clone(), Instant::now());
                 let b = client.broadcast(&tx).await?;
-                ensure!(b.code == 0, "CheckTx refused a load tx: {} (code {})", b.log, b.code);
+                ensure!(
+                    b.code == 0,
+                    "CheckTx refused a load tx: {} (code {})",
+                    b.log,
+                    b.code
+                );
                 last = hash;
             }
             Ok::<String, anyhow::Error>(last)
@@ -418,7 +444,10 @@ pub async fn run(cfg: LoadConfig) -> Result<Report> {
     // The watcher must have seen the last height before it stops.
     let deadline = Instant::now() + Duration::from_secs(30);
     while !seen.lock().unwrap().contains_key(&end_height) {
-        ensure!(Instant::now() < deadline, "height {end_height} never seen by the watcher");
+        ensure!(
+            Instant::now() < deadline,
+            "height {end_height} never seen by the watcher"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -433,8 +462,16 @@ pub async fn run(cfg: LoadConfig) -> Result<Report> {
     let mut committed = 0usize;
     let mut last_block_seen = start;
     for h in start_height + 1..=end_height {
-        let b = client.rpc.call("block", json!({"height": h.to_string()})).await?;
-        times.push(b["block"]["header"]["time"].as_str().unwrap_or_default().to_string());
+        let b = client
+            .rpc
+            .call("block", json!({"height": h.to_string()}))
+            .await?;
+        times.push(
+            b["block"]["header"]["time"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
         let at = seen
             .range(h..)
             .next()
@@ -451,9 +488,15 @@ pub async fn run(cfg: LoadConfig) -> Result<Report> {
         }
     }
     let total = cfg.accounts * cfg.txs_per_account;
-    ensure!(committed == total, "{committed} of {total} load txs found in blocks");
+    ensure!(
+        committed == total,
+        "{committed} of {total} load txs found in blocks"
+    );
     latencies.sort_by(|a, b| a.partial_cmp(b).expect("finite"));
-    let elapsed = last_block_seen.duration_since(start).as_secs_f64().max(1e-6);
+    let elapsed = last_block_seen
+        .duration_since(start)
+        .as_secs_f64()
+        .max(1e-6);
     let block_interval_ms = block_interval_ms(&times);
     let cpu: f64 = usage_after
         .iter()
@@ -464,7 +507,10 @@ pub async fn run(cfg: LoadConfig) -> Result<Report> {
     // A counter that counted every increment: the chain did the work, not just included it.
     if let (Workload::Counter, Some(c)) = (cfg.workload, &contract) {
         let v = chain.smart(c, json!({"count": {}})).await?;
-        ensure!(v["count"].as_u64() == Some(total as u64), "counter is {v}, expected {total}");
+        ensure!(
+            v["count"].as_u64() == Some(total as u64),
+            "counter is {v}, expected {total}"
+        );
     }
     Ok(Report {
         workload: format!("{:?}", cfg.workload).to_lowercase(),

@@ -95,7 +95,10 @@ fn isolate_config(net: &Localnet, i: usize) -> Result<String> {
             let key = line.split('=').next().unwrap_or_default().trim();
             match (section.as_str(), key) {
                 ("[p2p]", "laddr") => {
-                    format!("laddr = \"tcp://127.0.0.1:{}\"", 26656 + 100 * i as u32 + net.offset + 50)
+                    format!(
+                        "laddr = \"tcp://127.0.0.1:{}\"",
+                        26656 + 100 * i as u32 + net.offset + 50
+                    )
                 }
                 ("[p2p]", "persistent_peers") => "persistent_peers = \"\"".into(),
                 ("[p2p]", "pex") => "pex = false".into(),
@@ -142,7 +145,13 @@ async fn load(
 ) {
     let mut tasks = Vec::new();
     for (n, (address, key)) in senders.into_iter().enumerate() {
-        let (net, sink, up, stop, sent) = (net.clone(), sink.clone(), up.clone(), stop.clone(), sent.clone());
+        let (net, sink, up, stop, sent) = (
+            net.clone(),
+            sink.clone(),
+            up.clone(),
+            stop.clone(),
+            sent.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             let mut rng = Rng(0x9e37_79b9 ^ (n as u64 + 1) * 0x1234_5678);
             let addr: Address = address.parse().expect("a dev address");
@@ -174,7 +183,14 @@ async fn load(
                     gas_limit: 200_000,
                     ..Default::default()
                 };
-                let tx = client.sign(&key, vec![msg], "", account.account_number, account.sequence, fee);
+                let tx = client.sign(
+                    &key,
+                    vec![msg],
+                    "",
+                    account.account_number,
+                    account.sequence,
+                    fee,
+                );
                 let Ok(b) = client.broadcast(&tx).await else {
                     continue;
                 };
@@ -200,7 +216,10 @@ async fn load(
 
 /// Runs `rounds` perturbations on `net`'s validators under load; see the module's doc.
 pub async fn perturb(net: Arc<Localnet>, rounds: usize, seed: u64) -> Result<PerturbReport> {
-    ensure!(net.validators >= 4, "perturbations need four validators (three stay up)");
+    ensure!(
+        net.validators >= 4,
+        "perturbations need four validators (three stay up)"
+    );
     let mut rng = Rng(seed.max(1));
     let mut report = PerturbReport {
         rounds,
@@ -214,7 +233,10 @@ pub async fn perturb(net: Arc<Localnet>, rounds: usize, seed: u64) -> Result<Per
         .collect();
     let mut start_seq = BTreeMap::new();
     for (a, _) in &senders {
-        start_seq.insert(a.clone(), net.client(0).account(&a.parse()?).await?.sequence);
+        start_seq.insert(
+            a.clone(),
+            net.client(0).account(&a.parse()?).await?.sequence,
+        );
     }
     let sink_before = net.balance(0, &sink).await?;
     let up = Arc::new(Mutex::new(vec![true; net.validators]));
@@ -236,7 +258,11 @@ pub async fn perturb(net: Arc<Localnet>, rounds: usize, seed: u64) -> Result<Per
         eprintln!(
             "perturb round {}/{rounds}: node{victim} {}",
             round + 1,
-            ["kill -9 + restart", "pause (SIGSTOP/SIGCONT)", "cut off its peers"][kind as usize]
+            [
+                "kill -9 + restart",
+                "pause (SIGSTOP/SIGCONT)",
+                "cut off its peers"
+            ][kind as usize]
         );
         up.lock().unwrap()[victim] = false;
         match kind {
@@ -321,7 +347,10 @@ pub async fn perturb(net: Arc<Localnet>, rounds: usize, seed: u64) -> Result<Per
         );
     }
     report.txs_reconciled = report.txs_committed;
-    ensure!(report.txs_committed > 0, "no transaction of the load committed");
+    ensure!(
+        report.txs_committed > 0,
+        "no transaction of the load committed"
+    );
     Ok(report)
 }
 

@@ -169,7 +169,10 @@ async fn four_validators_agree_and_recover() {
         "node{joined} has blocks from {earliest}: it replayed instead of restoring a snapshot"
     );
     let app_log = std::fs::read_to_string(net.home(joined).join("app.log")).unwrap();
-    assert!(app_log.contains("state restored from a snapshot"), "{app_log}");
+    assert!(
+        app_log.contains("state restored from a snapshot"),
+        "{app_log}"
+    );
     net.wait_height(0, target + 1, Duration::from_secs(60))
         .await
         .unwrap();

@@ -61,7 +61,11 @@ async fn load_generator_smoke(net: &Localnet) {
     use inferchain_e2e::load::{run, LoadConfig, Workload};
     let home = net.home(0);
     let pid = |f: &str| -> u32 {
-        std::fs::read_to_string(home.join(f)).unwrap().trim().parse().unwrap()
+        std::fs::read_to_string(home.join(f))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
     };
     for (workload, wasm) in [
         (Workload::Bank, None),
@@ -86,7 +90,10 @@ async fn load_generator_smoke(net: &Localnet) {
         .await
         .unwrap_or_else(|e| panic!("{workload:?} load: {e:#}"));
         assert_eq!((report.txs, report.committed), (15, 15), "{report:?}");
-        assert!(report.tx_per_s > 0.0 && report.p99_ms >= report.p50_ms, "{report:?}");
+        assert!(
+            report.tx_per_s > 0.0 && report.p99_ms >= report.p50_ms,
+            "{report:?}"
+        );
         assert!(report.blocks >= 1 && report.gas_per_tx > 0, "{report:?}");
         assert!(report.node_peak_rss_mib > 1.0, "{report:?}");
     }

@@ -475,10 +475,7 @@ impl Harness {
         self.base_account(addr).sequence
     }
 
-    fn base_account(
-        &self,
-        addr: &Address,
-    ) -> cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount {
+    fn base_account(&self, addr: &Address) -> cosmos_sdk_proto::cosmos::auth::v1beta1::BaseAccount {
         use cosmos_sdk_proto::cosmos::auth::v1beta1::{
             BaseAccount, QueryAccountRequest, QueryAccountResponse,
         };

@@ -32,9 +32,15 @@ fn block(v: u64) -> Writes {
         state_key(Substore::Wasm, format!("code/{v}").as_bytes()),
         Some(vec![v as u8; 3000]),
     );
-    w.insert(state_key(Substore::Acc, b"counter"), Some(v.to_be_bytes().to_vec()));
+    w.insert(
+        state_key(Substore::Acc, b"counter"),
+        Some(v.to_be_bytes().to_vec()),
+    );
     if v >= 2 {
-        w.insert(state_key(Substore::Bank, format!("balance/{}", v - 2).as_bytes()), None);
+        w.insert(
+            state_key(Substore::Bank, format!("balance/{}", v - 2).as_bytes()),
+            None,
+        );
     }
     w
 }
@@ -62,7 +68,10 @@ fn snapshots(dir: &Path, chunk_target: usize) -> Snapshots {
 
 fn chunks(s: &Snapshots, snap: &AbciSnapshot) -> Vec<Vec<u8>> {
     (0..snap.chunks)
-        .map(|i| s.load_chunk(snap.height, snap.format, i).expect("chunk on disk"))
+        .map(|i| {
+            s.load_chunk(snap.height, snap.format, i)
+                .expect("chunk on disk")
+        })
         .collect()
 }
 
@@ -110,8 +119,9 @@ fn proven(snap: &Snapshot, store: Substore, key: &[u8], height: u64) -> Option<V
 fn a_restored_store_has_the_same_app_hash_proofs_and_future() {
     let a = tempfile::tempdir().unwrap();
     let (store_a, hash) = chain(a.path(), 6);
-    // Small chunks: the 8 KiB target gives several chunks, one record never split.
-    let s = snapshots(a.path(), 8 * 1024);
+    // Small chunks: the 4 KiB target gives several (a 3000-byte value spans most of one),
+    // one record never split.
+    let s = snapshots(a.path(), 4 * 1024);
     let meta = s.take(&store_a.snapshot().unwrap()).unwrap();
     assert!(meta.chunk_hashes.len() > 3, "{meta:?}");
     let listed = s.list();
@@ -151,7 +161,10 @@ fn a_restored_store_has_the_same_app_hash_proofs_and_future() {
 
     // The same next blocks give the same app hashes, with pruning on the restored store.
     for v in 7..=12 {
-        assert_eq!(commit(&store_a, v, block(v), 0), commit(&store_b, v, block(v), 3));
+        assert_eq!(
+            commit(&store_a, v, block(v), 0),
+            commit(&store_b, v, block(v), 3)
+        );
     }
     let sb = store_b.snapshot().unwrap();
     assert_eq!(
@@ -232,7 +245,13 @@ fn offers_the_node_cannot_trust_or_use_are_refused() {
     assert_eq!(r, OfferResult::RejectFormat);
     // Metadata that isn't what the snapshot's hash names, or announces other chunks.
     let mut forged = good.clone();
-    forged.metadata = forged.metadata.to_vec().into_iter().rev().collect::<Vec<_>>().into();
+    forged.metadata = forged
+        .metadata
+        .to_vec()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .into();
     assert_eq!(refused(&forged, &hash, &empty).0, OfferResult::Reject);
     let more = AbciSnapshot {
         chunks: good.chunks + 1,
@@ -353,11 +372,15 @@ fn forged_snapshots_with_consistent_hashes_are_rejected() {
         ("a truncated record", truncated, "runs past the chunk"),
         ("a length past the end", huge, "runs past the chunk"),
         ("a missing entry", all(Some(5)), "rebuild app hash"),
-        ("an altered value", {
-            let mut e = entries.clone();
-            e[3].1.push(1);
-            e.iter().flat_map(|(k, v)| record(k, v)).collect()
-        }, "rebuild app hash"),
+        (
+            "an altered value",
+            {
+                let mut e = entries.clone();
+                e[3].1.push(1);
+                e.iter().flat_map(|(k, v)| record(k, v)).collect()
+            },
+            "rebuild app hash",
+        ),
     ];
     for (what, raw, expect) in cases {
         let b = tempfile::tempdir().unwrap();
@@ -365,7 +388,11 @@ fn forged_snapshots_with_consistent_hashes_are_rejected() {
         let (snap, chunk) = forge(raw);
         let err = restore_all(&store_b, &snap, &hash, &[chunk]).expect_err(what);
         assert!(err.to_string().contains(expect), "{what}: {err}");
-        assert_eq!(store_b.last_commit().unwrap(), None, "{what} left state behind");
+        assert_eq!(
+            store_b.last_commit().unwrap(),
+            None,
+            "{what} left state behind"
+        );
     }
     // And the honest encoding of the same entries restores.
     let b = tempfile::tempdir().unwrap();

@@ -52,7 +52,9 @@ pub enum StoreError {
     #[error("restore: {0}")]
     Restore(String),
     /// State sync: the entries rebuild a different app hash than the one trusted.
-    #[error("restore: the snapshot's entries rebuild app hash {rebuilt}, not the trusted {trusted}")]
+    #[error(
+        "restore: the snapshot's entries rebuild app hash {rebuilt}, not the trusted {trusted}"
+    )]
     RestoreMismatch { rebuilt: String, trusted: String },
 }
 
@@ -449,8 +451,7 @@ impl Snapshot {
     /// Every entry of the latest state, in key order: what a state-sync snapshot holds.
     pub fn entries(
         &self,
-    ) -> Result<impl Iterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>> + '_, StoreError>
-    {
+    ) -> Result<impl Iterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>> + '_, StoreError> {
         Ok(self.flat.iter()?.map(|r| {
             let (k, v) = r?;
             Ok((k.value().to_vec(), v.value().to_vec()))

@@ -71,7 +71,11 @@ impl Mutator {
         let mut out = base.to_vec();
         for _ in 0..self.rng.gen_range(1..=4) {
             let len = out.len();
-            let at = if len == 0 { 0 } else { self.rng.gen_range(0..len) };
+            let at = if len == 0 {
+                0
+            } else {
+                self.rng.gen_range(0..len)
+            };
             match self.rng.gen_range(0..9) {
                 0 if len > 0 => out[at] ^= 1 << self.rng.gen_range(0..8),
                 1 if len > 0 => out[at] = [0x00, 0x01, 0x7f, 0x80, 0xff][self.rng.gen_range(0..5)],
@@ -266,7 +270,11 @@ fn message_corpus(e: &Economy) -> Vec<Any> {
 
 fn setup() -> (tempfile::TempDir, Economy) {
     let dir = tempfile::tempdir().unwrap();
-    let e = economy(dir.path(), &[(ProofKind::Inference, Mode::Public)], 100_000_000);
+    let e = economy(
+        dir.path(),
+        &[(ProofKind::Inference, Mode::Public)],
+        100_000_000,
+    );
     (dir, e)
 }
 
@@ -277,13 +285,16 @@ fn tx_bytes() {
     let corpus: Vec<Vec<u8>> = msgs
         .iter()
         .enumerate()
-        .map(|(i, m)| e.alice.sign_at(vec![m.clone()], 200_000, fee_for(200_000), i as u64))
+        .map(|(i, m)| {
+            e.alice
+                .sign_at(vec![m.clone()], 200_000, fee_for(200_000), i as u64)
+        })
         .collect();
     let mut block = Vec::new();
     let node = e.chain.app.0.clone();
     fuzz(
         "tx_bytes",
-        Budget::new(20_000),
+        Budget::new(100_000),
         &corpus,
         |m, c| {
             let base = &c[m.rng.gen_range(0..c.len())];
@@ -313,7 +324,7 @@ fn tx_messages() {
     signer.sequence = e.bob.sequence;
     fuzz(
         "tx_messages",
-        Budget::new(3_000),
+        Budget::new(10_000),
         &corpus,
         |m, c| {
             let i = m.rng.gen_range(0..c.len());
@@ -352,10 +363,23 @@ fn queries() {
         .query_paths()
         .map(|(p, _)| p.to_string())
         .collect();
-    for store in ["bank", "acc", "wasm", "ibc", "inference", "params", "nonexistent"] {
+    for store in [
+        "bank",
+        "acc",
+        "wasm",
+        "ibc",
+        "inference",
+        "params",
+        "nonexistent",
+    ] {
         paths.push(format!("store/{store}/key"));
     }
-    paths.extend(["/app/simulate".into(), "".into(), "/".into(), "store/".into()]);
+    paths.extend([
+        "/app/simulate".into(),
+        "".into(),
+        "/".into(),
+        "store/".into(),
+    ]);
     let addr = e.alice.address.to_bech32();
     // Seeds: an address, a typical request, a paginated one, a key.
     let corpus: Vec<Vec<u8>> = vec![
@@ -369,13 +393,15 @@ fn queries() {
         prost::Message::encode_to_vec(
             &cosmos_sdk_proto::cosmos::bank::v1beta1::QueryAllBalancesRequest {
                 address: addr,
-                pagination: Some(cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest {
-                    key: vec![1, 2, 3],
-                    offset: 1,
-                    limit: 1000,
-                    count_total: true,
-                    reverse: true,
-                }),
+                pagination: Some(
+                    cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest {
+                        key: vec![1, 2, 3],
+                        offset: 1,
+                        limit: 1000,
+                        count_total: true,
+                        reverse: true,
+                    },
+                ),
                 resolve_denom: false,
             },
         ),
@@ -384,7 +410,7 @@ fn queries() {
     let height = e.chain.height;
     fuzz(
         "queries",
-        Budget::new(20_000),
+        Budget::new(100_000),
         &corpus,
         |m, c| {
             let mut input = vec![
@@ -392,7 +418,8 @@ fn queries() {
                 m.rng.gen_range(0..8u8),
                 m.rng.gen(),
             ];
-            input.extend(m.mutate(&c[m.rng.gen_range(0..c.len())], c));
+            let base = m.rng.gen_range(0..c.len());
+            input.extend(m.mutate(&c[base], c));
             input
         },
         |input| {
@@ -428,8 +455,16 @@ fn proofs() {
     let commitment = e.model.commitment().unwrap();
     let ih = input_hash(&input);
     // The honest proof verifies (so the mutants exercise a working verifier).
-    verify_inference(&arch, Mode::Public, &proof.bytes, &commitment, &ih, &proof.output, &binding)
-        .expect("the honest proof verifies");
+    verify_inference(
+        &arch,
+        Mode::Public,
+        &proof.bytes,
+        &commitment,
+        &ih,
+        &proof.output,
+        &binding,
+    )
+    .expect("the honest proof verifies");
     let envelope = Envelope::decode(&proof.bytes).unwrap();
     // A compressed-payload variant too: decompression is a classic bomb.
     let mut zipped = envelope.clone();
@@ -438,7 +473,7 @@ fn proofs() {
     let mut accepted = 0u32;
     fuzz(
         "proofs",
-        Budget::new(300),
+        Budget::new(2_000),
         &corpus,
         |m, c| {
             let base = &c[m.rng.gen_range(0..c.len())];
@@ -454,8 +489,16 @@ fn proofs() {
         },
         |bytes| {
             let _ = Envelope::decode(bytes);
-            if verify_inference(&arch, Mode::Public, bytes, &commitment, &ih, &proof.output, &binding)
-                .is_ok()
+            if verify_inference(
+                &arch,
+                Mode::Public,
+                bytes,
+                &commitment,
+                &ih,
+                &proof.output,
+                &binding,
+            )
+            .is_ok()
                 && bytes != proof.bytes.as_slice()
             {
                 accepted += 1;
@@ -511,7 +554,7 @@ fn contract_json() {
     signer.sequence = e.bob.sequence;
     fuzz(
         "contract_json",
-        Budget::new(1_500),
+        Budget::new(5_000),
         &corpus,
         |m, c| {
             let i = m.rng.gen_range(0..values.len());
@@ -541,7 +584,12 @@ fn contract_json() {
                     msg: msg.to_vec(),
                     funds: vec![],
                 });
-                pending.push(signer.sign_at(vec![m], 3_000_000, fee_for(3_000_000), signer.sequence));
+                pending.push(signer.sign_at(
+                    vec![m],
+                    3_000_000,
+                    fee_for(3_000_000),
+                    signer.sequence,
+                ));
                 signer.sequence += 1;
                 if pending.len() == 25 {
                     e.chain.block(std::mem::take(&mut pending));
@@ -551,6 +599,8 @@ fn contract_json() {
         },
     );
     // The contract still answers after all of it.
-    let s = e.chain.smart_json(&e.staking, &json!({"stake": {"address": b}}));
+    let s = e
+        .chain
+        .smart_json(&e.staking, &json!({"stake": {"address": b}}));
     assert!(s["stake"].is_object(), "{s}");
 }

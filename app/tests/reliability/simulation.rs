@@ -12,14 +12,14 @@
 //! - the inference escrow's module account holds exactly its deposits plus pending fees.
 //!
 //! And the same seed gives the same app hash at every height (the run is made twice).
-//! Size: `INFERCHAIN_SIM_MSGS` messages (default 3000), seed `INFERCHAIN_SIM_SEED` (random,
+//! Size: `INFERCHAIN_SIM_MSGS` messages (default 10,000), seed `INFERCHAIN_SIM_SEED` (random,
 //! printed on failure and at the end). `tests/simulate.sh` runs long ones.
 
 use std::collections::BTreeMap;
 
 use cosmos_sdk_proto::cosmwasm::wasm::v1 as wasm;
 use inferchain_app::address::Address;
-use inferchain_app::harness::economy::ARCH;
+use inferchain_app::harness::economy::{exec, ARCH};
 use inferchain_app::harness::{artifact, fee_for, Account, Harness, CHAIN_ID};
 use inferchain_app::modules::inference::circuits;
 use inferchain_app::modules::inference::genesis::ArchitectureJson;
@@ -27,7 +27,9 @@ use inferchain_app::modules::to_any;
 use inferchain_app::modules::wasm::predictable_address;
 use inferchain_app::store::Substore;
 use inferchain_proto::inferchain::inference::v1 as pb;
-use inferchain_verifier::{prove_inference, request_binding, ArchSpec, Mode, ProofKind, QuantModel};
+use inferchain_verifier::{
+    prove_inference, request_binding, ArchSpec, Mode, ProofKind, QuantModel,
+};
 use prost::Message;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -58,6 +60,8 @@ struct Stats {
     invariant_checks: u64,
     burned: u128,
     proofs: u64,
+    /// Failed transactions by (codespace, code): what the random arguments ran into.
+    failures: BTreeMap<(String, u32), u64>,
 }
 
 struct World {
@@ -110,8 +114,7 @@ impl World {
     /// genesis, so the inference module names them from the start). Account 1 is a bonded
     /// modeler with model 1.
     fn new(dir: &std::path::Path, seed: u64) -> World {
-        let mut accounts: Vec<Account> =
-            (1..=ACCOUNTS).map(|s| Account::from_seed(s, 0)).collect();
+        let mut accounts: Vec<Account> = (1..=ACCOUNTS).map(|s| Account::from_seed(s, 0)).collect();
         let owner = accounts[0].address.clone();
         let a = owner.to_bech32();
         let wasms: BTreeMap<&str, Vec<u8>> = ["staking", "challenge", "reputation", "governance"]
@@ -160,18 +163,30 @@ impl World {
         }
         let counter_code = chain.store_code(&mut accounts[0], &artifact("counter"));
         let inits = [
-            ("reputation", json!({"owner": a, "reporters": [cha, stk], "params": {
+            (
+                "reputation",
+                json!({"owner": a, "reporters": [cha, stk], "params": {
                 "decay_bps": 9000, "challenge_weight": "1000", "consumption_weight": "100",
-                "slash_penalty": "500"}})),
-            ("staking", json!({"owner": a, "slashers": [cha, a], "reputation": rep, "params": {
+                "slash_penalty": "500"}}),
+            ),
+            (
+                "staking",
+                json!({"owner": a, "slashers": [cha, a], "reputation": rep, "params": {
                 "min_stake_modeler": "1000000", "min_stake_validator": "1000000",
                 "unbonding_period": 5, "max_unbonding_entries": 7,
-                "slash_destination": {"address": {"address": a}}}})),
-            ("challenge", json!({"owner": a, "staking": stk, "reputation": rep,
-                "creation_deposit": "1000000", "forfeit_destination": "burn", "max_top_k": 5})),
-            ("governance", json!({"staking": stk, "params": {"min_deposit": "1000000",
+                "slash_destination": {"address": {"address": a}}}}),
+            ),
+            (
+                "challenge",
+                json!({"owner": a, "staking": stk, "reputation": rep,
+                "creation_deposit": "1000000", "forfeit_destination": "burn", "max_top_k": 5}),
+            ),
+            (
+                "governance",
+                json!({"staking": stk, "params": {"min_deposit": "1000000",
                 "voting_period": 8, "quorum": "0.334", "threshold": "0.5",
-                "veto_threshold": "0.334"}})),
+                "veto_threshold": "0.334"}}),
+            ),
         ];
         for (name, msg) in inits {
             let got = instantiate2(
@@ -203,8 +218,13 @@ impl World {
             next_request: 1,
             proved: 0,
         };
-        let bond = w.exec_msg(1, &w.c.staking.clone(), json!({"bond": {"role": "modeler",
-            "consensus_pubkey": null}}), 5_000_000);
+        let bond = w.exec_msg(
+            1,
+            &w.c.staking.clone(),
+            json!({"bond": {"role": "modeler",
+            "consensus_pubkey": null}}),
+            5_000_000,
+        );
         let r = w.chain.run(&mut w.accounts[1], vec![bond], 2_000_000);
         assert_eq!(r.code, 0, "bond: {}", r.log);
         let register = to_any(&pb::MsgRegisterModel {
@@ -222,19 +242,7 @@ impl World {
     }
 
     fn exec_msg(&self, from: usize, contract: &str, msg: Value, funds: u128) -> Any {
-        to_any(&wasm::MsgExecuteContract {
-            sender: self.accounts[from].address.to_bech32(),
-            contract: contract.into(),
-            msg: msg.to_string().into_bytes(),
-            funds: if funds == 0 {
-                vec![]
-            } else {
-                vec![cosmos_sdk_proto::cosmos::base::v1beta1::Coin {
-                    denom: DENOM.into(),
-                    amount: funds.to_string(),
-                }]
-            },
-        })
+        exec(&self.accounts[from], contract, msg, funds)
     }
 
     // --- random arguments, often invalid ------------------------------------------------
@@ -276,7 +284,9 @@ impl World {
     }
 
     fn hex(&mut self, n: usize) -> String {
-        (0..n).map(|_| format!("{:x}", self.rng.gen_range(0..16u8))).collect()
+        (0..n)
+            .map(|_| format!("{:x}", self.rng.gen_range(0..16u8)))
+            .collect()
     }
 
     fn now(&self) -> u64 {
@@ -313,26 +323,37 @@ impl World {
             }
             6..=8 => {
                 let role = ["modeler", "validator", "nobody"][self.rng.gen_range(0..3)];
+                let fraction = ["0.1", "1", "1.5", "-1", "0"][self.rng.gen_range(0..5)];
                 let msg = match self.rng.gen_range(0..6) {
                     0 => json!({"bond": {"role": role, "consensus_pubkey": null}}),
-                    1 => json!({"unbond": {"amount": self.amount().min(u64::MAX as u128).to_string()}}),
+                    1 => {
+                        json!({"unbond": {"amount": self.amount().min(u64::MAX as u128).to_string()}})
+                    }
                     2 => json!({"claim": {}}),
                     3 => json!({"claim_rewards": {}}),
                     4 => json!({"distribute_rewards": {"role": role}}),
                     _ => json!({"slash": {"address": self.address(),
-                        "fraction": ["0.1", "1", "1.5", "-1", "0"][self.rng.gen_range(0..5)],
+                        "fraction": fraction,
                         "reason": "sim"}}),
                 };
-                let funds = if self.rng.gen_bool(0.5) { self.amount().min(50_000_000) } else { 0 };
+                let funds = if self.rng.gen_bool(0.5) {
+                    self.amount().min(50_000_000)
+                } else {
+                    0
+                };
                 self.exec_msg(from, &stk, msg, funds)
             }
             9..=11 => {
                 let now = self.now();
                 let id = self.id();
-                let bps = [json!([10000]), json!([6000, 4000]), json!([5000])][self.rng.gen_range(0..3)].clone();
+                let bps = [json!([10000]), json!([6000, 4000]), json!([5000])]
+                    [self.rng.gen_range(0..3)]
+                .clone();
                 let deadlines: Vec<String> = [(0, 6), (3, 10), (6, 14)]
                     .iter()
-                    .map(|(lo, hi)| ((now + self.rng.gen_range(*lo..*hi)) * 1_000_000_000).to_string())
+                    .map(|(lo, hi)| {
+                        ((now + self.rng.gen_range(*lo..*hi)) * 1_000_000_000).to_string()
+                    })
                     .collect();
                 let test_set_hash = self.hex(64);
                 let msg = match self.rng.gen_range(0..5) {
@@ -347,20 +368,29 @@ impl World {
                     3 => json!({"cancel_unrevealed": {"challenge_id": id}}),
                     _ => json!({"finalize": {"challenge_id": id}}),
                 };
-                let funds = if self.rng.gen_bool(0.7) { self.rng.gen_range(0..4_000_000) } else { 0 };
+                let funds = if self.rng.gen_bool(0.7) {
+                    self.rng.gen_range(0..4_000_000)
+                } else {
+                    0
+                };
                 self.exec_msg(from, &cha, msg, funds)
             }
             12 => {
                 let msg = match self.rng.gen_range(0..3) {
-                    0 => json!({"record_consumption": {"modeler": self.address(), "count": self.id()}}),
+                    0 => {
+                        json!({"record_consumption": {"modeler": self.address(), "count": self.id()}})
+                    }
                     1 => json!({"record_slash": {"modeler": self.address(), "amount": "5"}}),
-                    _ => json!({"update_params": {"params": {"decay_bps": self.rng.gen_range(0..20000),
-                        "challenge_weight": "1", "consumption_weight": "1", "slash_penalty": "1"}}}),
+                    _ => {
+                        json!({"update_params": {"params": {"decay_bps": self.rng.gen_range(0..20000),
+                        "challenge_weight": "1", "consumption_weight": "1", "slash_penalty": "1"}}})
+                    }
                 };
                 self.exec_msg(from, &rep, msg, 0)
             }
             13..=15 => {
                 let id = self.id();
+                let vote = ["yes", "no", "abstain", "no_with_veto"][self.rng.gen_range(0..4)];
                 let msg = match self.rng.gen_range(0..4) {
                     0 => {
                         let to = self.address();
@@ -374,11 +404,15 @@ impl World {
                         json!({"propose": {"title": "sim", "description": "", "messages": messages}})
                     }
                     1 => json!({"vote": {"proposal_id": id,
-                        "vote": ["yes", "no", "abstain", "no_with_veto"][self.rng.gen_range(0..4)]}}),
+                        "vote": vote}}),
                     2 => json!({"execute": {"proposal_id": id}}),
                     _ => json!({"close": {"proposal_id": id}}),
                 };
-                let funds = if self.rng.gen_bool(0.6) { self.rng.gen_range(0..3_000_000) } else { 0 };
+                let funds = if self.rng.gen_bool(0.6) {
+                    self.rng.gen_range(0..3_000_000)
+                } else {
+                    0
+                };
                 self.exec_msg(from, &gov, msg, funds)
             }
             16..=17 => {
@@ -392,9 +426,15 @@ impl World {
                     None => to_any(&wasm::MsgInstantiateContract {
                         sender,
                         admin: String::new(),
-                        code_id: if self.rng.gen_ratio(1, 5) { self.id() } else { self.c.counter_code },
+                        code_id: if self.rng.gen_ratio(1, 5) {
+                            self.id()
+                        } else {
+                            self.c.counter_code
+                        },
                         label: "sim-counter".into(),
-                        msg: [&b"{\"count\":1}"[..], b"{}", b"[", b"{\"count\":-4}"][self.rng.gen_range(0..4)].to_vec(),
+                        msg: [&b"{\"count\":1}"[..], b"{}", b"[", b"{\"count\":-4}"]
+                            [self.rng.gen_range(0..4)]
+                        .to_vec(),
                         funds: vec![],
                     }),
                     Some(contract) if self.rng.gen_ratio(1, 6) => to_any(&wasm::MsgUpdateAdmin {
@@ -410,23 +450,36 @@ impl World {
                             2 => json!({"no_such_message": {}}),
                             _ => json!("garbage"),
                         };
-                        let funds = if self.rng.gen_ratio(1, 4) { self.rng.gen_range(0..1000) } else { 0 };
+                        let funds = if self.rng.gen_ratio(1, 4) {
+                            self.rng.gen_range(0..1000)
+                        } else {
+                            0
+                        };
                         self.exec_msg(from, &contract, msg, funds)
                     }
                 }
             }
             18..=19 => to_any(&pb::MsgCreateFeed {
                 owner: sender,
-                model_id: if self.rng.gen_ratio(4, 5) { 1 } else { self.id() },
+                model_id: if self.rng.gen_ratio(4, 5) {
+                    1
+                } else {
+                    self.id()
+                },
                 sla_blocks: self.rng.gen_range(0..8),
-                fee_per_inference: ["1000", "0", "-1", "x", "50000"][self.rng.gen_range(0..5)].into(),
+                fee_per_inference: ["1000", "0", "-1", "x", "50000"][self.rng.gen_range(0..5)]
+                    .into(),
                 mode: ["public", "", "private"][self.rng.gen_range(0..3)].into(),
                 max_requests: self.rng.gen_range(0..5),
                 deposit: self.amount().min(10_000_000).to_string(),
                 ..Default::default()
             }),
             20..=22 => {
-                let n = if self.rng.gen_ratio(9, 10) { 16 } else { self.rng.gen_range(0..40) };
+                let n = if self.rng.gen_ratio(9, 10) {
+                    16
+                } else {
+                    self.rng.gen_range(0..40)
+                };
                 to_any(&pb::MsgRequestInference {
                     requester: sender,
                     feed_id: self.id(),
@@ -458,10 +511,25 @@ impl World {
             }),
             _ => {
                 // A message no router knows, or a known type with random bytes.
-                let urls: Vec<String> = self.chain.app.0.app.router().msg_type_urls().map(String::from).collect();
-                let url = if self.rng.gen_ratio(1, 3) { "/no.such.Msg".to_string() } else { urls[self.rng.gen_range(0..urls.len())].clone() };
+                let urls: Vec<String> = self
+                    .chain
+                    .app
+                    .0
+                    .app
+                    .router()
+                    .msg_type_urls()
+                    .map(String::from)
+                    .collect();
+                let url = if self.rng.gen_ratio(1, 3) {
+                    "/no.such.Msg".to_string()
+                } else {
+                    urls[self.rng.gen_range(0..urls.len())].clone()
+                };
                 let len = self.rng.gen_range(0..64);
-                Any { type_url: url, value: (0..len).map(|_| self.rng.gen()).collect() }
+                Any {
+                    type_url: url,
+                    value: (0..len).map(|_| self.rng.gen()).collect(),
+                }
             }
         }
     }
@@ -470,7 +538,11 @@ impl World {
     /// registered model (fees are split and the escrow pays out when the request is on one of
     /// its feeds), a forged one otherwise.
     fn fulfil(&mut self, from: usize) -> Any {
-        let id = if self.next_request > 1 { self.rng.gen_range(1..self.next_request) } else { 1 };
+        let id = if self.next_request > 1 {
+            self.rng.gen_range(1..self.next_request)
+        } else {
+            1
+        };
         let request = self.chain.query(
             "/inferchain.inference.v1.Query/Request",
             pb::QueryRequestRequest { id }.encode_to_vec(),
@@ -485,8 +557,13 @@ impl World {
             Some(r) if self.proved < 6 && self.rng.gen_bool(0.5) => {
                 self.proved += 1;
                 self.stats.proofs += 1;
-                let p = prove_inference(&self.model, &r.input, Mode::Public, &request_binding(CHAIN_ID, id))
-                    .expect("proving an open request");
+                let p = prove_inference(
+                    &self.model,
+                    &r.input,
+                    Mode::Public,
+                    &request_binding(CHAIN_ID, id),
+                )
+                .expect("proving an open request");
                 to_any(&pb::MsgFulfillInference {
                     submitter,
                     request_id: id,
@@ -498,7 +575,9 @@ impl World {
                 submitter,
                 request_id: id,
                 output: vec![self.rng.gen_range(-1000..1000)],
-                proof: (0..self.rng.gen_range(0..300)).map(|_| self.rng.gen()).collect(),
+                proof: (0..self.rng.gen_range(0..300))
+                    .map(|_| self.rng.gen())
+                    .collect(),
             }),
         }
     }
@@ -510,10 +589,24 @@ impl World {
         let mut txs = Vec::with_capacity(txs_n);
         for _ in 0..txs_n {
             let from = self.who();
-            let msgs: Vec<Any> = (0..self.rng.gen_range(1..=3)).map(|_| self.message(from)).collect();
+            // Mostly one message: a transaction fails whole if any of its messages does.
+            let n = if self.rng.gen_ratio(4, 5) {
+                1
+            } else {
+                self.rng.gen_range(2..=3)
+            };
+            let msgs: Vec<Any> = (0..n).map(|_| self.message(from)).collect();
             self.stats.msgs += msgs.len() as u64;
-            let gas = [3_000_000, 6_000_000, 10_000][self.rng.gen_range(0..3)];
-            let fee = if self.rng.gen_ratio(1, 20) { 0 } else { fee_for(gas) };
+            let gas = if self.rng.gen_ratio(1, 20) {
+                10_000
+            } else {
+                6_000_000
+            };
+            let fee = if self.rng.gen_ratio(1, 20) {
+                0
+            } else {
+                fee_for(gas)
+            };
             let acc = &mut self.accounts[from];
             let sequence = match self.rng.gen_range(0..20) {
                 0 => acc.sequence + 1,
@@ -535,6 +628,11 @@ impl World {
                 self.stats.txs_ok += 1;
             } else {
                 self.stats.txs_failed += 1;
+                *self
+                    .stats
+                    .failures
+                    .entry((t.codespace.clone(), t.code))
+                    .or_default() += 1;
             }
         }
         // Sequences as the chain has them (a failed ante leaves one unused).
@@ -553,7 +651,12 @@ impl World {
             .events
             .iter()
             .cloned()
-            .chain(r.tx_results.iter().filter(|t| t.code == 0).flat_map(|t| t.events.clone()))
+            .chain(
+                r.tx_results
+                    .iter()
+                    .filter(|t| t.code == 0)
+                    .flat_map(|t| t.events.clone()),
+            )
             .collect();
         self.check(&events);
     }
@@ -563,14 +666,17 @@ impl World {
     /// Supply per denom, from the bank's supply keys.
     fn supplies(&self) -> BTreeMap<String, u128> {
         let snap = self.chain.app.0.store.snapshot().unwrap();
-        snap.range(&[Substore::Bank.id(), 0x00], Some(&[Substore::Bank.id(), 0x01][..]))
-            .unwrap()
-            .into_iter()
-            .map(|(k, v)| {
-                let amount = u128::from_be_bytes(v.as_slice().try_into().expect("a u128 supply"));
-                (String::from_utf8(k[2..].to_vec()).expect("a denom"), amount)
-            })
-            .collect()
+        snap.range(
+            &[Substore::Bank.id(), 0x00],
+            Some(&[Substore::Bank.id(), 0x01][..]),
+        )
+        .unwrap()
+        .into_iter()
+        .map(|(k, v)| {
+            let amount = u128::from_be_bytes(v.as_slice().try_into().expect("a u128 supply"));
+            (String::from_utf8(k[2..].to_vec()).expect("a denom"), amount)
+        })
+        .collect()
     }
 
     /// Every balance, per denom summed, and the largest single one.
@@ -578,7 +684,10 @@ impl World {
         let snap = self.chain.app.0.store.snapshot().unwrap();
         let mut out: BTreeMap<String, (u128, u128)> = BTreeMap::new();
         for (k, v) in snap
-            .range(&[Substore::Bank.id(), 0x02], Some(&[Substore::Bank.id(), 0x03][..]))
+            .range(
+                &[Substore::Bank.id(), 0x02],
+                Some(&[Substore::Bank.id(), 0x03][..]),
+            )
             .unwrap()
         {
             let addr_len = k[2] as usize;
@@ -592,7 +701,8 @@ impl World {
     }
 
     fn balance(&self, addr: &str) -> u128 {
-        self.chain.balance(&addr.parse::<Address>().expect("an address"), DENOM)
+        self.chain
+            .balance(&addr.parse::<Address>().expect("an address"), DENOM)
     }
 
     fn smart(&self, contract: &str, q: Value) -> Value {
@@ -608,15 +718,28 @@ impl World {
             .filter(|e| e.r#type == "burn")
             .flat_map(|e| &e.attributes)
             .filter(|a| a.key == "amount")
-            .filter_map(|a| a.value.strip_suffix(DENOM).map(|n| n.parse::<u128>().expect("a burn amount")))
+            .filter_map(|a| {
+                a.value
+                    .strip_suffix(DENOM)
+                    .map(|n| n.parse::<u128>().expect("a burn amount"))
+            })
             .sum();
         self.stats.burned += burned;
         for (denom, total) in &supply {
             let (sum, largest) = balances.get(denom).copied().unwrap_or_default();
-            assert_eq!(*total, sum, "height {at}: supply of {denom} is not the sum of balances");
-            assert!(largest <= *total, "height {at}: a {denom} balance exceeds the supply");
+            assert_eq!(
+                *total, sum,
+                "height {at}: supply of {denom} is not the sum of balances"
+            );
+            assert!(
+                largest <= *total,
+                "height {at}: a {denom} balance exceeds the supply"
+            );
             let before = self.supply.get(denom).copied().unwrap_or(*total);
-            assert!(*total <= before, "height {at}: {denom} supply grew ({before} -> {total}) with no mint");
+            assert!(
+                *total <= before,
+                "height {at}: {denom} supply grew ({before} -> {total}) with no mint"
+            );
             let expected_drop = if denom == DENOM { burned } else { 0 };
             assert_eq!(
                 before - *total,
@@ -624,7 +747,10 @@ impl World {
                 "height {at}: {denom} supply moved by other than the block's burns"
             );
         }
-        assert!(balances.keys().all(|d| supply.contains_key(d)), "a denom without supply");
+        assert!(
+            balances.keys().all(|d| supply.contains_key(d)),
+            "a denom without supply"
+        );
         self.supply = supply;
 
         let t = self.smart(&self.c.staking, json!({"totals": {}}));
@@ -633,14 +759,21 @@ impl World {
             .map(|k| t[k].as_str().unwrap().parse::<u128>().unwrap())
             .sum();
         let held = self.balance(&self.c.staking);
-        assert!(owed <= held, "height {at}: staking owes {owed}, holds {held}");
+        assert!(
+            owed <= held,
+            "height {at}: staking owes {owed}, holds {held}"
+        );
         let l = self.smart(&self.c.challenge, json!({"liabilities": {}}));
         let escrow: u128 = l["escrow"].as_str().unwrap().parse().unwrap();
         let held = self.balance(&self.c.challenge);
-        assert!(escrow <= held, "height {at}: challenge escrow {escrow}, holds {held}");
-        let r = self
-            .chain
-            .query("/inferchain.inference.v1.Query/Escrow", pb::QueryEscrowRequest {}.encode_to_vec());
+        assert!(
+            escrow <= held,
+            "height {at}: challenge escrow {escrow}, holds {held}"
+        );
+        let r = self.chain.query(
+            "/inferchain.inference.v1.Query/Escrow",
+            pb::QueryEscrowRequest {}.encode_to_vec(),
+        );
         assert_eq!(r.code, 0, "{}", r.log);
         let e = pb::QueryEscrowResponse::decode(r.value.as_ref()).unwrap();
         let owed = e.deposits.parse::<u128>().unwrap() + e.pending_fees.parse::<u128>().unwrap();
@@ -657,7 +790,7 @@ fn messages() -> u64 {
     std::env::var("INFERCHAIN_SIM_MSGS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(3_000)
+        .unwrap_or(10_000)
 }
 
 /// Runs `msgs` random messages from `seed`; the app hash after every block.
@@ -672,7 +805,10 @@ fn run(seed: u64, msgs: u64) -> (Vec<Vec<u8>>, Stats) {
         // Progress for long runs.
         if w.stats.msgs >= shown + 2_000 {
             shown = w.stats.msgs;
-            eprintln!("simulation seed {seed}: {} messages, {} blocks", w.stats.msgs, w.stats.blocks);
+            eprintln!(
+                "simulation seed {seed}: {} messages, {} blocks",
+                w.stats.msgs, w.stats.blocks
+            );
         }
     }
     (hashes, w.stats)
@@ -687,18 +823,27 @@ fn random_messages_keep_every_invariant_and_replay_to_the_same_app_hashes() {
     let msgs = messages();
     let started = std::time::Instant::now();
     let first = std::panic::catch_unwind(|| run(seed, msgs));
-    let (hashes, stats) = first.unwrap_or_else(|p| {
-        panic!("simulation failed with INFERCHAIN_SIM_SEED={seed}: {p:?}")
-    });
+    let (hashes, stats) = first
+        .unwrap_or_else(|p| panic!("simulation failed with INFERCHAIN_SIM_SEED={seed}: {p:?}"));
     let secs = started.elapsed().as_secs_f64();
     println!(
         "simulation seed {seed}: {stats:?} in {secs:.1}s ({:.0} msgs/s)",
         stats.msgs as f64 / secs
     );
-    assert!(stats.txs_ok > stats.blocks, "too few transactions succeed to test anything: {stats:?}");
-    assert!(stats.txs_failed > 0, "no invalid transaction was tried: {stats:?}");
+    assert!(
+        stats.txs_ok > stats.blocks,
+        "too few transactions succeed to test anything: {stats:?}"
+    );
+    assert!(
+        stats.txs_failed > 0,
+        "no invalid transaction was tried: {stats:?}"
+    );
     let (again, _) = run(seed, msgs);
-    assert_eq!(hashes.len(), again.len(), "seed {seed}: another number of blocks");
+    assert_eq!(
+        hashes.len(),
+        again.len(),
+        "seed {seed}: another number of blocks"
+    );
     if let Some(h) = hashes.iter().zip(&again).position(|(a, b)| a != b) {
         panic!("seed {seed}: the replay's app hash differs at block {h} of the run");
     }

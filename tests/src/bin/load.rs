@@ -44,7 +44,14 @@ fn parse() -> Result<LoadConfig> {
             "--txs" => cfg.txs_per_account = value()?.parse()?,
             "--pid" => cfg.pids.push(value()?.parse()?),
             "-h" | "--help" => {
-                eprintln!("{}", include_str!("load.rs").lines().take(6).collect::<Vec<_>>().join("\n"));
+                eprintln!(
+                    "{}",
+                    include_str!("load.rs")
+                        .lines()
+                        .take(6)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                );
                 std::process::exit(0);
             }
             other => bail!("unknown flag {other}"),
