@@ -173,9 +173,11 @@ async fn four_validators_agree_and_recover() {
         app_log.contains("state restored from a snapshot"),
         "{app_log}"
     );
-    net.wait_height(0, target + 1, Duration::from_secs(60))
-        .await
-        .unwrap();
+    for node in [0, joined] {
+        net.wait_height(node, target + 1, Duration::from_secs(60))
+            .await
+            .unwrap();
+    }
     assert_eq!(
         net.app_hash_after(joined, target).await.unwrap(),
         net.app_hash_after(0, target).await.unwrap(),
