@@ -84,6 +84,11 @@ if ((cw20)); then
     wasm_cargo "$root/localnet/perf/cw20-base"
     mkdir -p "$artifacts"
     cp "$target_dir/wasm32-unknown-unknown/wasm/inferchain_perf_cw20_base.wasm" "$artifacts/cw20_base.wasm"
+    # The wrapper must export cw20-base's entry points (see localnet/perf/cw20-base/src/lib.rs).
+    if ! grep -q "interface_version_8" "$artifacts/cw20_base.wasm"; then
+        echo "build.sh: cw20_base.wasm lacks the CosmWasm entry points" >&2
+        exit 1
+    fi
     if [[ -n "${INFERCHAIN_WASM_CHECK:-}" ]]; then
         # shellcheck disable=SC2086 # the variable is a command line
         $INFERCHAIN_WASM_CHECK "$artifacts/cw20_base.wasm"
