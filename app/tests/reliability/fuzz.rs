@@ -312,6 +312,25 @@ fn tx_bytes() {
     );
 }
 
+/// A second handle on the economy's bob (the fuzz closures hold the chain mutably, so they
+/// sign with their own copy of the account).
+fn bob_signer(e: &Economy) -> Account {
+    let mut signer = Account::from_seed(2, e.bob.number);
+    signer.sequence = e.bob.sequence;
+    signer
+}
+
+/// Once 25 transactions are pending, runs them as a block and takes the signer's sequence
+/// from the chain (a failed ante leaves one unused); the block's result count.
+fn block_of_25(e: &mut Economy, pending: &mut Vec<Vec<u8>>, signer: &mut Account) -> Option<usize> {
+    if pending.len() < 25 {
+        return None;
+    }
+    let r = e.chain.block(std::mem::take(pending));
+    signer.sequence = e.chain.account_sequence(&signer.address);
+    Some(r.tx_results.len())
+}
+
 #[test]
 fn tx_messages() {
     let (_dir, mut e) = setup();
@@ -320,8 +339,7 @@ fn tx_messages() {
     let urls: Vec<String> = msgs.iter().map(|m| m.type_url.clone()).collect();
     let node = e.chain.app.0.clone();
     let mut pending: Vec<Vec<u8>> = Vec::new();
-    let mut signer = Account::from_seed(2, e.bob.number);
-    signer.sequence = e.bob.sequence;
+    let mut signer = bob_signer(&e);
     fuzz(
         "tx_messages",
         Budget::new(10_000),
@@ -344,10 +362,8 @@ fn tx_messages() {
             signer.sequence += 1;
             let _ = node.check(&tx);
             pending.push(tx);
-            if pending.len() == 25 {
-                let r = e.chain.block(std::mem::take(&mut pending));
-                signer.sequence = e.chain.account_sequence(&signer.address);
-                assert_eq!(r.tx_results.len(), 25);
+            if let Some(results) = block_of_25(&mut e, &mut pending, &mut signer) {
+                assert_eq!(results, 25);
             }
         },
     );
@@ -550,8 +566,7 @@ fn contract_json() {
     let staking = e.staking.clone();
     let node = e.chain.app.0.clone();
     let mut pending = Vec::new();
-    let mut signer = Account::from_seed(2, e.bob.number);
-    signer.sequence = e.bob.sequence;
+    let mut signer = bob_signer(&e);
     fuzz(
         "contract_json",
         Budget::new(5_000),
@@ -591,10 +606,7 @@ fn contract_json() {
                     signer.sequence,
                 ));
                 signer.sequence += 1;
-                if pending.len() == 25 {
-                    e.chain.block(std::mem::take(&mut pending));
-                    signer.sequence = e.chain.account_sequence(&signer.address);
-                }
+                block_of_25(&mut e, &mut pending, &mut signer);
             }
         },
     );
