@@ -226,7 +226,8 @@ impl Chain {
     }
 }
 
-fn event_attr(r: &Value, ty: &str, key: &str) -> Option<String> {
+/// Attribute `key` of the first `ty` event in a `/tx` result.
+pub fn event_attr(r: &Value, ty: &str, key: &str) -> Option<String> {
     r["tx_result"]["events"]
         .as_array()?
         .iter()

@@ -18,6 +18,7 @@ use inferchain_app::address::Address;
 use inferchain_app::client::{FeeSetting, GasSetting};
 use inferchain_app::keyring::{key_from_mnemonic, new_mnemonic, pubkey_bytes};
 use inferchain_app::modules::to_any;
+use inferchain_e2e::load::event_attr;
 use inferchain_e2e::Localnet;
 
 fn coin(amount: u128) -> Vec<Coin> {
@@ -238,7 +239,9 @@ async fn deploy_counter(
     let r = client
         .wait_for_tx(&b.txhash, Duration::from_secs(60))
         .await?;
-    let code_id: u64 = event_attr(&r, "store_code", "code_id").parse()?;
+    let code_id: u64 = event_attr(&r, "store_code", "code_id")
+        .unwrap_or_default()
+        .parse()?;
     let inst = MsgInstantiateContract {
         sender: faucet.address.clone(),
         admin: String::new(),
@@ -254,19 +257,7 @@ async fn deploy_counter(
     let r = client
         .wait_for_tx(&b.txhash, Duration::from_secs(60))
         .await?;
-    Ok(event_attr(&r, "instantiate", "_contract_address"))
-}
-
-fn event_attr(r: &serde_json::Value, ty: &str, key: &str) -> String {
-    r["tx_result"]["events"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|e| e["type"] == ty)
-        .flat_map(|e| e["attributes"].as_array().cloned().unwrap_or_default())
-        .find(|a| a["key"] == key)
-        .and_then(|a| a["value"].as_str().map(String::from))
-        .unwrap_or_default()
+    Ok(event_attr(&r, "instantiate", "_contract_address").unwrap_or_default())
 }
 
 async fn query_count(
