@@ -6,7 +6,16 @@
 # transfers (the crates.io contract, built by contracts/build.sh --cw20, uploaded to both) and
 # our counter contract's increments.
 #
-#   localnet/perf.sh [ACCOUNTS] [TXS_PER_ACCOUNT] [WORKLOADS]   default 16 100 "bank cw20 counter"
+#   localnet/perf.sh [ACCOUNTS] [TXS_PER_ACCOUNT] [WORKLOADS]   default 256 60 "bank cw20 counter"
+#
+# INFERCHAIN_PERF_MAX_GAS (default 10000000000): both chains' block gas limit. The default lifts
+# it far above what a block can execute in a block time, so a block holds what the mempool
+# admitted and tx/s measures the node (CheckTx, proposal, execution, commit) at saturation.
+# With a binding limit (e.g. 40000000, InferChain's genesis default) tx/s is just
+# limit / gas_wanted per block: each chain's gas schedule, not its speed.
+# Many accounts, because each broadcast_tx_sync waits for CheckTx, and an out-of-process ABCI
+# app (InferChain) gets CheckTx requests from CometBFT's socket client in batches flushed at
+# most every 20 ms (abci/client/socket_client.go, flushThrottleMS): one account sends ~45 tx/s.
 #
 # Prints, per workload and chain: committed tx/s at saturation, p50/p99 confirmation latency,
 # block interval, the node's CPU (cores busy) and peak RSS; then the InferChain / wasmd ratio.
@@ -15,8 +24,11 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$INFERCHAIN_ROOT"
-accounts="${1:-16}"; txs="${2:-100}"; workloads="${3:-bank cw20 counter}"
+accounts="${1:-256}"; txs="${2:-60}"; workloads="${3:-bank cw20 counter}"
 block_time="1s"
+max_gas="${INFERCHAIN_PERF_MAX_GAS:-10000000000}"
+# Both chains: CometBFT's default mempool (5000 txs) would refuse a long run's backlog.
+mempool_size=50000
 work="$INFERCHAIN_CACHE/perf"
 mkdir -p "$work"
 
@@ -35,6 +47,18 @@ wasm_of() {
     counter) echo "--wasm $INFERCHAIN_ROOT/contracts/artifacts/counter.wasm" ;;
   esac
 }
+# The block gas limit of a genesis file (CometBFT's consensus params; InferChain's InitChain
+# takes its ChainLimits from it).
+set_max_gas() {
+  python3 - "$1" "$max_gas" <<'EOF'
+import json, sys
+p, gas = sys.argv[1], sys.argv[2]
+g = json.load(open(p))
+params = g["consensus"]["params"] if "consensus" in g else g["consensus_params"]
+params["block"]["max_gas"] = gas
+json.dump(g, open(p, "w"))
+EOF
+}
 results="$work/results.jsonl"
 : > "$results"
 
@@ -43,6 +67,8 @@ ours="$work/inferchain"
 offset=7000
 bash localnet/localnet.sh init --validators 1 --dir "$ours" --port-offset "$offset" \
   --block-time "$block_time" --snapshot-interval 0 >/dev/null
+set_max_gas "$ours/node0/config/genesis.json"
+python3 localnet/configure_node.py "$ours/node0/config/config.toml" "mempool.size=$mempool_size"
 bash localnet/localnet.sh start --dir "$ours" >/dev/null
 trap 'bash "$INFERCHAIN_ROOT/localnet/localnet.sh" stop --dir "$ours" 2>/dev/null || true; [ -f "$work/wasmd/wasmd.pid" ] && kill "$(cat "$work/wasmd/wasmd.pid")" 2>/dev/null || true' EXIT
 our_rpc="http://127.0.0.1:$((26657 + offset))"
@@ -76,19 +102,13 @@ done
 wasmd genesis gentx validator 100000000000stake --chain-id "$chain" --keyring-backend test \
   --home "$theirs" >/dev/null 2>&1
 wasmd genesis collect-gentxs --home "$theirs" >/dev/null 2>&1
-# InferChain's block gas limit (40 M), so both chains cut blocks by the same rule.
-python3 - "$theirs/config/genesis.json" <<'EOF'
-import json, sys
-p = sys.argv[1]
-g = json.load(open(p))
-g["consensus"]["params"]["block"]["max_gas"] = "40000000"
-json.dump(g, open(p, "w"))
-EOF
+# The same block gas limit as InferChain's, so both chains cut blocks by the same rule.
+set_max_gas "$theirs/config/genesis.json"
 # The CometBFT settings localnet.sh gives InferChain's nodes.
 python3 localnet/configure_node.py "$theirs/config/config.toml" \
   "rpc.laddr=\"tcp://127.0.0.1:$w_rpc\"" "p2p.laddr=\"tcp://127.0.0.1:$w_p2p\"" \
   "rpc.pprof_laddr=\"\"" "consensus.timeout_commit=\"$block_time\"" "tx_index.indexer=\"kv\"" \
-  "rpc.max_body_bytes=4000000" "mempool.max_tx_bytes=2097152"
+  "rpc.max_body_bytes=4000000" "mempool.max_tx_bytes=2097152" "mempool.size=$mempool_size"
 python3 localnet/configure_node.py "$theirs/config/app.toml" \
   ".minimum-gas-prices=\"0.025stake\"" "grpc.address=\"127.0.0.1:$w_grpc\"" \
   "api.enable=false" "grpc-web.enable=false"
@@ -106,12 +126,12 @@ done
 kill "$(cat "$theirs/wasmd.pid")" 2>/dev/null || true
 
 # --- the table --------------------------------------------------------------------------------
-python3 - "$results" "$accounts" "$txs" "$block_time" > "$work/last.md" <<'EOF'
+python3 - "$results" "$accounts" "$txs" "$block_time" "$max_gas" > "$work/last.md" <<'EOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 by = {(r["chain"], r["workload"]): r for r in rows}
 print(f"{sys.argv[2]} accounts x {sys.argv[3]} txs per workload, 1 validator, {sys.argv[4]} blocks, "
-      "0.025 fee price, 40 M block gas, same CometBFT mempool/RPC settings\n")
+      f"0.025 fee price, block gas limit {sys.argv[5]}, same CometBFT mempool/RPC settings\n")
 print("| workload | chain | committed tx/s | p50 ms | p99 ms | block interval ms | gas/tx | node CPU (cores) | node peak RSS MiB |")
 print("|---|---|---|---|---|---|---|---|---|")
 for w in dict.fromkeys(r["workload"] for r in rows):
