@@ -6,7 +6,7 @@
 # transfers (the crates.io contract, built by contracts/build.sh --cw20, uploaded to both) and
 # our counter contract's increments.
 #
-#   localnet/perf.sh [ACCOUNTS] [TXS_PER_ACCOUNT] [WORKLOADS]   default 256 60 "bank cw20 counter"
+#   localnet/perf.sh [ACCOUNTS] [TXS_PER_ACCOUNT] [WORKLOADS]   default 256 200 "bank cw20 counter"
 #
 # INFERCHAIN_PERF_MAX_GAS (default 10000000000): both chains' block gas limit. The default lifts
 # it far above what a block can execute in a block time, so a block holds what the mempool
@@ -24,11 +24,11 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$INFERCHAIN_ROOT"
-accounts="${1:-256}"; txs="${2:-60}"; workloads="${3:-bank cw20 counter}"
+accounts="${1:-256}"; txs="${2:-200}"; workloads="${3:-bank cw20 counter}"
 block_time="1s"
 max_gas="${INFERCHAIN_PERF_MAX_GAS:-10000000000}"
 # Both chains: CometBFT's default mempool (5000 txs) would refuse a long run's backlog.
-mempool_size=50000
+mempool_size=200000
 work="$INFERCHAIN_CACHE/perf"
 mkdir -p "$work"
 
