@@ -8,7 +8,9 @@
 //!   burns (nothing here mints: no IBC);
 //! - every balance parses and is at most the supply (none negative, none wrapped);
 //! - the staking contract holds at least bonded + unbonding + rewards held, the challenge
-//!   contract at least its escrow (`liabilities`);
+//!   contract at least its escrow (`liabilities`), the governance contract at least the
+//!   deposits of its open proposals (`config.deposits_held`; a passed proposal's messages may
+//!   spend the contract's other funds, never those);
 //! - the inference escrow's module account holds exactly its deposits plus pending fees.
 //!
 //! And the same seed gives the same app hash at every height (the run is made twice).
@@ -63,6 +65,9 @@ struct Stats {
     invariant_checks: u64,
     burned: u128,
     proofs: u64,
+    /// The most `uspec` the governance contract held as open proposals' deposits after a
+    /// block: above zero, or its invariant checked nothing.
+    gov_deposits_peak: u128,
     /// Failed transactions by (codespace, code): what the random arguments ran into.
     failures: BTreeMap<(String, u32), u64>,
 }
@@ -785,6 +790,14 @@ impl World {
             escrow <= held,
             "height {at}: challenge escrow {escrow}, holds {held}"
         );
+        let g = self.smart(&self.c.governance, json!({"config": {}}));
+        let deposits: u128 = g["deposits_held"].as_str().unwrap().parse().unwrap();
+        let held = self.balance(&self.c.governance);
+        assert!(
+            deposits <= held,
+            "height {at}: governance holds deposits of {deposits}, has {held}"
+        );
+        self.stats.gov_deposits_peak = self.stats.gov_deposits_peak.max(deposits);
         let r = self.chain.query(
             "/inferchain.inference.v1.Query/Escrow",
             pb::QueryEscrowRequest {}.encode_to_vec(),
@@ -852,6 +865,10 @@ fn random_messages_keep_every_invariant_and_replay_to_the_same_app_hashes() {
     assert!(
         stats.txs_failed > 0,
         "no invalid transaction was tried: {stats:?}"
+    );
+    assert!(
+        stats.gov_deposits_peak > 0,
+        "no governance proposal was ever open: {stats:?}"
     );
     let (again, _) = run(seed, msgs);
     assert_eq!(
