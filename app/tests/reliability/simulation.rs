@@ -773,31 +773,42 @@ impl World {
         );
         self.supply = supply;
 
-        let t = self.smart(&self.c.staking, json!({"totals": {}}));
-        let owed: u128 = ["bonded", "unbonding", "rewards_held"]
-            .iter()
-            .map(|k| t[k].as_str().unwrap().parse::<u128>().unwrap())
-            .sum();
-        let held = self.balance(&self.c.staking);
-        assert!(
-            owed <= held,
-            "height {at}: staking owes {owed}, holds {held}"
-        );
-        let l = self.smart(&self.c.challenge, json!({"liabilities": {}}));
-        let escrow: u128 = l["escrow"].as_str().unwrap().parse().unwrap();
-        let held = self.balance(&self.c.challenge);
-        assert!(
-            escrow <= held,
-            "height {at}: challenge escrow {escrow}, holds {held}"
-        );
-        let g = self.smart(&self.c.governance, json!({"config": {}}));
-        let deposits: u128 = g["deposits_held"].as_str().unwrap().parse().unwrap();
-        let held = self.balance(&self.c.governance);
-        assert!(
-            deposits <= held,
-            "height {at}: governance holds deposits of {deposits}, has {held}"
-        );
-        self.stats.gov_deposits_peak = self.stats.gov_deposits_peak.max(deposits);
+        // What each contract owes: the named `uspec` amounts of one of its queries.
+        let owes = [
+            (
+                "staking",
+                &self.c.staking,
+                json!({"totals": {}}),
+                &["bonded", "unbonding", "rewards_held"][..],
+            ),
+            (
+                "challenge",
+                &self.c.challenge,
+                json!({"liabilities": {}}),
+                &["escrow"][..],
+            ),
+            (
+                "governance",
+                &self.c.governance,
+                json!({"config": {}}),
+                &["deposits_held"][..],
+            ),
+        ];
+        let mut owed_by = BTreeMap::new();
+        for (name, contract, query, fields) in owes {
+            let answer = self.smart(contract, query);
+            let owed: u128 = fields
+                .iter()
+                .map(|k| answer[k].as_str().unwrap().parse::<u128>().unwrap())
+                .sum();
+            let held = self.balance(contract);
+            assert!(
+                owed <= held,
+                "height {at}: {name} owes {owed}, holds {held}"
+            );
+            owed_by.insert(name, owed);
+        }
+        self.stats.gov_deposits_peak = self.stats.gov_deposits_peak.max(owed_by["governance"]);
         let r = self.chain.query(
             "/inferchain.inference.v1.Query/Escrow",
             pb::QueryEscrowRequest {}.encode_to_vec(),
